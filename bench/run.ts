@@ -1,0 +1,72 @@
+// `npm run bench`: the proxy against the fake upstream on loopback, reported as ratios from one run.
+import { readFileSync } from 'node:fs';
+import { Pool } from 'undici';
+import { sequential, type Sample, throughput } from './measure.js';
+import { startRole, stopRole } from './processes.js';
+
+const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01' };
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 400);
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
+
+function small(tag: string) {
+  return (i: number) => JSON.stringify({ model: 'claude-opus-4-8', max_tokens: 64, messages: [{ role: 'user', content: `${tag} ${i}` }] });
+}
+
+function streamed80k(tag: string) {
+  const fixture = JSON.parse(readFileSync(new URL('../../test/fixtures/claude-code-requests/claude-code-2.1.197-say-hi.json', import.meta.url), 'utf8')) as { body: { messages: Array<{ content: unknown }> } };
+  return (i: number) => {
+    const body = structuredClone(fixture.body);
+    body.messages[0]!.content = `${tag} ${i}`;
+    return JSON.stringify({ ...body, stream: true });
+  };
+}
+
+function line(label: string, proxied: Sample, direct: Sample): string {
+  const r = (a: number, b: number) => (a / b).toFixed(2);
+  return `${label.padEnd(34)} p50 ×${r(proxied.p50, direct.p50)} (+${(proxied.p50 - direct.p50).toFixed(2)} ms)   p99 ×${r(proxied.p99, direct.p99)}`;
+}
+
+async function main(): Promise<void> {
+  const upstream = await startRole('upstream');
+  const daemon = await startRole('daemon', [upstream.url, 'on']);
+  const unrecorded = await startRole('daemon', [upstream.url, 'off']);
+  const direct = new Pool(upstream.url, { connections: 64 });
+  const proxy = new Pool(daemon.url, { connections: 64 });
+  const proxyOff = new Pool(unrecorded.url, { connections: 64 });
+  try {
+    // Warm both paths (JIT, connection pools) before measuring.
+    await sequential(direct, 100, small('warm-d'), headers);
+    await sequential(proxy, 100, small('warm-p'), headers);
+    const dSmall = await sequential(direct, ROUNDS, small('d'), headers);
+    const pSmall = await sequential(proxy, ROUNDS, small('p'), headers);
+    const dStream = await sequential(direct, ROUNDS / 4, streamed80k('d'), headers);
+    const pStream = await sequential(proxy, ROUNDS / 4, streamed80k('p'), headers);
+    const same = () => small('hit')(0);
+    await sequential(proxy, 1, same, headers);
+    const pHit = await sequential(proxy, ROUNDS, same, headers);
+    const dSame = await sequential(direct, ROUNDS, same, headers);
+    const hitLoad = await throughput(proxy, 50, DURATION_MS, same(), headers);
+    const directLoad = await throughput(direct, 50, DURATION_MS, same(), headers);
+    await sequential(proxyOff, 1, same, headers);
+    const hitLoadOff = await throughput(proxyOff, 50, DURATION_MS, same(), headers);
+    const missOn = await throughput(proxy, 20, DURATION_MS / 2, '', headers, small('load-on'));
+    const missOff = await throughput(proxyOff, 20, DURATION_MS / 2, '', headers, small('load-off'));
+
+    console.log(`CCO benchmark: ${ROUNDS} sequential requests per case, ${DURATION_MS / 1000}s load, fake upstream on loopback`);
+    console.log(line('miss, small JSON vs direct', pSmall, dSmall));
+    console.log(line('miss, 80 KB streamed vs direct', pStream, dStream));
+    console.log(line('cache hit vs direct', pHit, dSame));
+    console.log(`${'hit throughput, 50 connections'.padEnd(34)} ${hitLoad.rps.toFixed(0)} req/s = ×${(hitLoad.rps / directLoad.rps).toFixed(2)} of direct (${directLoad.rps.toFixed(0)} req/s), errors ${hitLoad.errors}`);
+    const cost = (on: number, off: number) => `${(((off - on) / off) * 100).toFixed(1)} %`;
+    console.log(`${'usage recording cost, hits'.padEnd(34)} ${hitLoad.rps.toFixed(0)} vs ${hitLoadOff.rps.toFixed(0)} req/s unrecorded: ${cost(hitLoad.rps, hitLoadOff.rps)}`);
+    console.log(`${'usage recording cost, misses'.padEnd(34)} ${missOn.rps.toFixed(0)} vs ${missOff.rps.toFixed(0)} req/s unrecorded: ${cost(missOn.rps, missOff.rps)}`);
+    console.log('Targets: miss adds ≤ 1 ms at p50; a hit beats the direct call; ≥ 5000 hit req/s on 2 cores; recording costs ≤ 5 %.');
+  } finally {
+    await Promise.all([direct.close(), proxy.close(), proxyOff.close()]);
+    await stopRole(daemon.child);
+    await stopRole(unrecorded.child);
+    await stopRole(upstream.child);
+  }
+}
+
+void main();

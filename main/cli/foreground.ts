@@ -1,0 +1,77 @@
+import { instanceFiles } from '../common/paths.js';
+import { appVersion } from '../common/version.js';
+import type { RunningDaemon } from '../daemon/host.js';
+import type { ResolvedCli } from './config.js';
+import type { CliContext } from './context.js';
+import { CliError, EXIT, errorCode } from './errors.js';
+import { readPidFile, removePidFileIf, writePidFile } from './pidfile.js';
+import { assertPortFree, assertWritableDir, assertWritableParent, portDeniedError, portInUseError } from './preflight.js';
+import { isRunning } from './processes.js';
+import { SPAWNED_ENV } from './spawn-daemon.js';
+
+const DRAIN_MS = 10_000;
+/** After close, whatever a library left open must not keep a stopped daemon alive. */
+const EXIT_GRACE_MS = 2_000;
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * `cco daemon start --foreground`: the daemon in this process until a stop signal. This process
+ * owns the PID file: written once the port is bound, removed on the way out if still ours.
+ */
+export async function runDaemonInForeground(resolved: ResolvedCli, ctx: CliContext): Promise<number> {
+  const { config, dataDir } = resolved;
+  const files = instanceFiles(dataDir, config.port);
+  assertWritableDir(dataDir);
+  assertWritableParent(files.logFile);
+  await assertPortFree(config.host, config.port);
+  const daemon = await host(resolved, ctx);
+  const ownPid = () => removePidFileIf(files.pidFile, process.pid);
+  warnIfReplacingLiveDaemon(files.pidFile, ctx);
+  writePidFile(files.pidFile, process.pid);
+  process.on('exit', ownPid);
+  ctx.out(`CCO daemon ${appVersion()} listening on ${daemon.url} (PID ${process.pid})`);
+  const signal = await nextSignal();
+  ctx.out(`${signal} received: finishing requests in flight (at most ${DRAIN_MS / 1000} s; signal again to quit now)`);
+  process.once('SIGINT', () => process.exit(EXIT.failure));
+  process.once('SIGTERM', () => process.exit(EXIT.failure));
+  await daemon.close(DRAIN_MS);
+  ownPid();
+  setTimeout(() => process.exit(EXIT.ok), EXIT_GRACE_MS).unref();
+  return EXIT.ok;
+}
+
+async function host(resolved: ResolvedCli, ctx: CliContext): Promise<RunningDaemon> {
+  const { runDaemonHost } = await import('../daemon/host.js');
+  try {
+    return await runDaemonHost({ config: resolved.config, dataDir: resolved.dataDir, console: ctx.env[SPAWNED_ENV] !== '1' });
+  } catch (error) {
+    // The port can be taken between the probe and the bind; the host may wrap the cause.
+    const code = errorCode(error) ?? errorCode((error as { cause?: unknown }).cause);
+    if (code === 'EADDRINUSE') throw portInUseError(resolved.config.port);
+    if (code === 'EACCES') throw portDeniedError(resolved.config.host, resolved.config.port);
+    // The host's own message already names the directory and the fix.
+    if (code === 'DATA_DIR') throw new CliError((error as Error).message);
+    throw error;
+  }
+}
+
+/** The port was free, so a live pid in the file is not serving it; say so rather than clobber silently. */
+function warnIfReplacingLiveDaemon(pidFile: string, ctx: CliContext): void {
+  const previous = readPidFile(pidFile);
+  if (previous !== undefined && previous !== process.pid && isRunning(previous)) {
+    ctx.err(`Note: replacing PID file ${pidFile}, which named PID ${previous} (not serving this port).`);
+  }
+}
+
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const handlers = STOP_SIGNALS.map((signal) => {
+      const handler = () => {
+        handlers.forEach(([s, h]) => process.off(s, h));
+        resolve(signal);
+      };
+      process.on(signal, handler);
+      return [signal, handler] as const;
+    });
+  });
+}

@@ -1,0 +1,78 @@
+import { appVersion } from '../common/version.js';
+import { claudeEnv, definedOnly } from './claude-env.js';
+import { resolveCliConfig, type ResolvedCli } from './config.js';
+import type { CliContext } from './context.js';
+import { CliError, EXIT } from './errors.js';
+import { findClaude } from './find-claude.js';
+import { daemonUrl, fetchHealth } from './health.js';
+import { parseLaunchArgs } from './launch-args.js';
+import { runForeground } from './run-child.js';
+import type { DaemonHandle } from './ensure.js';
+
+/** `cco [claude arguments...]`: make sure the daemon runs, then run Claude Code through it. */
+export async function launch(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const args = parseLaunchArgs(argv);
+  if (args.help) {
+    const { launchHelp } = await import('./help.js');
+    ctx.out(launchHelp());
+    return EXIT.ok;
+  }
+  if (args.version) {
+    ctx.out(`cco ${appVersion()}`);
+    return EXIT.ok;
+  }
+  const claude = locateClaude(ctx);
+  if (args.noDaemon) return run(claude, args.claudeArgs, definedOnly(ctx.env), ctx);
+  const resolved = resolveCliConfig(ctx, args.port === undefined ? {} : { port: args.port });
+  const daemon = await daemonFor(resolved);
+  warnIfOtherVersion(daemon, ctx);
+  const env = claudeEnv(ctx.env, {
+    url: daemon.url,
+    port: resolved.config.port,
+    project: ctx.cwd,
+    // The Web Crypto global is already loaded; importing node:crypto would cost the launch path ~3 ms.
+    sessionId: globalThis.crypto.randomUUID(),
+    version: appVersion(),
+  });
+  return run(claude, args.claudeArgs, env, ctx);
+}
+
+/** The fast path is one GET; the start-up machinery is loaded only when the daemon is down. */
+async function daemonFor(resolved: ResolvedCli): Promise<DaemonHandle> {
+  const url = daemonUrl(resolved.config.host, resolved.config.port);
+  const health = await fetchHealth(url, 500);
+  if (health) return { url, health, started: false };
+  const { ensureDaemon } = await import('./ensure.js');
+  return ensureDaemon(resolved);
+}
+
+/** After an upgrade the old daemon keeps running until restarted; say so once per launch. */
+function warnIfOtherVersion(daemon: DaemonHandle, ctx: CliContext): void {
+  const version = daemon.health.version;
+  if (version === undefined || version === appVersion()) return;
+  ctx.err(`Note: the running CCO daemon is version ${version}, this cco is ${appVersion()}; restart it with: cco daemon restart`);
+}
+
+function locateClaude(ctx: CliContext): string {
+  const lookup = findClaude(ctx.env);
+  if (lookup.found) return lookup.path;
+  const where = lookup.override !== undefined
+    ? [`CCO_CLAUDE_PATH points to ${lookup.override}, which is not an executable file.`]
+    : [
+        'Looked for `claude` and `claude-code` in PATH:',
+        ...(lookup.dirs.length > 0 ? lookup.dirs.map((dir) => `  ${dir}`) : ['  (PATH is empty)']),
+      ];
+  throw new CliError('Claude Code executable not found', EXIT.notFound, [
+    ...where,
+    'Install it with: npm install -g @anthropic-ai/claude-code',
+    'or set CCO_CLAUDE_PATH to its full path.',
+  ]);
+}
+
+async function run(file: string, args: readonly string[], env: Record<string, string>, ctx: CliContext): Promise<number> {
+  const result = await runForeground(file, args, { env, cwd: ctx.cwd });
+  if (result.spawnError) {
+    throw new CliError(`Could not run Claude Code (${file}): ${result.spawnError.message}`, result.exitCode);
+  }
+  return result.exitCode;
+}

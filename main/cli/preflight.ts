@@ -1,0 +1,71 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+import { CliError, errorCode } from './errors.js';
+
+/** Binding the port ourselves is the only reliable "is it free" test; the server closes at once. */
+export function probePort(host: string, port: number): Promise<'free' | 'in-use' | 'denied'> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', (error) => {
+      const code = errorCode(error);
+      if (code === 'EADDRINUSE') resolve('in-use');
+      else if (code === 'EACCES') resolve('denied');
+      else reject(error);
+    });
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve('free')));
+  });
+}
+
+export function portInUseError(port: number): CliError {
+  const finder = process.platform === 'win32'
+    ? `netstat -ano | findstr :${port}`
+    : `lsof -i :${port}  (or: ss -ltnp | grep :${port})`;
+  return new CliError(`Port ${port} is already in use by another program`, 1, [
+    `Find it with: ${finder}`,
+    `Stop that program, or use another port: cco --port ${port + 1 <= 65535 ? port + 1 : 3001} ...`,
+    `(or set CCO_PORT, or "port" in settings.json)`,
+  ]);
+}
+
+export async function assertPortFree(host: string, port: number): Promise<void> {
+  const state = await probePort(host, port);
+  if (state === 'in-use') throw portInUseError(port);
+  if (state === 'denied') throw portDeniedError(host, port);
+}
+
+export function portDeniedError(host: string, port: number): CliError {
+  return new CliError(`Not allowed to listen on ${host}:${port}`, 1, [
+    'Ports below 1024 need elevated rights; choose a port from 1024 up with --port.',
+  ]);
+}
+
+/** Creates the directory (and a file's parent) and proves it is writable, naming the fix if not. */
+export function assertWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw dataDirError(dir, errorCode(error) ?? (error as Error).message);
+  }
+}
+
+export function dataDirError(dir: string, code: string): CliError {
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    return new CliError(`The data directory cannot be created: ${dir} (${code}: a file is in the way)`, 1, [
+      'Move that file away, or point CCO_HOME to another directory.',
+    ]);
+  }
+  const fix = process.platform === 'win32'
+    ? `Give your user write access to "${dir}" (Properties > Security)`
+    : `Fix the permissions: chmod u+rwx "${dir}"  (or: sudo chown -R "$(id -un)" "${dir}")`;
+  return new CliError(`The data directory is not writable: ${dir} (${code})`, 1, [
+    fix,
+    'Or point CCO_HOME to a writable directory.',
+  ]);
+}
+
+export function assertWritableParent(file: string): void {
+  assertWritableDir(dirname(file));
+}

@@ -1,0 +1,67 @@
+import { instanceFiles } from '../common/paths.js';
+import { resolveCliConfig } from './config.js';
+import type { CliContext } from './context.js';
+import { EXIT } from './errors.js';
+import { dashboardUrl, formatBytes, formatDuration, formatPercent } from './format.js';
+import { daemonUrl, fetchCacheStats, fetchHealth, type CacheSummary } from './health.js';
+import { statusHelp } from './help.js';
+import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions } from './parse.js';
+import { readPidFile } from './pidfile.js';
+import { isRunning } from './processes.js';
+
+export async function statusCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const values = parseOptions(argv, { ...configSpecs(true), json: { type: 'boolean' }, ...HELP_SPEC }, 'cco daemon status');
+  if (values.help) {
+    ctx.out(statusHelp());
+    return EXIT.ok;
+  }
+  const { config, dataDir } = resolveCliConfig(ctx, configFlagsFrom(values));
+  const url = daemonUrl(config.host, config.port);
+  const health = await fetchHealth(url, 2000);
+  if (!health) return reportStopped(ctx, config.port, instanceFiles(dataDir, config.port).pidFile, values.json === true);
+  const cache = await fetchCacheStats(url, 2000);
+  const status = {
+    running: true,
+    pid: health.pid,
+    port: config.port,
+    url,
+    dashboard: dashboardUrl(config.host, config.port, url),
+    version: health.version ?? null,
+    uptimeSeconds: health.uptimeSeconds ?? null,
+    upstream: health.upstream ?? null,
+    cache,
+  };
+  if (values.json) {
+    ctx.out(JSON.stringify(status, null, 2));
+    return EXIT.ok;
+  }
+  ctx.out(`● Daemon is running on port ${config.port}`);
+  ctx.out(`   PID: ${status.pid}`);
+  ctx.out(`   Dashboard: ${status.dashboard}`);
+  if (status.uptimeSeconds !== null) ctx.out(`   Uptime: ${formatDuration(status.uptimeSeconds)}`);
+  if (status.version !== null) ctx.out(`   Version: ${status.version}`);
+  if (status.upstream !== null) ctx.out(`   Upstream: ${status.upstream}`);
+  ctx.out(`   ${cacheLine(cache)}`);
+  return EXIT.ok;
+}
+
+export function cacheLine(cache: CacheSummary | null): string {
+  if (!cache) return 'Cache: statistics unavailable';
+  return `Cache: ${cache.size} ${cache.size === 1 ? 'entry' : 'entries'}, ${formatBytes(cache.bytes)}, hit rate ${formatPercent(cache.hitRate)}`;
+}
+
+function reportStopped(ctx: CliContext, port: number, pidFile: string, json: boolean): number {
+  const pid = readPidFile(pidFile);
+  const stale = pid !== undefined;
+  if (json) {
+    ctx.out(JSON.stringify({ running: false, port, stalePidFile: stale ? pidFile : null }, null, 2));
+    return EXIT.notRunning;
+  }
+  ctx.out(`○ Daemon is not running on port ${port}`);
+  if (stale) {
+    const why = isRunning(pid) ? `PID ${pid} is alive but does not answer on port ${port}` : `PID ${pid} has exited`;
+    ctx.out(`   The PID file ${pidFile} is stale (${why}); 'cco daemon start' will replace it.`);
+  }
+  ctx.out("   Start it with: cco daemon start");
+  return EXIT.notRunning;
+}

@@ -1,0 +1,11 @@
+/** "12.3MB"-style sizes for people (API fields that say `freedMemory`, CLI summaries). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)}${units[unit]}`;
+}

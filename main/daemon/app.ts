@@ -1,0 +1,168 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Router from '@koa/router';
+import Koa, { type Context, type Next } from 'koa';
+import type { DaemonConfig } from '../common/config.js';
+import type { Logger } from '../common/logger.js';
+import { ResponseCache } from './cache/store.js';
+import { HttpError } from './http/errors.js';
+import { refuseForeignRequest } from './http/guard.js';
+import type { ProxyContext } from './proxy/context.js';
+import { Limiter } from './proxy/limiter.js';
+import { messagesHandler } from './proxy/messages.js';
+import { passthroughHandler } from './proxy/passthrough.js';
+import { createUpstreamClient } from './proxy/upstream.js';
+import { cacheRouter } from './routes/cache.js';
+import { healthRouter } from './routes/health.js';
+import { nullRecorder, type RequestRecorder } from './usage/record.js';
+
+export interface DaemonDeps {
+  config: DaemonConfig;
+  logger: Logger;
+  now?: () => number;
+  recorder?: RequestRecorder;
+  /** More routes mounted by the host (analytics, dashboard, terminal); each gets the proxy's shared state. */
+  routers?: Array<(shared: { cache: ResponseCache; limiter: Limiter }) => Router>;
+  /** Extra host names accepted in `Host` besides the loopback ones. */
+  allowedHosts?: string[];
+}
+
+export interface Daemon {
+  app: Koa;
+  cache: ResponseCache;
+  /** Binds the port (0 = any free one). Only hosts call this. */
+  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+  /** Stops accepting, waits up to `drainMs` for requests under way, then closes every connection. */
+  close(drainMs?: number): Promise<void>;
+}
+
+export function createDaemon(deps: DaemonDeps): Daemon {
+  const { config, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const px: ProxyContext = {
+    upstream: createUpstreamClient({
+      baseUrl: config.upstream,
+      headersTimeoutMs: config.upstreamTimeoutMs,
+      idleTimeoutMs: config.upstreamIdleTimeoutMs,
+    }),
+    cache: new ResponseCache({
+      maxEntries: config.cacheSize,
+      maxBytes: config.cacheMaxBytes,
+      ttlMs: config.cacheTtlSeconds * 1000,
+      now,
+    }),
+    limiter: new Limiter(config.workers),
+    flights: new Map(),
+    recorder: deps.recorder ?? nullRecorder,
+    logger,
+    now,
+    bodyLimitBytes: config.bodyLimitBytes,
+    inFlight: { count: 0, idle: [] },
+  };
+  let server: Server | undefined;
+  let boundPort = config.port;
+  const app = new Koa();
+  app.use(errorHandler(logger));
+  app.use(guard(new Set(deps.allowedHosts ?? [])));
+  for (const router of [
+    healthRouter({ startedAt: now(), now, port: () => boundPort, upstream: config.upstream, limiter: px.limiter }),
+    cacheRouter(px.cache, px.limiter, logger),
+    ...(deps.routers ?? []).map((make) => make({ cache: px.cache, limiter: px.limiter })),
+  ]) {
+    app.use(router.routes()).use(router.allowedMethods());
+  }
+  app.use(proxyRoutes(px));
+  app.use(notFound);
+
+  return {
+    app,
+    cache: px.cache,
+    async listen(port, host) {
+      server = createServer(app.callback());
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(port, host, () => resolve());
+      });
+      boundPort = (server.address() as AddressInfo).port;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      return { port: boundPort, url: `http://${shownHost}:${boundPort}` };
+    },
+    async close(drainMs = 10_000) {
+      if (server) {
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await waitIdle(px, drainMs);
+        server.closeAllConnections();
+        await closed;
+      }
+      await px.upstream.close();
+    },
+  };
+}
+
+function waitIdle(px: ProxyContext, ms: number): Promise<void> {
+  if (px.inFlight.count === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    px.inFlight.idle.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function errorHandler(logger: Logger) {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+    } catch (error) {
+      const httpError = error instanceof HttpError ? error : new HttpError(500, 'Internal proxy error');
+      if (!(error instanceof HttpError)) logger.error(`Unhandled error on ${ctx.method} ${ctx.path}: ${(error as Error).stack}`);
+      if (ctx.res.headersSent || !ctx.res.writable) {
+        ctx.res.destroy();
+        return;
+      }
+      ctx.respond = true;
+      ctx.status = httpError.status;
+      ctx.type = 'application/json';
+      ctx.body = httpError.body();
+      if (httpError.status === 413) ctx.set('connection', 'close');
+    }
+  };
+}
+
+function guard(extraHosts: ReadonlySet<string>) {
+  return async (ctx: Context, next: Next) => {
+    const reason = refuseForeignRequest(ctx.req, extraHosts);
+    if (reason) throw new HttpError(403, `${reason}: the daemon only answers local clients`, 'permission_error');
+    await next();
+  };
+}
+
+function proxyRoutes(px: ProxyContext) {
+  const messages = messagesHandler(px);
+  const passthrough = passthroughHandler(px);
+  return async (ctx: Context, next: Next) => {
+    if (ctx.method === 'HEAD' && ctx.path === '/') {
+      ctx.status = 200; // Claude Code preconnects with HEAD /.
+      return;
+    }
+    if (!ctx.path.startsWith('/v1/')) return next();
+    px.inFlight.count++;
+    try {
+      if (ctx.path === '/v1/messages' && ctx.method === 'POST') await messages(ctx);
+      else await passthrough(ctx);
+    } finally {
+      if (--px.inFlight.count === 0) for (const wake of px.inFlight.idle.splice(0)) wake();
+    }
+  };
+}
+
+async function notFound(ctx: Context) {
+  if (ctx.method === 'GET' && ctx.path === '/') {
+    ctx.type = 'text/plain';
+    ctx.body = 'CCO daemon is running. Point Claude Code at this address (ANTHROPIC_BASE_URL) or run `cco`.\n';
+    return;
+  }
+  throw new HttpError(404, `No route for ${ctx.method} ${ctx.path}`);
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+
+export interface CacheKeyInput {
+  /** Where the request would go: upstream base + path + query (later: provider and target model too). */
+  target: string;
+  /** The parsed JSON body. Never mutated: what goes upstream stays the client's bytes. */
+  body: Record<string, unknown>;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** Body fields that never change the answer. `metadata` carries Claude Code's per-run session id. */
+const IGNORED_FIELDS = new Set(['metadata', 'stream']);
+/** Protocol headers that do change the answer (features, formats). */
+const KEYED_HEADERS = ['anthropic-version', 'anthropic-beta'];
+const BILLING_PREFIX = 'x-anthropic-billing-header:';
+
+function headerValue(headers: CacheKeyInput['headers'], name: string): string {
+  let value = headers[name];
+  if (value === undefined) {
+    const found = Object.keys(headers).find((k) => k.toLowerCase() === name);
+    value = found === undefined ? undefined : headers[found];
+  }
+  return Array.isArray(value) ? value.join(',') : (value ?? '');
+}
+
+/** A short hash of the credential, so two API keys never share answers; never the credential itself. */
+export function credentialFingerprint(headers: CacheKeyInput['headers']): string {
+  const credential = headerValue(headers, 'x-api-key') || headerValue(headers, 'authorization');
+  if (!credential) return '';
+  return createHash('sha256').update('cco-credential\0').update(credential).digest('hex').slice(0, 16);
+}
+
+/**
+ * Claude Code's first system block is a billing line that changes with every version (and, in
+ * newer ones, every request). It does not shape the answer, so the key leaves it out.
+ */
+export function withoutBillingLine(system: unknown): unknown {
+  if (typeof system === 'string') {
+    if (!system.startsWith(BILLING_PREFIX)) return system;
+    const newline = system.indexOf('\n');
+    return newline === -1 ? '' : system.slice(newline + 1);
+  }
+  if (!Array.isArray(system)) return system;
+  const kept = system.filter((b) => !(isTextBlock(b) && b.text.startsWith(BILLING_PREFIX)));
+  return kept.length === system.length ? system : kept;
+}
+
+function isTextBlock(value: unknown): value is { type: 'text'; text: string } {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'text'
+    && typeof (value as { text?: unknown }).text === 'string';
+}
+
+/**
+ * The cache key: a sha256 of everything that determines the answer, and nothing that does not.
+ * Top-level fields are taken in sorted order; values use native JSON.stringify (a client's nested
+ * key order is stable, and a canonical deep sort would cost more than the whole proxy hop).
+ */
+export function cacheKey(input: CacheKeyInput): string {
+  const hash = createHash('sha256');
+  hash.update(input.target).update('\0');
+  for (const name of KEYED_HEADERS) hash.update(name).update('=').update(headerValue(input.headers, name)).update('\0');
+  hash.update(credentialFingerprint(input.headers)).update('\0');
+  const fields = Object.keys(input.body).filter((k) => !IGNORED_FIELDS.has(k)).sort();
+  for (const field of fields) {
+    const value = field === 'system' ? withoutBillingLine(input.body.system) : input.body[field];
+    hash.update(field).update(':').update(JSON.stringify(value) ?? 'null').update('\0');
+  }
+  return hash.digest('hex');
+}

@@ -1,0 +1,21 @@
+import type { Logger } from '../../common/logger.js';
+import type { ResponseCache } from '../cache/store.js';
+import type { RequestRecorder } from '../usage/record.js';
+import type { Flight } from './flight.js';
+import type { Limiter } from './limiter.js';
+import type { UpstreamClient } from './upstream.js';
+
+/** Everything the proxy handlers share; built once by the app factory. */
+export interface ProxyContext {
+  upstream: UpstreamClient;
+  cache: ResponseCache;
+  limiter: Limiter;
+  /** Upstream calls in progress, by cache key, for coalescing identical requests. */
+  flights: Map<string, Flight>;
+  recorder: RequestRecorder;
+  logger: Logger;
+  now: () => number;
+  bodyLimitBytes: number;
+  /** Requests being answered right now; a draining stop waits for zero. */
+  inFlight: { count: number; idle: Array<() => void> };
+}

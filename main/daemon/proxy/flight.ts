@@ -1,0 +1,195 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { Message } from '../anthropic/types.js';
+import { errorBody } from '../anthropic/types.js';
+import { MessageAccumulator } from '../cache/accumulate.js';
+import { HttpError } from '../http/errors.js';
+import { clientResponseHeaders } from './headers.js';
+import type { Limiter } from './limiter.js';
+import { formatSse, SseParser } from './sse.js';
+import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from './upstream.js';
+
+/** A client response fed by a flight. */
+export interface FlightSubscriber {
+  head(status: number, headers: OutgoingHttpHeaders): void;
+  data(chunk: Buffer): void;
+  end(): void;
+  /** The flight failed before any byte: answer with this error instead. */
+  fail(error: HttpError): void;
+}
+
+export interface FlightOutcome {
+  status: number;
+  errorType: string | null;
+  streaming: boolean;
+  /** The complete answer (a 200 that finished), the only thing ever cached. */
+  message?: Message;
+  /** What is known of usage even when the answer is incomplete. */
+  usage?: Message['usage'];
+  servedModel?: string;
+  ttfbMs: number | null;
+}
+
+export interface FlightDeps {
+  upstream: UpstreamClient;
+  limiter: Limiter;
+  now: () => number;
+  /** Largest non-streaming body the proxy buffers (the daemon's body limit serves well). */
+  maxBufferedBytes: number;
+}
+
+type Request = Omit<UpstreamRequest, 'signal'> & { streaming: boolean };
+
+const CUT_EVENT = formatSse('error', errorBody('api_error', 'The upstream connection was lost mid-stream'));
+
+/**
+ * One upstream call, shared by every identical request that arrives while it runs. Subscribers
+ * that join late get what was already sent, then the rest live. When the last subscriber leaves
+ * before the end, the upstream request is aborted.
+ */
+export class Flight {
+  readonly done: Promise<FlightOutcome>;
+  readonly streaming: boolean;
+  private readonly subscribers = new Set<FlightSubscriber>();
+  private readonly abort = new AbortController();
+  private headSent: { status: number; headers: OutgoingHttpHeaders } | undefined;
+  private readonly chunks: Buffer[] = [];
+  private failure: HttpError | undefined;
+  private finished = false;
+  private readonly startedAt: number;
+  private firstByteAt: number | undefined;
+
+  constructor(private readonly deps: FlightDeps, request: Request) {
+    this.streaming = request.streaming;
+    this.startedAt = deps.now();
+    this.done = this.run(request);
+  }
+
+  subscribe(subscriber: FlightSubscriber): () => void {
+    if (this.failure) subscriber.fail(this.failure);
+    else if (this.headSent) {
+      subscriber.head(this.headSent.status, this.headSent.headers);
+      for (const chunk of this.chunks) subscriber.data(chunk);
+      if (this.finished) subscriber.end();
+    }
+    if (this.finished) return () => {};
+    this.subscribers.add(subscriber);
+    return () => {
+      this.subscribers.delete(subscriber);
+      if (this.subscribers.size === 0 && !this.finished) this.abort.abort(new Error('all clients went away'));
+    };
+  }
+
+  private async run(request: Request): Promise<FlightOutcome> {
+    let release: (() => void) | undefined;
+    try {
+      release = await this.deps.limiter.acquire(this.abort.signal);
+      const res = await this.deps.upstream.send({ ...request, signal: this.abort.signal });
+      this.firstByteAt = this.deps.now();
+      const isSse = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
+      return isSse ? await this.relayStream(res) : await this.relayBuffered(res);
+    } catch (error) {
+      return this.fail(error);
+    } finally {
+      release?.();
+      this.finished = true;
+      this.subscribers.clear();
+    }
+  }
+
+  private fail(error: unknown): FlightOutcome {
+    const httpError = error instanceof HttpError
+      ? error
+      : this.abort.signal.aborted
+        ? new HttpError(499, 'Client closed the request', 'client_closed')
+        : new HttpError(502, `Proxy error: ${(error as Error).message}`);
+    this.failure = httpError;
+    for (const s of this.subscribers) s.fail(httpError);
+    return { status: httpError.status, errorType: httpError.type, streaming: this.streaming, ttfbMs: null };
+  }
+
+  private async relayBuffered(res: UpstreamResponse): Promise<FlightOutcome> {
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += chunk.length;
+      if (size > this.deps.maxBufferedBytes) throw new HttpError(502, 'Upstream response is too large to proxy');
+      parts.push(chunk);
+    }
+    const body = Buffer.concat(parts, size);
+    const headers = clientResponseHeaders(res.headers);
+    headers['content-length'] = body.length;
+    this.emitHead(res.status, headers);
+    this.emitData(body);
+    this.emitEnd();
+    return this.bufferedOutcome(res.status, body);
+  }
+
+  private bufferedOutcome(status: number, body: Buffer): FlightOutcome {
+    const outcome: FlightOutcome = { status, errorType: null, streaming: false, ttfbMs: this.ttfb() };
+    let parsed: Record<string, unknown> | undefined;
+    try {
+      parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      parsed = undefined;
+    }
+    if (status === 200 && parsed?.type === 'message') {
+      const message = parsed as unknown as Message;
+      return { ...outcome, message, usage: message.usage, servedModel: message.model };
+    }
+    const type = (parsed?.error as { type?: unknown } | undefined)?.type;
+    return { ...outcome, errorType: typeof type === 'string' ? type : status >= 400 ? 'api_error' : null };
+  }
+
+  private async relayStream(res: UpstreamResponse): Promise<FlightOutcome> {
+    this.emitHead(res.status, clientResponseHeaders(res.headers));
+    const parser = new SseParser();
+    const acc = new MessageAccumulator();
+    let cut = false;
+    try {
+      for await (const chunk of res.body) {
+        this.emitData(chunk);
+        for (const event of parser.push(chunk)) acc.apply(event);
+      }
+      for (const event of parser.flush()) acc.apply(event);
+    } catch {
+      if (this.abort.signal.aborted) throw new HttpError(499, 'Client closed the request', 'client_closed');
+      cut = true;
+    }
+    if (!acc.complete && !acc.failed) cut = true;
+    // A cut stream must end in an error event, so the client knows to retry rather than trust a partial answer.
+    if (cut) this.emitData(Buffer.from(CUT_EVENT));
+    this.emitEnd();
+    return this.streamOutcome(res.status, acc, cut);
+  }
+
+  private streamOutcome(status: number, acc: MessageAccumulator, cut: boolean): FlightOutcome {
+    const partial = acc.message();
+    const complete = status === 200 && acc.complete;
+    return {
+      status,
+      errorType: complete ? null : cut ? 'stream_cut' : 'stream_error',
+      streaming: true,
+      ttfbMs: this.ttfb(),
+      ...(complete && partial ? { message: partial } : {}),
+      ...(partial ? { usage: partial.usage, servedModel: partial.model } : {}),
+    };
+  }
+
+  private ttfb(): number | null {
+    return this.firstByteAt === undefined ? null : this.firstByteAt - this.startedAt;
+  }
+
+  private emitHead(status: number, headers: OutgoingHttpHeaders): void {
+    this.headSent = { status, headers };
+    for (const s of this.subscribers) s.head(status, headers);
+  }
+
+  private emitData(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    for (const s of this.subscribers) s.data(chunk);
+  }
+
+  private emitEnd(): void {
+    for (const s of this.subscribers) s.end();
+  }
+}

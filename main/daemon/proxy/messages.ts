@@ -1,0 +1,121 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { finished } from 'node:stream/promises';
+import type { Context } from 'koa';
+import { cacheKey } from '../cache/key.js';
+import type { StoredAnswer } from '../cache/store.js';
+import { parseJsonObject, readBody } from '../http/body.js';
+import type { CacheOutcome } from '../usage/record.js';
+import type { ProxyContext } from './context.js';
+import { Flight, type FlightOutcome } from './flight.js';
+import { upstreamRequestHeaders } from './headers.js';
+import { buildRecord } from './record.js';
+import { CACHE_HEADER, type ResponseMeter, responseSubscriber, sendStored } from './respond.js';
+
+interface Served {
+  cache: CacheOutcome;
+  outcome?: FlightOutcome;
+  stored?: StoredAnswer;
+}
+
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  raw: Buffer;
+  streaming: boolean;
+  key: string;
+  meter: ResponseMeter;
+}
+
+/** A request asks to skip the cache with `Cache-Control: no-cache` or `x-cco-cache: bypass`. */
+function wantsBypass(req: IncomingMessage): boolean {
+  const cc = req.headers['cache-control'];
+  return (typeof cc === 'string' && /\bno-(cache|store)\b/i.test(cc)) || req.headers[CACHE_HEADER] === 'bypass';
+}
+
+/** `POST /v1/messages`: cache lookup, then a shared upstream call, then a usage record. */
+export function messagesHandler(px: ProxyContext) {
+  return async (ctx: Context): Promise<void> => {
+    const startedAt = px.now();
+    const { req, res } = ctx;
+    const raw = await readBody(req, px.bodyLimitBytes);
+    const body = parseJsonObject(raw);
+    const streaming = body.stream === true;
+    const key = cacheKey({ target: px.upstream.baseUrl + (req.url ?? ''), body, headers: req.headers });
+    ctx.respond = false;
+    const meter: ResponseMeter = { status: 0, bytes: 0, firstByteAt: null };
+    const served = await serve(px, { req, res, raw, streaming, key, meter }, wantsBypass(req));
+    await finished(res).catch(() => undefined);
+    const answer = served.stored;
+    px.recorder.record(buildRecord({
+      req, startedAt, endedAt: px.now(), requestBytes: raw.length,
+      requestedModel: typeof body.model === 'string' ? body.model : null,
+      streaming, cache: served.cache, meter: { ...meter, status: meter.status || 499 },
+      provider: 'anthropic',
+      errorType: served.outcome?.errorType ?? null,
+      servedModel: answer?.message.model ?? served.outcome?.servedModel ?? null,
+      usage: answer?.message.usage ?? served.outcome?.usage,
+    }));
+  };
+}
+
+async function serve(px: ProxyContext, ex: Exchange, bypass: boolean): Promise<Served> {
+  if (bypass || !px.cache.enabled) {
+    px.cache.counters.bypassed++;
+    return { cache: 'bypass', outcome: await attach(px, startFlight(px, ex, false), ex, 'bypass') };
+  }
+  const stored = px.cache.get(ex.key);
+  if (stored) {
+    px.cache.counters.hits++;
+    sendStored(ex.res, stored, ex.streaming, 'hit', ex.meter, px.now);
+    return { cache: 'hit', stored };
+  }
+  const joined = await joinFlight(px, ex);
+  if (joined) return joined;
+  px.cache.counters.misses++;
+  return { cache: 'miss', outcome: await attach(px, startFlight(px, ex, true), ex, 'miss') };
+}
+
+/** Shares an identical call already under way, if there is one. */
+async function joinFlight(px: ProxyContext, ex: Exchange): Promise<Served | undefined> {
+  const flight = px.flights.get(ex.key);
+  if (!flight) return undefined;
+  if (flight.streaming === ex.streaming) {
+    px.cache.counters.coalesced++;
+    return { cache: 'coalesced', outcome: await attach(px, flight, ex, 'coalesced') };
+  }
+  // The other form can be served only from a complete answer; otherwise this request makes its own call.
+  const outcome = await flight.done;
+  if (!outcome.message || ex.res.destroyed) return undefined;
+  const answer = { message: outcome.message, json: JSON.stringify(outcome.message) };
+  px.cache.counters.coalesced++;
+  sendStored(ex.res, answer, ex.streaming, 'coalesced', ex.meter, px.now);
+  return { cache: 'coalesced', stored: answer };
+}
+
+function attach(px: ProxyContext, flight: Flight, ex: Exchange, tag: CacheOutcome): Promise<FlightOutcome> {
+  const unsubscribe = flight.subscribe(responseSubscriber(ex.res, tag, ex.meter, px.now));
+  ex.res.on('close', () => {
+    if (!ex.res.writableFinished) unsubscribe();
+  });
+  return flight.done;
+}
+
+function startFlight(px: ProxyContext, ex: Exchange, shared: boolean): Flight {
+  const flight = new Flight(
+    { upstream: px.upstream, limiter: px.limiter, now: px.now, maxBufferedBytes: px.bodyLimitBytes },
+    {
+      path: ex.req.url ?? '/v1/messages',
+      method: 'POST',
+      // Identity encoding: the proxy reads the answer (to cache it); loopback needs no compression.
+      headers: upstreamRequestHeaders(ex.req.headers, { 'accept-encoding': 'identity' }),
+      body: ex.raw,
+      streaming: ex.streaming,
+    },
+  );
+  if (shared) px.flights.set(ex.key, flight);
+  void flight.done.then((outcome) => {
+    if (outcome.message) px.cache.set(ex.key, outcome.message);
+    if (px.flights.get(ex.key) === flight) px.flights.delete(ex.key);
+  });
+  return flight;
+}

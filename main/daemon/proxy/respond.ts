@@ -1,0 +1,68 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { messageToSse } from '../cache/replay.js';
+import type { StoredAnswer } from '../cache/store.js';
+import { type HttpError, sendError } from '../http/errors.js';
+import type { CacheOutcome } from '../usage/record.js';
+import type { FlightSubscriber } from './flight.js';
+
+export const CACHE_HEADER = 'x-cco-cache';
+
+/** What one client response saw, for its usage record. */
+export interface ResponseMeter {
+  status: number;
+  bytes: number;
+  firstByteAt: number | null;
+}
+
+/** Adapts a client's ServerResponse to a flight, tagging it with how it was served. */
+export function responseSubscriber(
+  res: ServerResponse,
+  outcome: CacheOutcome,
+  meter: ResponseMeter,
+  now: () => number,
+): FlightSubscriber {
+  return {
+    head(status, headers) {
+      meter.status = status;
+      res.writeHead(status, { ...headers, [CACHE_HEADER]: outcome });
+      // Send the headers now: a streaming client must not wait for the first event to see them.
+      res.flushHeaders();
+    },
+    data(chunk) {
+      meter.firstByteAt ??= now();
+      meter.bytes += chunk.length;
+      res.write(chunk);
+    },
+    end() {
+      res.end();
+    },
+    fail(error: HttpError) {
+      meter.status = error.status;
+      if (error.status === 499) return res.destroy();
+      sendError(res, error, { [CACHE_HEADER]: outcome });
+    },
+  };
+}
+
+/** Answers from a stored message, in whichever form the client asked for. */
+export function sendStored(
+  res: ServerResponse,
+  answer: StoredAnswer,
+  streaming: boolean,
+  outcome: CacheOutcome,
+  meter: ResponseMeter,
+  now: () => number,
+): void {
+  const body = streaming ? messageToSse(answer.message) : answer.json;
+  const headers: OutgoingHttpHeaders = {
+    'content-type': streaming ? 'text/event-stream; charset=utf-8' : 'application/json',
+    'content-length': Buffer.byteLength(body),
+    [CACHE_HEADER]: outcome,
+  };
+  if (streaming) headers['cache-control'] = 'no-cache';
+  res.writeHead(200, headers);
+  meter.status = 200;
+  meter.firstByteAt = now();
+  meter.bytes = Buffer.byteLength(body);
+  res.end(body);
+}

@@ -1,0 +1,28 @@
+import Router from '@koa/router';
+import { appVersion } from '../../common/version.js';
+import type { Limiter } from '../proxy/limiter.js';
+
+export interface HealthDeps {
+  startedAt: number;
+  now: () => number;
+  port: () => number;
+  upstream: string;
+  limiter: Limiter;
+}
+
+export function healthRouter(deps: HealthDeps): Router {
+  const router = new Router();
+  router.get('/health', (ctx) => {
+    ctx.set('cache-control', 'no-store');
+    ctx.body = {
+      status: 'ok',
+      version: appVersion(),
+      pid: process.pid,
+      port: deps.port(),
+      uptimeSeconds: Math.floor((deps.now() - deps.startedAt) / 1000),
+      upstream: deps.upstream,
+      queue: deps.limiter.stats(),
+    };
+  });
+  return router;
+}

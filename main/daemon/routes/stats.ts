@@ -1,0 +1,78 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Logger } from '../../common/logger.js';
+import { errorBody } from '../anthropic/types.js';
+import { HttpError } from '../http/errors.js';
+import type { Clock } from '../usage/clock.js';
+import { EXPORT_FORMATS } from '../usage/export.js';
+import { CHART_RANGES, SUMMARY_RANGES } from '../usage/ranges.js';
+import type { UsageStore } from '../usage/store.js';
+import { serveEvents } from './events.js';
+import { serveExport } from './export.js';
+import { createMachineProbe, type MachineProbe } from './machine-stats.js';
+import { oneOf, requestFilterOf } from './stats-params.js';
+
+export interface StatsRouterDeps {
+  store: UsageStore;
+  clock: Clock;
+  logger: Logger;
+  /** The response cache's own counters, added to the summary as `cache`. */
+  cacheStats?: () => object;
+  /** Defaults to reading this process and host. */
+  machine?: MachineProbe;
+  /** Period of the `stats` event on `/api/events`. Default 5 s. */
+  eventStatsIntervalMs?: number;
+}
+
+type Handler = (ctx: Context) => void | Promise<void>;
+
+/** Bad parameters answer like the Anthropic API does: a JSON error body with a 400. */
+function guarded(handler: Handler): Handler {
+  return async (ctx) => {
+    try {
+      await handler(ctx);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      ctx.status = error.status;
+      ctx.body = errorBody(error.type, error.message);
+    }
+  };
+}
+
+function noStore(ctx: Context, body: unknown): void {
+  ctx.set('cache-control', 'no-store');
+  ctx.body = body;
+}
+
+/** The usage analytics API: summaries, per-project totals, charts, the request log, live events, export. */
+export function createStatsRouter(deps: StatsRouterDeps): Router {
+  const { store } = deps;
+  const machine = deps.machine ?? createMachineProbe(deps.clock);
+  const router = new Router();
+
+  router.get('/api/stats/summary', guarded((ctx) => {
+    const summary = store.summary(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'today'));
+    noStore(ctx, deps.cacheStats ? { ...summary, cache: deps.cacheStats() } : summary);
+  }));
+
+  router.get('/api/project/stats', guarded((ctx) => noStore(ctx, { projects: store.projects() })));
+
+  router.get('/api/machine/stats', guarded((ctx) => {
+    const chartData = store.charts(oneOf(ctx.query, 'range', CHART_RANGES, '1h'));
+    noStore(ctx, { process: machine.process(), machine: machine.machine(), chartData });
+  }));
+
+  router.get('/api/requests', guarded((ctx) => noStore(ctx, { requests: store.requests(requestFilterOf(ctx.query)) })));
+
+  router.get('/api/events', guarded((ctx) => {
+    serveEvents(ctx, { ...deps, statsIntervalMs: deps.eventStatsIntervalMs ?? 5000 });
+  }));
+
+  router.get('/api/export', guarded((ctx) => {
+    const format = oneOf(ctx.query, 'format', EXPORT_FORMATS, 'csv');
+    const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all');
+    return serveExport(ctx, deps, format, range);
+  }));
+
+  return router;
+}

@@ -1,0 +1,83 @@
+import type { Writable } from 'node:stream';
+import { fromRow, REQUEST_COLUMNS } from './rows.js';
+
+export const EXPORT_FORMATS = ['csv', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export function isExportFormat(value: string): value is ExportFormat {
+  return (EXPORT_FORMATS as readonly string[]).includes(value);
+}
+
+type Row = Record<string, unknown>;
+
+/** RFC 4180: quote when needed, double the quotes inside. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function csvLine(values: readonly unknown[]): string {
+  return values.map(csvField).join(',') + '\r\n';
+}
+
+interface Format {
+  head: string;
+  row(row: Row, index: number): string;
+  tail: string;
+}
+
+const FORMATS: Record<ExportFormat, Format> = {
+  csv: {
+    head: csvLine(REQUEST_COLUMNS),
+    row: (row) => csvLine(REQUEST_COLUMNS.map((c) => row[c])),
+    tail: '',
+  },
+  // One JSON array, one record per line: valid JSON as a whole, and still readable line by line.
+  json: {
+    head: '[\n',
+    row: (row, index) => (index === 0 ? '' : ',\n') + JSON.stringify(fromRow(row)),
+    tail: '\n]\n',
+  },
+};
+
+function drainOrClose(out: Writable): Promise<boolean> {
+  return new Promise((resolve) => {
+    const settle = (drained: boolean) => {
+      out.off('drain', onDrain);
+      out.off('close', onClose);
+      resolve(drained);
+    };
+    const onDrain = () => settle(true);
+    const onClose = () => settle(false);
+    out.on('drain', onDrain);
+    out.on('close', onClose);
+  });
+}
+
+/** False when the client went away; waits for `drain` when its buffer is full. */
+async function write(out: Writable, chunk: string): Promise<boolean> {
+  if (out.destroyed || out.writableEnded) return false;
+  return out.write(chunk) || drainOrClose(out);
+}
+
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * Writes the rows to `out` as they are read, a chunk at a time: memory stays flat however many
+ * rows there are. Returns the number of rows written (fewer if the client left early).
+ */
+export async function writeExport(rows: Iterable<Row>, format: ExportFormat, out: Writable): Promise<number> {
+  const f = FORMATS[format];
+  let chunk = f.head;
+  let count = 0;
+  for (const row of rows) {
+    chunk += f.row(row, count++);
+    if (chunk.length >= CHUNK_CHARS) {
+      if (!(await write(out, chunk))) return count;
+      chunk = '';
+    }
+  }
+  if (await write(out, chunk + f.tail)) out.end();
+  return count;
+}

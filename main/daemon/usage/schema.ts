@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'libsql';
+
+export type Db = Database.Database;
+
+/** Each entry moves the schema from version `index` to `index + 1`. Append only, never edit. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE requests (
+     id INTEGER PRIMARY KEY,
+     started_at INTEGER NOT NULL,
+     project TEXT NOT NULL,
+     session TEXT NOT NULL,
+     method TEXT NOT NULL,
+     path TEXT NOT NULL,
+     requested_model TEXT,
+     served_model TEXT,
+     provider TEXT NOT NULL,
+     status INTEGER NOT NULL,
+     error_type TEXT,
+     cache TEXT NOT NULL,
+     streaming INTEGER NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cache_creation_tokens INTEGER NOT NULL,
+     cache_read_tokens INTEGER NOT NULL,
+     latency_ms INTEGER NOT NULL,
+     ttfb_ms INTEGER,
+     request_bytes INTEGER NOT NULL,
+     response_bytes INTEGER NOT NULL,
+     cost_usd REAL,
+     saved_usd REAL,
+     cost_estimated INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX requests_started_at ON requests (started_at);
+   CREATE INDEX requests_project ON requests (project, started_at);
+   CREATE TABLE daily (
+     day TEXT NOT NULL,
+     day_start INTEGER NOT NULL,
+     project TEXT NOT NULL,
+     model TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     requests INTEGER NOT NULL,
+     hits INTEGER NOT NULL,
+     misses INTEGER NOT NULL,
+     errors INTEGER NOT NULL,
+     unpriced INTEGER NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cache_creation_tokens INTEGER NOT NULL,
+     cache_read_tokens INTEGER NOT NULL,
+     cost_usd REAL NOT NULL,
+     saved_usd REAL NOT NULL,
+     last_seen INTEGER NOT NULL,
+     PRIMARY KEY (day, project, model, provider)
+   );
+   CREATE INDEX daily_day_start ON daily (day_start);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+// The API is synchronous, so waiting on a lock blocks the event loop: keep it short. Only another
+// process writing the same file (a user's SQLite browser) can hold the lock at all.
+const BUSY_TIMEOUT_MS = 1000;
+
+export class UsageDatabaseError extends Error {
+  override name = 'UsageDatabaseError';
+}
+
+/** libsql's `pragma()` neither plucks nor strips `_metadata`, so read the one named column. */
+function pragmaValue(db: Db, name: string, assign?: string): unknown {
+  const row = db.prepare(`PRAGMA ${name}${assign === undefined ? '' : ` = ${assign}`}`).get() as
+    | Record<string, unknown>
+    | undefined;
+  return row?.[name];
+}
+
+function schemaVersion(db: Db): number {
+  return Number(pragmaValue(db, 'user_version'));
+}
+
+function migrate(db: Db, file: string): void {
+  const found = schemaVersion(db);
+  if (found > SCHEMA_VERSION) {
+    throw new UsageDatabaseError(
+      `${file} has usage schema version ${found}, but this CCO only knows up to version ${SCHEMA_VERSION}: ` +
+        'it was written by a newer CCO. Upgrade CCO, or move the file aside to start a new one.',
+    );
+  }
+  for (let version = found; version < SCHEMA_VERSION; version++) {
+    // user_version lives in the file header, so it commits or rolls back with the migration.
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+    }).immediate();
+  }
+}
+
+function configure(db: Db, busyTimeoutMs: number): void {
+  db.exec(`PRAGMA busy_timeout = ${Math.floor(busyTimeoutMs)}`);
+  const mode = String(pragmaValue(db, 'journal_mode', 'WAL'));
+  if (mode.toLowerCase() !== 'wal') throw new UsageDatabaseError(`cannot switch to WAL (journal mode stays "${mode}")`);
+  // WAL + NORMAL: a crash can lose the last commits but never corrupts the file.
+  db.exec('PRAGMA synchronous = NORMAL');
+}
+
+/** Opens (creating if needed) and migrates the usage database of one daemon instance. */
+export function openUsageDatabase(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS): Db {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    db.exec(`PRAGMA busy_timeout = ${Math.floor(busyTimeoutMs)}`);
+    // Checked before any pragma that writes, so a newer file is left exactly as it was.
+    migrate(db, file);
+    configure(db, busyTimeoutMs);
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof UsageDatabaseError) throw error;
+    throw new UsageDatabaseError(`cannot open the usage database ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** A second connection for long reads (exports), so they never hold up the writer. */
+export function openReader(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS): Db {
+  const db = new Database(file);
+  db.exec(`PRAGMA busy_timeout = ${Math.floor(busyTimeoutMs)}`);
+  return db;
+}

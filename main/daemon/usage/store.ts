@@ -1,0 +1,238 @@
+import type { Logger } from '../../common/logger.js';
+import type { Pricer } from '../pricing/pricer.js';
+import { queryCharts, type ChartData } from './charts.js';
+import type { Clock } from './clock.js';
+import { priceRecord, type PricedRecord } from './costing.js';
+import { queryProjects, type ProjectStats } from './projects.js';
+import { BoundedQueue } from './queue.js';
+import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
+import type { RequestRecord, RequestRecorder } from './record.js';
+import { queryRequests, type RequestFilter } from './request-list.js';
+import { pruneRequests, retentionCutoff, type PruneResult } from './retention.js';
+import { insertRequests, REQUEST_COLUMNS, type StoredRequest } from './rows.js';
+import { openReader, openUsageDatabase, type Db } from './schema.js';
+import { querySummary, type UsageSummary } from './summary.js';
+import { WriteHealth } from './write-health.js';
+
+export interface UsageStoreOptions {
+  /** The instance's database file (`instanceFiles(dir, port).database`). */
+  file: string;
+  pricer: Pricer;
+  clock: Clock;
+  logger: Logger;
+  /** How often queued records are committed (one transaction per batch). */
+  flushIntervalMs?: number;
+  /** Raw rows older than this are rolled into daily aggregates and deleted. */
+  retentionDays?: number;
+  pruneIntervalMs?: number;
+  /** Records held while the database is not keeping up; beyond it new ones are dropped. */
+  maxQueue?: number;
+  /** How long a commit waits for a lock held by another process. */
+  busyTimeoutMs?: number;
+}
+
+export const USAGE_DEFAULTS = {
+  flushIntervalMs: 500,
+  retentionDays: 90,
+  pruneIntervalMs: 60 * 60 * 1000,
+  maxQueue: 100_000,
+} as const;
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`usage store: ${name} must be > 0, got ${value}`);
+  return value;
+}
+
+/** Called with each record (and its cost) as it is recorded, before it is committed. */
+export type UsageListener = (record: PricedRecord) => void;
+
+export interface QueueStats {
+  queued: number;
+  dropped: number;
+}
+
+/** Rows for an export, read on their own connection; `close` it when done, even on error. */
+export interface ExportCursor {
+  rows: Iterable<Record<string, unknown>>;
+  close(): void;
+}
+
+/**
+ * The usage database of one daemon instance. `record` only queues; a timer commits the queue in
+ * one transaction per batch, so the proxy never waits on the disk. Reads commit the queue first,
+ * so they always include everything recorded so far.
+ */
+export class UsageStore implements RequestRecorder {
+  private readonly queue: BoundedQueue<PricedRecord>;
+  private readonly listeners = new Set<UsageListener>();
+  private readonly stopTimers: Array<() => void> = [];
+  private readonly retentionDays: number;
+  private readonly health: WriteHealth;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: UsageStoreOptions,
+  ) {
+    this.queue = new BoundedQueue(positive('maxQueue', options.maxQueue ?? USAGE_DEFAULTS.maxQueue));
+    this.retentionDays = positive('retentionDays', options.retentionDays ?? USAGE_DEFAULTS.retentionDays);
+    const flushIntervalMs = positive('flushIntervalMs', options.flushIntervalMs ?? USAGE_DEFAULTS.flushIntervalMs);
+    const pruneIntervalMs = positive('pruneIntervalMs', options.pruneIntervalMs ?? USAGE_DEFAULTS.pruneIntervalMs);
+    this.health = new WriteHealth(options.file, options.logger, flushIntervalMs);
+    const { clock } = options;
+    this.stopTimers.push(clock.every(flushIntervalMs, () => this.flushUnlessBackingOff()));
+    this.stopTimers.push(clock.every(pruneIntervalMs, () => this.pruneQuietly()));
+  }
+
+  get file(): string {
+    return this.options.file;
+  }
+
+  record(record: RequestRecord): void {
+    if (this.closed) return;
+    try {
+      const priced = priceRecord(record, this.options.pricer);
+      if (!this.queue.push(priced)) return this.health.recordDropped(this.queue.size);
+      this.emit(priced);
+    } catch (error) {
+      // The proxy calls this on its hot path: a recording bug must never fail a request.
+      this.options.logger.error(`Could not record a request: ${(error as Error).message}`);
+    }
+  }
+
+  /** Commits the queue now; returns how many rows were written. On failure they stay queued. */
+  flush(): number {
+    if (this.closed) return 0;
+    const batch = this.queue.takeAll();
+    if (batch.length === 0) return 0;
+    try {
+      insertRequests(this.db, batch);
+    } catch (error) {
+      const droppedBefore = this.queue.dropped;
+      this.queue.restore(batch);
+      if (this.queue.dropped > droppedBefore) this.health.recordDropped(this.queue.size);
+      this.health.commitFailed(error as Error, this.options.clock.now());
+      return 0;
+    }
+    this.health.committed(this.queue.dropped);
+    return batch.length;
+  }
+
+  /** Rolls raw rows older than the retention into `daily` and deletes them. */
+  prune(now: number = this.options.clock.now()): PruneResult {
+    this.assertOpen();
+    this.flush();
+    const result = pruneRequests(this.db, retentionCutoff(now, this.retentionDays));
+    if (result.pruned > 0) {
+      this.options.logger.info(`Usage: rolled ${result.pruned} requests older than ${this.retentionDays} days into daily totals`);
+    }
+    return result;
+  }
+
+  subscribe(listener: UsageListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  queueStats(): QueueStats {
+    return { queued: this.queue.size, dropped: this.queue.dropped };
+  }
+
+  summary(range: SummaryRange): UsageSummary {
+    return querySummary(this.readable(), range, this.options.clock.now());
+  }
+
+  projects(): ProjectStats[] {
+    return queryProjects(this.readable());
+  }
+
+  requests(filter: RequestFilter): StoredRequest[] {
+    return queryRequests(this.readable(), filter);
+  }
+
+  charts(range: ChartRange): ChartData {
+    return queryCharts(this.readable(), range, this.options.clock.now());
+  }
+
+  /** Raw rows of the range, oldest first, read lazily on a separate connection. */
+  exportCursor(range: SummaryRange): ExportCursor {
+    const from = summaryStart(range, this.options.clock.now());
+    this.readable();
+    const reader = openReader(this.file);
+    try {
+      const rows = reader
+        .prepare(`SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests WHERE started_at >= :from ORDER BY started_at, id`)
+        .iterate({ from }) as Iterable<Record<string, unknown>>;
+      return { rows, close: () => reader.close() };
+    } catch (error) {
+      reader.close();
+      throw error;
+    }
+  }
+
+  /** Stops the timers, commits what is queued, closes the file. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    for (const stop of this.stopTimers) stop();
+    this.flush();
+    const lost = this.queue.size;
+    if (lost > 0) this.options.logger.error(`Usage database ${this.file}: ${lost} records could not be saved`);
+    this.closed = true;
+    this.listeners.clear();
+    this.db.close();
+  }
+
+  private readable(): Db {
+    this.assertOpen();
+    this.flushUnlessBackingOff();
+    return this.db;
+  }
+
+  private flushUnlessBackingOff(): void {
+    if (this.health.shouldRetry(this.options.clock.now())) this.flush();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`Usage database ${this.file} is closed`);
+  }
+
+  private emit(record: PricedRecord): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(record);
+      } catch (error) {
+        this.options.logger.warn(`A usage listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private pruneQuietly(): void {
+    try {
+      this.prune();
+    } catch (error) {
+      this.options.logger.error(`Usage database ${this.file}: pruning failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** Opens (creating and migrating) the database, prunes old rows, starts the commit timer. */
+export function openUsageStore(options: UsageStoreOptions): UsageStore {
+  const db = openUsageDatabase(options.file, options.busyTimeoutMs);
+  let store: UsageStore;
+  try {
+    store = new UsageStore(db, options);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  try {
+    store.prune();
+  } catch (error) {
+    options.logger.error(`Usage database ${options.file}: pruning at open failed: ${(error as Error).message}`);
+  }
+  return store;
+}

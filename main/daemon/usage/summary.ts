@@ -1,0 +1,67 @@
+import { DAY_MS } from './retention.js';
+import { summaryStart, type SummaryRange } from './ranges.js';
+import { percentileOffset } from './percentile.js';
+import type { Db } from './schema.js';
+import { addTotals, DAILY_SUMS, hitRate, RAW_SUMS, tokensOf, totalsFromRow, type TokenTotals, type Totals } from './totals.js';
+
+export interface LatencyPercentiles {
+  /** Null when the range holds no raw rows (percentiles are not kept past retention). */
+  p50: number | null;
+  p95: number | null;
+}
+
+export interface UsageSummary {
+  range: SummaryRange;
+  /** Epoch ms the range starts at; null for `all`. */
+  from: number | null;
+  to: number;
+  requests: number;
+  tokens: TokenTotals;
+  costUsd: number;
+  savedUsd: number;
+  hitRate: number;
+  errors: number;
+  /** Requests of models without a known price, whose cost `costUsd` cannot include. */
+  unpricedRequests: number;
+  latencyMs: LatencyPercentiles;
+}
+
+/** Raw rows since `from`, plus the rolled-up days that overlap the range. */
+export function totalsSince(db: Db, from: number): Totals {
+  const raw = db.prepare(`SELECT ${RAW_SUMS} FROM requests WHERE started_at >= :from`).get({ from });
+  const daily = db.prepare(`SELECT ${DAILY_SUMS} FROM daily WHERE day_start + ${DAY_MS} > :from`).get({ from });
+  return addTotals(
+    totalsFromRow(raw as Record<string, unknown> | undefined),
+    totalsFromRow(daily as Record<string, unknown> | undefined),
+  );
+}
+
+export function latencySince(db: Db, from: number): LatencyPercentiles {
+  const count = Number((db.prepare('SELECT COUNT(*) AS n FROM requests WHERE started_at >= :from').get({ from }) as { n: number }).n);
+  const at = (q: number): number | null => {
+    if (count === 0) return null;
+    const row = db
+      .prepare('SELECT latency_ms FROM requests WHERE started_at >= :from ORDER BY latency_ms LIMIT 1 OFFSET :offset')
+      .get({ from, offset: percentileOffset(count, q) }) as { latency_ms: number } | undefined;
+    return row ? Number(row.latency_ms) : null;
+  };
+  return { p50: at(0.5), p95: at(0.95) };
+}
+
+export function querySummary(db: Db, range: SummaryRange, now: number): UsageSummary {
+  const from = summaryStart(range, now);
+  const t = totalsSince(db, from);
+  return {
+    range,
+    from: range === 'all' ? null : from,
+    to: now,
+    requests: t.requests,
+    tokens: tokensOf(t),
+    costUsd: t.costUsd,
+    savedUsd: t.savedUsd,
+    hitRate: hitRate(t),
+    errors: t.errors,
+    unpricedRequests: t.unpriced,
+    latencyMs: latencySince(db, from),
+  };
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { csvField, writeExport } from '../../main/daemon/usage/export.js';
+import { waitFor } from './usage-fixtures.js';
+
+/** A client that reads only when the test says so. */
+class SlowClient extends Writable {
+  readonly pending: Array<() => void> = [];
+  received = '';
+  constructor() {
+    super({ highWaterMark: 1024, decodeStrings: false });
+  }
+  override _write(chunk: string, _encoding: BufferEncoding, done: () => void): void {
+    this.received += chunk;
+    this.pending.push(done);
+  }
+  readOne(): void {
+    this.pending.shift()?.();
+  }
+}
+
+function* rows(pulled: { count: number }, total: number): Generator<Record<string, unknown>> {
+  for (let i = 0; i < total; i++) {
+    pulled.count++;
+    yield { id: i + 1, project: 'p', input_tokens: i, cost_usd: 0.5 };
+  }
+}
+
+test('export stops reading rows while the client is not reading', async () => {
+  const client = new SlowClient();
+  const pulled = { count: 0 };
+  const TOTAL = 50_000;
+  const done = writeExport(rows(pulled, TOTAL), 'csv', client);
+  await waitFor(() => client.pending.length === 1, 'the first chunk to be written');
+  const firstChunkRows = pulled.count;
+  assert.ok(firstChunkRows < TOTAL / 10, `read ${firstChunkRows} rows ahead of a client that read nothing`);
+  while (pulled.count < TOTAL || client.pending.length > 0) {
+    await waitFor(() => client.pending.length > 0 || client.writableFinished, 'a chunk to read');
+    client.readOne();
+    assert.ok(client.writableLength <= 64 * 1024 * 2, 'never more than about a chunk buffered');
+  }
+  assert.equal(await done, TOTAL);
+  assert.equal(client.received.split('\r\n').length, TOTAL + 2);
+});
+
+test('export stops when the client goes away', async () => {
+  const client = new SlowClient();
+  const pulled = { count: 0 };
+  const done = writeExport(rows(pulled, 1_000_000), 'json', client);
+  await waitFor(() => client.pending.length === 1, 'the first chunk');
+  client.destroy();
+  const written = await done;
+  assert.ok(written < 1_000_000);
+  assert.equal(pulled.count, written);
+});
+
+test('CSV fields are quoted only when they must be', () => {
+  assert.equal(csvField('plain'), 'plain');
+  assert.equal(csvField(null), '');
+  assert.equal(csvField(1.5), '1.5');
+  assert.equal(csvField('a,b'), '"a,b"');
+  assert.equal(csvField('say "hi"'), '"say ""hi"""');
+  assert.equal(csvField('two\nlines'), '"two\nlines"');
+  assert.equal(csvField(' padded'), '" padded"');
+});
