@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import { topLevelSpans } from './json-spans.js';
 
 export interface CacheKeyInput {
   /** Where the request would go: upstream base + path + query (later: provider and target model too). */
@@ -6,6 +7,8 @@ export interface CacheKeyInput {
   /** The parsed JSON body. Never mutated: what goes upstream stays the client's bytes. */
   body: Record<string, unknown>;
   headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body's bytes as received. When given, values are hashed from them (no re-serialising). */
+  raw?: Buffer;
 }
 
 /** Body fields that never change the answer. `metadata` carries Claude Code's per-run session id. */
@@ -52,18 +55,29 @@ function isTextBlock(value: unknown): value is { type: 'text'; text: string } {
 
 /**
  * The cache key: a sha256 of everything that determines the answer, and nothing that does not.
- * Top-level fields are taken in sorted order; values use native JSON.stringify (a client's nested
- * key order is stable, and a canonical deep sort would cost more than the whole proxy hop).
+ * Top-level fields are taken in sorted order. Values are hashed from the client's own bytes when
+ * they are at hand, else as JSON.stringify gives them: a client's nested key order is stable, and
+ * a canonical deep sort would cost more than the whole proxy hop.
  */
 export function cacheKey(input: CacheKeyInput): string {
   const hash = createHash('sha256');
   hash.update(input.target).update('\0');
   for (const name of KEYED_HEADERS) hash.update(name).update('=').update(headerValue(input.headers, name)).update('\0');
   hash.update(credentialFingerprint(input.headers)).update('\0');
+  const spans = input.raw ? topLevelSpans(input.raw) : null;
   const fields = Object.keys(input.body).filter((k) => !IGNORED_FIELDS.has(k)).sort();
   for (const field of fields) {
-    const value = field === 'system' ? withoutBillingLine(input.body.system) : input.body[field];
-    hash.update(field).update(':').update(JSON.stringify(value) ?? 'null').update('\0');
+    hash.update(field).update(':');
+    hashValue(hash, field, input.body, spans && input.raw ? [input.raw, spans.get(field)] : undefined);
+    hash.update('\0');
   }
   return hash.digest('hex');
+}
+
+function hashValue(hash: Hash, field: string, body: Record<string, unknown>, raw?: [Buffer, [number, number] | undefined]): void {
+  const value = field === 'system' ? withoutBillingLine(body.system) : body[field];
+  const span = raw?.[1];
+  // The system field is re-serialised only when the billing line had to be cut out of it.
+  if (raw && span && value === body[field]) hash.update(raw[0].subarray(span[0], span[1]));
+  else hash.update(JSON.stringify(value) ?? 'null');
 }

@@ -40,7 +40,7 @@ export function messagesHandler(px: ProxyContext) {
     const raw = await readBody(req, px.bodyLimitBytes);
     const body = parseJsonObject(raw);
     const streaming = body.stream === true;
-    const key = cacheKey({ target: px.upstream.baseUrl + (req.url ?? ''), body, headers: req.headers });
+    const key = cacheKey({ target: px.upstream.baseUrl + (req.url ?? ''), body, headers: req.headers, raw });
     ctx.respond = false;
     const meter: ResponseMeter = { status: 0, bytes: 0, firstByteAt: null };
     const served = await serve(px, { req, res, raw, streaming, key, meter }, wantsBypass(req));

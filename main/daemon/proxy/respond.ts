@@ -25,8 +25,9 @@ export function responseSubscriber(
     head(status, headers) {
       meter.status = status;
       res.writeHead(status, { ...headers, [CACHE_HEADER]: outcome });
-      // Send the headers now: a streaming client must not wait for the first event to see them.
-      res.flushHeaders();
+      // A streaming client must see the headers before the first event; a buffered reply goes out
+      // in one write with its body instead.
+      if (String(headers['content-type'] ?? '').startsWith('text/event-stream')) res.flushHeaders();
     },
     data(chunk) {
       meter.firstByteAt ??= now();
