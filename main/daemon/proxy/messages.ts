@@ -46,7 +46,7 @@ export function messagesHandler(px: ProxyContext) {
     const served = await serve(px, { req, res, raw, streaming, key, meter }, wantsBypass(req));
     await finished(res).catch(() => undefined);
     const answer = served.stored;
-    px.recorder.record(buildRecord({
+    const record = buildRecord({
       req, startedAt, endedAt: px.now(), requestBytes: raw.length,
       requestedModel: typeof body.model === 'string' ? body.model : null,
       streaming, cache: served.cache, meter: { ...meter, status: meter.status || 499 },
@@ -54,7 +54,12 @@ export function messagesHandler(px: ProxyContext) {
       errorType: served.outcome?.errorType ?? null,
       servedModel: answer?.message.model ?? served.outcome?.servedModel ?? null,
       usage: answer?.message.usage ?? served.outcome?.usage,
-    }));
+    });
+    px.recorder.record(record);
+    px.logger.debug(
+      `${record.method} ${record.path} ${record.status} ${record.cache} ${record.requestedModel ?? '-'} ` +
+        `${record.latencyMs}ms${record.errorType ? ` ${record.errorType}` : ''}`,
+    );
   };
 }
 
