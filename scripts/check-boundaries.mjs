@@ -4,7 +4,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+// The tree to check: the repository this script lives in, or the one named on the command line (tests).
+const root = resolve(process.argv[2] ?? resolve(dirname(new URL(import.meta.url).pathname), '..'));
 const ELECTRON = /^(electron|electron-store|electron-updater)(\/|$)/;
 
 const rules = [
