@@ -14,6 +14,7 @@ const rules = [
   { dir: 'main/cli', why: 'runs under plain Node', forbid: (spec, target) => ELECTRON.test(spec) || inside(target, 'main/app', 'renderer', 'preload') },
   { dir: 'renderer', why: 'is UI only and talks to the daemon over HTTP', forbid: (spec, target) => ELECTRON.test(spec) || inside(target, 'main', 'preload') || /^node:/.test(spec) },
   { dir: 'preload', why: 'is the narrow bridge', forbid: (_spec, target) => inside(target, 'main', 'renderer') },
+  { dir: 'shared', why: 'holds only types every process may import', forbid: (spec, target) => target === null || !inside(target, 'shared') },
 ];
 
 function inside(target, ...dirs) {
