@@ -14,6 +14,7 @@ import { passthroughHandler } from './proxy/passthrough.js';
 import { createUpstreamClient } from './proxy/upstream.js';
 import { cacheRouter } from './routes/cache.js';
 import { healthRouter } from './routes/health.js';
+import { uiMiddleware } from './routes/ui.js';
 import { nullRecorder, type RequestRecorder } from './usage/record.js';
 
 export interface DaemonDeps {
@@ -25,6 +26,10 @@ export interface DaemonDeps {
   routers?: Array<(shared: { cache: ResponseCache; limiter: Limiter }) => Router>;
   /** Extra host names accepted in `Host` besides the loopback ones. */
   allowedHosts?: string[];
+  /** The per-install secret (main/common/token.ts) that the terminal and browser admin actions require. */
+  token?: string;
+  /** The dashboard's built files; omitted, the daemon serves a one-line text page at `/`. */
+  uiDir?: string;
 }
 
 export interface Daemon {
@@ -72,6 +77,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     app.use(router.routes()).use(router.allowedMethods());
   }
   app.use(proxyRoutes(px));
+  if (deps.uiDir) app.use(uiMiddleware(deps.uiDir));
   app.use(notFound);
 
   return {

@@ -2,12 +2,14 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DaemonConfig } from '../common/config.js';
 import { instanceFiles } from '../common/paths.js';
+import { readOrCreateToken } from '../common/token.js';
 import { appVersion } from '../common/version.js';
 import { createDaemon } from './app.js';
 import { createLogger } from './log.js';
 import { loadPriceTable } from './pricing/load.js';
 import { createPricer } from './pricing/pricer.js';
 import { createStatsRouter } from './routes/stats.js';
+import { defaultUiDir } from './routes/ui.js';
 import { systemClock } from './usage/clock.js';
 import { UsageDatabaseError } from './usage/schema.js';
 import { openUsageStore, type UsageStore } from './usage/store.js';
@@ -70,6 +72,8 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     config,
     logger,
     recorder: store,
+    uiDir: defaultUiDir(),
+    token: readOrCreateToken(dataDir),
     routers: [({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats() })],
   });
   let bound: { port: number; url: string };
