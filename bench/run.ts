@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { sequential, type Sample, throughput } from './measure.js';
-import { startRole, stopRole } from './processes.js';
+import { cpuMicros, startRole, stopRole } from './processes.js';
 
 const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01' };
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 400);
@@ -26,6 +26,16 @@ function line(label: string, proxied: Sample, direct: Sample): string {
   return `${label.padEnd(34)} p50 ×${r(proxied.p50, direct.p50)} (+${(proxied.p50 - direct.p50).toFixed(2)} ms)   p99 ×${r(proxied.p99, direct.p99)}`;
 }
 
+interface Measured { rps: number; errors: number; cpuUs: number }
+
+/** Runs a load and returns it with the daemon's CPU microseconds per request during it. */
+async function cpuPerRequest(child: Parameters<typeof cpuMicros>[0], load: () => Promise<{ rps: number; errors: number; count: number }>): Promise<Measured> {
+  const before = await cpuMicros(child);
+  const result = await load();
+  const used = (await cpuMicros(child)) - before;
+  return { ...result, cpuUs: used / Math.max(1, result.count) };
+}
+
 async function main(): Promise<void> {
   const upstream = await startRole('upstream');
   const daemon = await startRole('daemon', [upstream.url, 'on']);
@@ -45,21 +55,22 @@ async function main(): Promise<void> {
     await sequential(proxy, 1, same, headers);
     const pHit = await sequential(proxy, ROUNDS, same, headers);
     const dSame = await sequential(direct, ROUNDS, same, headers);
-    const hitLoad = await throughput(proxy, 50, DURATION_MS, same(), headers);
+    const hitLoad = await cpuPerRequest(daemon.child, () => throughput(proxy, 50, DURATION_MS, same(), headers));
     const directLoad = await throughput(direct, 50, DURATION_MS, same(), headers);
     await sequential(proxyOff, 1, same, headers);
-    const hitLoadOff = await throughput(proxyOff, 50, DURATION_MS, same(), headers);
-    const missOn = await throughput(proxy, 20, DURATION_MS / 2, '', headers, small('load-on'));
-    const missOff = await throughput(proxyOff, 20, DURATION_MS / 2, '', headers, small('load-off'));
+    const hitLoadOff = await cpuPerRequest(unrecorded.child, () => throughput(proxyOff, 50, DURATION_MS, same(), headers));
+    const missOn = await cpuPerRequest(daemon.child, () => throughput(proxy, 20, DURATION_MS / 2, '', headers, small('load-on')));
+    const missOff = await cpuPerRequest(unrecorded.child, () => throughput(proxyOff, 20, DURATION_MS / 2, '', headers, small('load-off')));
 
     console.log(`CCO benchmark: ${ROUNDS} sequential requests per case, ${DURATION_MS / 1000}s load, fake upstream on loopback`);
     console.log(line('miss, small JSON vs direct', pSmall, dSmall));
     console.log(line('miss, 80 KB streamed vs direct', pStream, dStream));
     console.log(line('cache hit vs direct', pHit, dSame));
     console.log(`${'hit throughput, 50 connections'.padEnd(34)} ${hitLoad.rps.toFixed(0)} req/s = ×${(hitLoad.rps / directLoad.rps).toFixed(2)} of direct (${directLoad.rps.toFixed(0)} req/s), errors ${hitLoad.errors}`);
-    const cost = (on: number, off: number) => `${(((off - on) / off) * 100).toFixed(1)} %`;
-    console.log(`${'usage recording cost, hits'.padEnd(34)} ${hitLoad.rps.toFixed(0)} vs ${hitLoadOff.rps.toFixed(0)} req/s unrecorded: ${cost(hitLoad.rps, hitLoadOff.rps)}`);
-    console.log(`${'usage recording cost, misses'.padEnd(34)} ${missOn.rps.toFixed(0)} vs ${missOff.rps.toFixed(0)} req/s unrecorded: ${cost(missOn.rps, missOff.rps)}`);
+    const cost = (label: string, on: Measured, off: Measured) =>
+      console.log(`${label.padEnd(34)} daemon CPU per request ×${(on.cpuUs / off.cpuUs).toFixed(3)} of unrecorded (+${(((on.cpuUs - off.cpuUs) / off.cpuUs) * 100).toFixed(1)} %); throughput ${on.rps.toFixed(0)} vs ${off.rps.toFixed(0)} req/s`);
+    cost('usage recording cost, hits', hitLoad, hitLoadOff);
+    cost('usage recording cost, misses', missOn, missOff);
     console.log('Targets: miss adds ≤ 1 ms at p50; a hit beats the direct call; ≥ 5000 hit req/s on 2 cores; recording costs ≤ 5 %.');
   } finally {
     await Promise.all([direct.close(), proxy.close(), proxyOff.close()]);

@@ -2,7 +2,7 @@ import type { Logger } from '../../common/logger.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { queryCharts, type ChartData } from './charts.js';
 import type { Clock } from './clock.js';
-import { priceRecord, type PricedRecord } from './costing.js';
+import { costOf, priceRecord, type PricedRecord } from './costing.js';
 import { queryProjects, type ProjectStats } from './projects.js';
 import { BoundedQueue } from './queue.js';
 import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
@@ -63,7 +63,7 @@ export interface ExportCursor {
  * so they always include everything recorded so far.
  */
 export class UsageStore implements RequestRecorder {
-  private readonly queue: BoundedQueue<PricedRecord>;
+  private readonly queue: BoundedQueue<RequestRecord>;
   private readonly listeners = new Set<UsageListener>();
   private readonly stopTimers: Array<() => void> = [];
   private readonly retentionDays: number;
@@ -91,9 +91,9 @@ export class UsageStore implements RequestRecorder {
   record(record: RequestRecord): void {
     if (this.closed) return;
     try {
-      const priced = priceRecord(record, this.options.pricer);
-      if (!this.queue.push(priced)) return this.health.recordDropped(this.queue.size);
-      this.emit(priced);
+      // Pricing waits for the commit unless someone listens live: the hot path only queues.
+      if (!this.queue.push(record)) return this.health.recordDropped(this.queue.size);
+      if (this.listeners.size > 0) this.emit(priceRecord(record, this.options.pricer));
     } catch (error) {
       // The proxy calls this on its hot path: a recording bug must never fail a request.
       this.options.logger.error(`Could not record a request: ${(error as Error).message}`);
@@ -106,7 +106,7 @@ export class UsageStore implements RequestRecorder {
     const batch = this.queue.takeAll();
     if (batch.length === 0) return 0;
     try {
-      insertRequests(this.db, batch);
+      insertRequests(this.db, batch, (rec) => costOf(rec, this.options.pricer));
     } catch (error) {
       const droppedBefore = this.queue.dropped;
       this.queue.restore(batch);
