@@ -71,6 +71,8 @@ export function launchHelp(): string {
     [
       'Commands:',
       '  cco daemon start|stop|restart|status|logs   manage the daemon (cco daemon --help)',
+      '  cco stats [--range 7d] [--json]             cost, savings and top projects (cco stats --help)',
+      '  cco export [--csv|--json] > usage.csv       every recorded request (cco export --help)',
       '',
       'Claude Code is looked up as `claude` or `claude-code` on PATH, or CCO_CLAUDE_PATH.',
       ...SETTINGS_NOTE,

@@ -53,6 +53,13 @@ export function insertRequests(db: Db, batch: readonly RequestRecord[], costOf: 
   }).immediate();
 }
 
+/** Raw rows from `from` (epoch ms) on, oldest first, read lazily. */
+export function selectExportRows(db: Db, from: number): Iterable<Record<string, unknown>> {
+  return db
+    .prepare(`SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests WHERE started_at >= :from ORDER BY started_at, id`)
+    .iterate({ from }) as Iterable<Record<string, unknown>>;
+}
+
 const str = (v: unknown): string => String(v ?? '');
 const num = (v: unknown): number => Number(v ?? 0);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

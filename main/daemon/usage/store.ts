@@ -9,7 +9,7 @@ import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
 import type { RequestRecord, RequestRecorder } from './record.js';
 import { queryRequests, type RequestFilter } from './request-list.js';
 import { pruneRequests, retentionCutoff, type PruneResult } from './retention.js';
-import { insertRequests, REQUEST_COLUMNS, type StoredRequest } from './rows.js';
+import { insertRequests, selectExportRows, type StoredRequest } from './rows.js';
 import { openReader, openUsageDatabase, type Db } from './schema.js';
 import { querySummary, type UsageSummary } from './summary.js';
 import { WriteHealth } from './write-health.js';
@@ -164,10 +164,7 @@ export class UsageStore implements RequestRecorder {
     this.readable();
     const reader = openReader(this.file);
     try {
-      const rows = reader
-        .prepare(`SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests WHERE started_at >= :from ORDER BY started_at, id`)
-        .iterate({ from }) as Iterable<Record<string, unknown>>;
-      return { rows, close: () => reader.close() };
+      return { rows: selectExportRows(reader, from), close: () => reader.close() };
     } catch (error) {
       reader.close();
       throw error;
