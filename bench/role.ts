@@ -28,6 +28,7 @@ async function daemonRole(): Promise<void> {
         pricer: createPricer(loadPriceTable(null, silentLogger), silentLogger),
         clock: systemClock,
         logger: silentLogger,
+        writer: 'thread',
       })
     : undefined;
   const daemon = createDaemon({ config, logger: silentLogger, ...(store ? { recorder: store } : {}) });

@@ -61,7 +61,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   let store: UsageStore;
   try {
     const pricer = createPricer(loadPriceTable(join(dataDir, 'pricing.json'), logger), logger);
-    store = openUsageStore({ file: files.database, pricer, clock: systemClock, logger });
+    store = openUsageStore({ file: files.database, pricer, clock: systemClock, logger, writer: 'thread' });
   } catch (error) {
     logger.error((error as Error).message);
     await log.shutdown();

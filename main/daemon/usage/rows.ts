@@ -28,27 +28,29 @@ function insertSql(rows: number): string {
   return `INSERT INTO requests (${REQUEST_COLUMNS.slice(1).join(', ')}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')}`;
 }
 
-/** Appends one row's values in REQUEST_COLUMNS order (without id). */
-function pushValues(out: Array<string | number | null>, rec: RequestRecord, cost: RecordCost): void {
-  out.push(
+/** One row's values in REQUEST_COLUMNS order (without id): plain data, cheap to hand to a thread. */
+export type RowValues = Array<string | number | null>;
+
+export function rowValues(rec: RequestRecord, cost: RecordCost): RowValues {
+  return [
     Math.round(rec.startedAt), rec.project, rec.session, rec.method, rec.path, rec.requestedModel, rec.servedModel,
     rec.provider, rec.status, rec.errorType, rec.cache, rec.streaming ? 1 : 0, rec.inputTokens, rec.outputTokens,
     rec.cacheCreationTokens, rec.cacheReadTokens, Math.round(rec.latencyMs), rec.ttfbMs === null ? null : Math.round(rec.ttfbMs),
     rec.requestBytes, rec.responseBytes, cost.costUsd, cost.savedUsd, cost.costEstimated ? 1 : 0,
-  );
+  ];
 }
 
 /** Inserts a batch in one transaction: a crash keeps all of it or none of it. */
-export function insertRequests(db: Db, batch: readonly RequestRecord[], costOf: (rec: RequestRecord) => RecordCost): void {
-  const full = batch.length >= ROWS_PER_STATEMENT ? db.prepare(insertSql(ROWS_PER_STATEMENT)) : null;
-  const rest = batch.length % ROWS_PER_STATEMENT;
+export function insertRows(db: Db, rows: readonly RowValues[]): void {
+  const full = rows.length >= ROWS_PER_STATEMENT ? db.prepare(insertSql(ROWS_PER_STATEMENT)) : null;
+  const rest = rows.length % ROWS_PER_STATEMENT;
   const tail = rest > 0 ? db.prepare(insertSql(rest)) : null;
   db.transaction(() => {
-    for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
-      const rows = batch.slice(i, i + ROWS_PER_STATEMENT);
-      const values: Array<string | number | null> = [];
-      for (const rec of rows) pushValues(values, rec, costOf(rec));
-      (rows.length === ROWS_PER_STATEMENT ? full : tail)!.run(values);
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const end = Math.min(i + ROWS_PER_STATEMENT, rows.length);
+      const values: RowValues = [];
+      for (let r = i; r < end; r++) for (const v of rows[r]!) values.push(v);
+      (end - i === ROWS_PER_STATEMENT ? full : tail)!.run(values);
     }
   }).immediate();
 }
