@@ -12,6 +12,15 @@ export type ProviderType = (typeof PROVIDER_TYPES)[number];
 export const BUILTIN_PROVIDER = 'anthropic';
 export const OLLAMA_DEFAULT_URL = 'http://127.0.0.1:11434/v1';
 
+/** The fields each object may have; assets/schema/model-routing.schema.json lists the same (a test checks). */
+export const FIELDS = {
+  file: ['$schema', 'providers', 'routes', 'default'],
+  provider: ['type', 'baseUrl', 'apiKeyEnv', 'headers', 'timeoutMs'],
+  route: ['match', 'when', 'provider', 'model', 'fallback'],
+  when: ['stream', 'thinking', 'promptTokensOver'],
+  target: ['provider', 'model'],
+} as const;
+
 export interface ProviderConfig {
   name: string;
   type: ProviderType;
@@ -119,7 +128,7 @@ export function parseRoutingConfig(text: string, source: string, upstream: strin
   const value = JSON.parse(text) as unknown;
   const r: Reader = new Reader(text, root, source);
   if (!isRecord(value)) r.fail([], 'must be a JSON object with "providers", "routes" and "default"');
-  checkKeys(r, [], value, ['$schema', 'providers', 'routes', 'default']);
+  checkKeys(r, [], value, FIELDS.file);
   const providers = parseProviders(r, value.providers, upstream);
   const routes = parseRoutes(r, value.routes, providers);
   const fallbackDefault = value.default ?? BUILTIN_PROVIDER;
@@ -150,7 +159,7 @@ function parseProviders(r: Reader, value: unknown, upstream: string): Record<str
 
 function parseProvider(r: Reader, path: Path, name: string, raw: unknown): ProviderConfig {
   if (!isRecord(raw)) r.fail(path, 'must be an object with "type" and "baseUrl"');
-  checkKeys(r, path, raw, ['type', 'baseUrl', 'apiKeyEnv', 'headers', 'timeoutMs']);
+  checkKeys(r, path, raw, FIELDS.provider);
   if (typeof raw.type !== 'string' || !(PROVIDER_TYPES as readonly string[]).includes(raw.type)) {
     r.fail([...path, 'type'], `must be one of ${PROVIDER_TYPES.join(', ')}, got ${describe(raw.type)}`);
   }
@@ -216,7 +225,7 @@ function modelName(r: Reader, path: Path, value: unknown): string {
 
 function parseRoute(r: Reader, path: Path, raw: unknown, providers: Record<string, ProviderConfig>): RouteConfig {
   if (!isRecord(raw)) r.fail(path, 'must be an object with "match" and "provider"');
-  checkKeys(r, path, raw, ['match', 'when', 'provider', 'model', 'fallback']);
+  checkKeys(r, path, raw, FIELDS.route);
   const route: RouteConfig = {
     match: parseMatch(r, [...path, 'match'], raw.match),
     when: parseConditions(r, [...path, 'when'], raw.when),
@@ -240,7 +249,7 @@ function parseMatch(r: Reader, path: Path, value: unknown): string[] {
 function parseConditions(r: Reader, path: Path, value: unknown): RouteConditions {
   if (value === undefined) return {};
   if (!isRecord(value)) r.fail(path, 'must be an object (stream, thinking, promptTokensOver)');
-  checkKeys(r, path, value, ['stream', 'thinking', 'promptTokensOver']);
+  checkKeys(r, path, value, FIELDS.when);
   const when: RouteConditions = {};
   for (const flag of ['stream', 'thinking'] as const) {
     const v = value[flag];
@@ -261,7 +270,7 @@ function parseFallback(r: Reader, path: Path, value: unknown, providers: Record<
   return value.map((item, i) => {
     if (typeof item === 'string') return { provider: providerName(r, [...path, i], item, providers) };
     if (!isRecord(item)) r.fail([...path, i], `must be a provider name or { "provider", "model" }, got ${describe(item)}`);
-    checkKeys(r, [...path, i], item, ['provider', 'model']);
+    checkKeys(r, [...path, i], item, FIELDS.target);
     const target: FallbackTarget = { provider: providerName(r, [...path, i, 'provider'], item.provider, providers) };
     if (item.model !== undefined) target.model = modelName(r, [...path, i, 'model'], item.model);
     return target;
