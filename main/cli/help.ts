@@ -73,6 +73,7 @@ export function launchHelp(): string {
     [
       'Commands:',
       '  cco daemon start|stop|restart|status|logs   manage the daemon (cco daemon --help)',
+      '  cco route test MODEL                        where a request for MODEL would go (cco route --help)',
       '',
       'Claude Code is looked up as `claude` or `claude-code` on PATH, or CCO_CLAUDE_PATH.',
       ...SETTINGS_NOTE,
