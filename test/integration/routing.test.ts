@@ -31,6 +31,7 @@ function routing(openaiUrl: string, overrides: Record<string, unknown> = {}) {
       { match: 'claude-opus-*', when: { promptTokensOver: 2000 }, provider: 'local', model: 'big-context' },
       { match: 'flaky-*', provider: 'oai', model: 'error-500', fallback: [{ provider: 'local', model: 'rescue' }] },
       { match: 'gone-*', provider: 'dead', fallback: ['local'] },
+      { match: 'claude-sonnet-*', when: { stream: true }, provider: 'anthropic', model: 'claude-haiku-4-5-20251001' },
     ],
     default: 'anthropic',
     ...overrides,
@@ -204,6 +205,28 @@ describe('routed requests', () => {
     assert.equal(openai.requests.length, calls + 3, 'the cut answer was not stored');
   });
 
+  test('a route to the Anthropic upstream can swap the model, keeping the client\'s own bytes otherwise', async () => {
+    const client = sdk(cco.url);
+    const text = fresh('swap me');
+    const message = await client.messages.stream(ask('claude-sonnet-4-6', text)).finalMessage();
+    assert.equal(message.model, 'claude-haiku-4-5-20251001');
+    const sent = anthropic.requests.at(-1)!;
+    assert.equal((sent.json as { model: string }).model, 'claude-haiku-4-5-20251001');
+    assert.equal(sent.headers.authorization, `Bearer ${TEST_KEY}`, 'the built-in upstream gets the client\'s credentials');
+    assert.equal(cco.records.at(-1)!.provider, 'anthropic');
+    await client.messages.create(ask('claude-sonnet-4-6', fresh('not streamed')));
+    assert.equal((anthropic.requests.at(-1)!.json as { model: string }).model, 'claude-sonnet-4-6', 'the stream condition holds');
+  });
+
+  test('count_tokens for a model on another provider is estimated locally', async () => {
+    const calls = anthropic.requests.length;
+    const routed = await sdk(cco.url).messages.countTokens({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x'.repeat(400) }] });
+    assert.ok(routed.input_tokens >= 100);
+    assert.equal(anthropic.requests.length, calls, 'the upstream does not know the model');
+    await sdk(cco.url).messages.countTokens({ model: 'claude-opus-4-8', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(anthropic.requests.length, calls + 1);
+  });
+
   test('GET /api/routing shows the routes and providers, never a key', async () => {
     const body = await snapshot(cco);
     assert.equal(body.error, null);
@@ -215,6 +238,8 @@ describe('routed requests', () => {
     assert.ok(oai.health.lastSuccessAt);
     assert.ok(!JSON.stringify(body).includes(OTHER_KEY));
     assert.deepEqual(body.providers.map((p) => p.name).sort(), ['anthropic', 'dead', 'local', 'oai']);
+    assert.ok(body.file?.endsWith('model-routing.json'));
+    assert.ok(body.loadedAt);
   });
 });
 

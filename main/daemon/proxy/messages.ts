@@ -63,6 +63,7 @@ export function messagesHandler(px: ProxyContext) {
     px.recorder.record(record);
     px.logger.debug(
       `${record.method} ${record.path} ${record.status} ${record.cache} ${record.requestedModel ?? '-'} ` +
+        `${record.provider}${record.servedModel && record.servedModel !== record.requestedModel ? `:${record.servedModel}` : ''} ` +
         `${record.latencyMs}ms${record.errorType ? ` ${record.errorType}` : ''}`,
     );
   };

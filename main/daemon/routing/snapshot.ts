@@ -1,32 +1,9 @@
+import type { RoutingResponse } from '../../../shared/api.js';
 import type { HealthBook } from './health.js';
 import type { RoutingTable } from './table.js';
 
-export interface ProviderView {
-  name: string;
-  type: string;
-  baseUrl: string;
-  apiKeyEnv: string | null;
-  /** Whether the key's environment variable is set; the key itself is never shown. */
-  apiKeySet: boolean | null;
-  health: { requests: number; errors: number; lastSuccessAt: string | null; lastErrorAt: string | null; lastError: string | null };
-}
-
-export interface RouteView {
-  match: string[];
-  when: Record<string, unknown>;
-  provider: string;
-  model: string | null;
-  fallback: Array<{ provider: string; model: string | null }>;
-}
-
-export interface RoutingSnapshot {
-  file: string | null;
-  loadedAt: string | null;
-  error: { message: string; at: string } | null;
-  default: string;
-  routes: RouteView[];
-  providers: ProviderView[];
-}
+export type RoutingSnapshot = RoutingResponse;
+type ProviderView = RoutingResponse['providers'][number];
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
