@@ -1,8 +1,10 @@
 import { findNodeAtLocation, type Node, parseTree, type ParseError, printParseErrorCode } from 'jsonc-parser';
 
 /**
- * model-routing.json: which provider answers which model. Parsed with jsonc-parser only for its
- * offsets (strict JSON is still required), so every message can name the line and the field.
+ * model-routing.json: which provider answers which model. Dependency note: jsonc-parser (the
+ * parser of VS Code's JSON support, no dependencies of its own) gives the offset of every value,
+ * which JSON.parse does not, so every message can name the line and the field. Comments and
+ * trailing commas are still refused: the file is strict JSON.
  */
 
 export const PROVIDER_TYPES = ['anthropic', 'openai', 'ollama'] as const;
