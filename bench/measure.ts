@@ -26,7 +26,7 @@ export async function throughput(
   pool: Pool, connections: number, durationMs: number, body: string, headers: Record<string, string>,
   /** When given, each request gets its own body (a miss every time). */
   bodies?: (i: number) => string,
-): Promise<{ rps: number; errors: number }> {
+): Promise<{ rps: number; errors: number; count: number }> {
   const end = performance.now() + durationMs;
   let done = 0;
   let errors = 0;
@@ -41,5 +41,5 @@ export async function throughput(
   };
   const start = performance.now();
   await Promise.all(Array.from({ length: connections }, worker));
-  return { rps: done / ((performance.now() - start) / 1000), errors };
+  return { rps: done / ((performance.now() - start) / 1000), errors, count: done + errors };
 }

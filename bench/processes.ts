@@ -13,3 +13,12 @@ export async function stopRole(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await once(child, 'exit');
 }
+
+/** CPU time (user + system, microseconds) the role's process has used so far. */
+export async function cpuMicros(child: ChildProcess): Promise<number> {
+  child.send('cpu');
+  for (;;) {
+    const [message] = (await once(child, 'message')) as [{ cpu?: number }];
+    if (typeof message.cpu === 'number') return message.cpu;
+  }
+}

@@ -30,3 +30,29 @@ export interface CacheClearResponse {
   freedMemory: string;
   freedBytes: number;
 }
+
+/** `GET /api/routing`: the model routes in force and each provider's health. Times are ISO 8601. */
+export interface RoutingResponse {
+  /** The routing file watched, or null when the daemon runs without one. */
+  file: string | null;
+  loadedAt: string | null;
+  /** The last invalid edit (the previous routes stay in force), or null. */
+  error: { message: string; at: string } | null;
+  default: string;
+  routes: Array<{
+    match: string[];
+    when: { stream?: boolean; thinking?: boolean; promptTokensOver?: number };
+    provider: string;
+    model: string | null;
+    fallback: Array<{ provider: string; model: string | null }>;
+  }>;
+  providers: Array<{
+    name: string;
+    type: 'anthropic' | 'openai' | 'ollama';
+    baseUrl: string;
+    apiKeyEnv: string | null;
+    /** Whether the key's environment variable is set; the key itself is never shown. */
+    apiKeySet: boolean | null;
+    health: { requests: number; errors: number; lastSuccessAt: string | null; lastErrorAt: string | null; lastError: string | null };
+  }>;
+}

@@ -16,6 +16,7 @@ export const CONFIG_FLAGS: ReadonlyArray<{ flag: string; key: keyof DaemonConfig
   { flag: 'cache-max-bytes', key: 'cacheMaxBytes', value: 'B', help: 'most bytes held by the cache' },
   { flag: 'workers', key: 'workers', value: 'N', help: 'most concurrent upstream requests' },
   { flag: 'log-level', key: 'logLevel', value: 'L', help: 'trace, debug, info, warn, error, fatal or off' },
+  { flag: 'routing-file', key: 'routingFile', value: 'PATH', help: 'model routing file' },
 ];
 
 export interface ResolvedCli {
@@ -39,5 +40,6 @@ export function resolveCliConfig(ctx: CliContext, flags: ConfigFlags = {}): Reso
 
 /** The flags that reproduce a config exactly, so a spawned daemon resolves the same values. */
 export function configToFlags(config: DaemonConfig): string[] {
-  return CONFIG_FLAGS.flatMap(({ flag, key }) => [`--${flag}`, String(config[key])]);
+  // An empty value is the default (routing file in the data directory) and needs no flag.
+  return CONFIG_FLAGS.flatMap(({ flag, key }) => (config[key] === '' ? [] : [`--${flag}`, String(config[key])]));
 }

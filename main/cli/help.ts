@@ -14,6 +14,7 @@ function defaultText(key: keyof DaemonConfig, config: DaemonConfig): string {
   const value = config[key];
   if (key === 'cacheMaxBytes') return formatBytes(Number(value));
   if (key === 'workers') return `${value} (2 × CPUs)`;
+  if (key === 'routingFile') return 'model-routing.json in the data directory';
   return String(value);
 }
 
@@ -26,6 +27,7 @@ const ENV_NAMES: Partial<Record<keyof DaemonConfig, string>> = {
   cacheMaxBytes: 'CCO_CACHE_MAX_BYTES',
   workers: 'CCO_WORKERS',
   logLevel: 'CCO_LOG_LEVEL',
+  routingFile: 'CCO_ROUTING_FILE',
 };
 
 /** The daemon settings as options, each with its default and environment variable. */
@@ -71,6 +73,9 @@ export function launchHelp(): string {
     [
       'Commands:',
       '  cco daemon start|stop|restart|status|logs   manage the daemon (cco daemon --help)',
+      '  cco stats [--range 7d] [--json]             cost, savings and top projects (cco stats --help)',
+      '  cco export [--csv|--json] > usage.csv       every recorded request (cco export --help)',
+      '  cco route test MODEL                        where a request for MODEL would go (cco route --help)',
       '',
       'Claude Code is looked up as `claude` or `claude-code` on PATH, or CCO_CLAUDE_PATH.',
       ...SETTINGS_NOTE,

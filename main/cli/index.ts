@@ -11,6 +11,12 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
       const { daemonCommand } = await import('./daemon-command.js');
       return await daemonCommand(argv.slice(1), ctx);
     }
+    if (argv[0] === 'stats') return await (await import('./stats.js')).statsCommand(argv.slice(1), ctx);
+    if (argv[0] === 'export') return await (await import('./export.js')).exportCommand(argv.slice(1), ctx);
+    if (argv[0] === 'route') {
+      const { routeCommand } = await import('./route.js');
+      return await routeCommand(argv.slice(1), ctx);
+    }
     const { launch } = await import('./launch.js');
     return await launch(argv, ctx);
   } catch (error) {

@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 
 /** Everything that shapes one daemon instance. Shared by the CLI, the daemon host and the desktop app. */
 export interface DaemonConfig {
@@ -15,6 +16,8 @@ export interface DaemonConfig {
   upstreamTimeoutMs: number;
   /** Longest silence between two chunks of an upstream body before the request is given up. */
   upstreamIdleTimeoutMs: number;
+  /** model-routing.json; '' means the one in the data directory. */
+  routingFile: string;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'off'] as const;
@@ -33,6 +36,7 @@ export function defaultConfig(): DaemonConfig {
     bodyLimitBytes: 32 * 1024 * 1024,
     upstreamTimeoutMs: 10 * 60 * 1000,
     upstreamIdleTimeoutMs: 5 * 60 * 1000,
+    routingFile: '',
   };
 }
 
@@ -87,6 +91,8 @@ export function applyConfig(base: DaemonConfig, raw: Raw): DaemonConfig {
   if (raw.upstreamIdleTimeoutMs !== undefined) {
     c.upstreamIdleTimeoutMs = integer('upstream idle timeout', raw.upstreamIdleTimeoutMs, 1, 2 ** 31);
   }
+  // Absolute, so a daemon spawned elsewhere reads the same file.
+  if (raw.routingFile !== undefined) c.routingFile = raw.routingFile === '' ? '' : resolve(String(raw.routingFile));
   return c;
 }
 
@@ -99,6 +105,7 @@ const ENV_KEYS: ReadonlyArray<[string, keyof DaemonConfig]> = [
   ['CCO_CACHE_MAX_BYTES', 'cacheMaxBytes'],
   ['CCO_WORKERS', 'workers'],
   ['CCO_LOG_LEVEL', 'logLevel'],
+  ['CCO_ROUTING_FILE', 'routingFile'],
 ];
 
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): Raw {

@@ -28,3 +28,8 @@ export function instanceFiles(dir: string, port: number) {
 export function settingsFile(dir: string): string {
   return join(dir, 'settings.json');
 }
+
+/** Which providers answer which models (see the README's "Model routing"). */
+export function routingFile(dir: string, configured = ''): string {
+  return configured === '' ? join(dir, 'model-routing.json') : configured;
+}

@@ -12,8 +12,11 @@ import { Limiter } from './proxy/limiter.js';
 import { messagesHandler } from './proxy/messages.js';
 import { passthroughHandler } from './proxy/passthrough.js';
 import { createUpstreamClient } from './proxy/upstream.js';
+import { ModelRouter } from './routing/router.js';
 import { cacheRouter } from './routes/cache.js';
 import { healthRouter } from './routes/health.js';
+import { uiMiddleware } from './routes/ui.js';
+import { routingRouter } from './routes/routing.js';
 import { nullRecorder, type RequestRecorder } from './usage/record.js';
 
 export interface DaemonDeps {
@@ -25,11 +28,20 @@ export interface DaemonDeps {
   routers?: Array<(shared: { cache: ResponseCache; limiter: Limiter }) => Router>;
   /** Extra host names accepted in `Host` besides the loopback ones. */
   allowedHosts?: string[];
+  /** The per-install secret (main/common/token.ts) that the terminal and browser admin actions require. */
+  token?: string;
+  /** The dashboard's built files; omitted, the daemon serves a one-line text page at `/`. */
+  uiDir?: string;
+  /** model-routing.json, watched for changes; absent: every model goes to the upstream. */
+  routingFile?: string;
+  /** Where providers' API keys are looked up (`apiKeyEnv`); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Daemon {
   app: Koa;
   cache: ResponseCache;
+  router: ModelRouter;
   /** Binds the port (0 = any free one). Only hosts call this. */
   listen(port: number, host: string): Promise<{ port: number; url: string }>;
   /** Stops accepting, waits up to `drainMs` for requests under way, then closes every connection. */
@@ -39,11 +51,20 @@ export interface Daemon {
 export function createDaemon(deps: DaemonDeps): Daemon {
   const { config, logger } = deps;
   const now = deps.now ?? Date.now;
+  const upstream = createUpstreamClient({
+    baseUrl: config.upstream,
+    headersTimeoutMs: config.upstreamTimeoutMs,
+    idleTimeoutMs: config.upstreamIdleTimeoutMs,
+  });
   const px: ProxyContext = {
-    upstream: createUpstreamClient({
-      baseUrl: config.upstream,
-      headersTimeoutMs: config.upstreamTimeoutMs,
-      idleTimeoutMs: config.upstreamIdleTimeoutMs,
+    upstream,
+    router: new ModelRouter({
+      file: deps.routingFile ?? null,
+      upstream,
+      timeouts: { headersTimeoutMs: config.upstreamTimeoutMs, idleTimeoutMs: config.upstreamIdleTimeoutMs },
+      env: deps.env ?? process.env,
+      logger,
+      now,
     }),
     cache: new ResponseCache({
       maxEntries: config.cacheSize,
@@ -67,16 +88,19 @@ export function createDaemon(deps: DaemonDeps): Daemon {
   for (const router of [
     healthRouter({ startedAt: now(), now, port: () => boundPort, upstream: config.upstream, limiter: px.limiter }),
     cacheRouter(px.cache, px.limiter, logger),
+    routingRouter(px.router),
     ...(deps.routers ?? []).map((make) => make({ cache: px.cache, limiter: px.limiter })),
   ]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   app.use(proxyRoutes(px));
+  if (deps.uiDir) app.use(uiMiddleware(deps.uiDir));
   app.use(notFound);
 
   return {
     app,
     cache: px.cache,
+    router: px.router,
     async listen(port, host) {
       server = createServer(app.callback());
       await new Promise<void>((resolve, reject) => {
@@ -95,6 +119,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
         server.closeAllConnections();
         await closed;
       }
+      await px.router.close();
       await px.upstream.close();
     },
   };

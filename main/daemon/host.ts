@@ -1,13 +1,16 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DaemonConfig } from '../common/config.js';
-import { instanceFiles } from '../common/paths.js';
+import { instanceFiles, routingFile } from '../common/paths.js';
+import { readOrCreateToken } from '../common/token.js';
 import { appVersion } from '../common/version.js';
 import { createDaemon } from './app.js';
 import { createLogger } from './log.js';
+import { withFreeLocalProviders } from './pricing/local.js';
 import { loadPriceTable } from './pricing/load.js';
 import { createPricer } from './pricing/pricer.js';
 import { createStatsRouter } from './routes/stats.js';
+import { defaultUiDir } from './routes/ui.js';
 import { systemClock } from './usage/clock.js';
 import { UsageDatabaseError } from './usage/schema.js';
 import { openUsageStore, type UsageStore } from './usage/store.js';
@@ -57,9 +60,12 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   const log = createLogger({ file: files.logFile, level: config.logLevel, console: options.console });
   const logger = log.logger;
   let store: UsageStore;
+  // Set once the daemon (and its router) exists; records are priced only after that.
+  let isLocalProvider: (provider: string) => boolean = () => false;
   try {
-    const pricer = createPricer(loadPriceTable(join(dataDir, 'pricing.json'), logger), logger);
-    store = openUsageStore({ file: files.database, pricer, clock: systemClock, logger });
+    const table = loadPriceTable(join(dataDir, 'pricing.json'), logger);
+    const pricer = withFreeLocalProviders(createPricer(table, logger), table, (p) => isLocalProvider(p));
+    store = openUsageStore({ file: files.database, pricer, clock: systemClock, logger, writer: 'thread' });
   } catch (error) {
     logger.error((error as Error).message);
     await log.shutdown();
@@ -70,8 +76,12 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     config,
     logger,
     recorder: store,
+    uiDir: defaultUiDir(),
+    token: readOrCreateToken(dataDir),
+    routingFile: routingFile(dataDir, config.routingFile),
     routers: [({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats() })],
   });
+  isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';
   let bound: { port: number; url: string };
   try {
     bound = await daemon.listen(config.port, config.host);

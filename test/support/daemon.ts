@@ -13,7 +13,18 @@ export interface TestDaemon {
 }
 
 /** The real daemon on an ephemeral loopback port, in front of a given upstream, with a clock tests can move forward. */
-export async function startTestDaemon(upstream: string, overrides: Partial<DaemonConfig> = {}): Promise<TestDaemon> {
+export interface TestDaemonOptions {
+  /** model-routing.json for this daemon (watched like the real one). */
+  routingFile?: string;
+  /** The environment providers' `apiKeyEnv` names are looked up in. */
+  env?: Record<string, string>;
+}
+
+export async function startTestDaemon(
+  upstream: string,
+  overrides: Partial<DaemonConfig> = {},
+  options: TestDaemonOptions = {},
+): Promise<TestDaemon> {
   const config = applyConfig(defaultConfig(), { ...overrides, upstream, port: 0, host: '127.0.0.1' });
   const clock = { offsetMs: 0 };
   const records: RequestRecord[] = [];
@@ -22,6 +33,8 @@ export async function startTestDaemon(upstream: string, overrides: Partial<Daemo
     logger: silentLogger,
     now: () => Date.now() + clock.offsetMs,
     recorder: { record: (r) => records.push(r) },
+    ...(options.routingFile ? { routingFile: options.routingFile } : {}),
+    env: options.env ?? {},
   });
   const { url, port } = await daemon.listen(0, '127.0.0.1');
   return { url, port, daemon, records, clock, close: () => daemon.close(0) };

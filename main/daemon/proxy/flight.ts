@@ -6,7 +6,7 @@ import { HttpError } from '../http/errors.js';
 import { clientResponseHeaders } from './headers.js';
 import type { Limiter } from './limiter.js';
 import { formatSse, SseParser } from './sse.js';
-import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from './upstream.js';
+import type { UpstreamResponse } from './upstream.js';
 
 /** A client response fed by a flight. */
 export interface FlightSubscriber {
@@ -26,18 +26,30 @@ export interface FlightOutcome {
   /** What is known of usage even when the answer is incomplete. */
   usage?: Message['usage'];
   servedModel?: string;
+  /** The provider that answered (after any fallback) and the model asked of it. */
+  servedBy?: ServedBy;
   ttfbMs: number | null;
 }
 
+export interface ServedBy {
+  provider: string;
+  model: string;
+}
+
+/** The upstream call itself: one provider, or a route's providers in turn. */
+export type FlightSend = (signal: AbortSignal) => Promise<UpstreamResponse & { servedBy?: ServedBy }>;
+
 export interface FlightDeps {
-  upstream: UpstreamClient;
   limiter: Limiter;
   now: () => number;
   /** Largest non-streaming body the proxy buffers (the daemon's body limit serves well). */
   maxBufferedBytes: number;
 }
 
-type Request = Omit<UpstreamRequest, 'signal'> & { streaming: boolean };
+interface Request {
+  streaming: boolean;
+  send: FlightSend;
+}
 
 const CUT_EVENT = formatSse('error', errorBody('api_error', 'The upstream connection was lost mid-stream'));
 
@@ -57,6 +69,7 @@ export class Flight {
   private finished = false;
   private readonly startedAt: number;
   private firstByteAt: number | undefined;
+  private servedBy: ServedBy | undefined;
 
   constructor(private readonly deps: FlightDeps, request: Request) {
     this.streaming = request.streaming;
@@ -83,8 +96,9 @@ export class Flight {
     let release: (() => void) | undefined;
     try {
       release = await this.deps.limiter.acquire(this.abort.signal);
-      const res = await this.deps.upstream.send({ ...request, signal: this.abort.signal });
+      const res = await request.send(this.abort.signal);
       this.firstByteAt = this.deps.now();
+      this.servedBy = res.servedBy;
       const isSse = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
       return isSse ? await this.relayStream(res) : await this.relayBuffered(res);
     } catch (error) {
@@ -125,7 +139,7 @@ export class Flight {
   }
 
   private bufferedOutcome(status: number, body: Buffer): FlightOutcome {
-    const outcome: FlightOutcome = { status, errorType: null, streaming: false, ttfbMs: this.ttfb() };
+    const outcome: FlightOutcome = { status, errorType: null, streaming: false, ttfbMs: this.ttfb(), ...this.served() };
     let parsed: Record<string, unknown> | undefined;
     try {
       parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -170,9 +184,14 @@ export class Flight {
       errorType: complete ? null : cut ? 'stream_cut' : 'stream_error',
       streaming: true,
       ttfbMs: this.ttfb(),
+      ...this.served(),
       ...(complete && partial ? { message: partial } : {}),
       ...(partial ? { usage: partial.usage, servedModel: partial.model } : {}),
     };
+  }
+
+  private served(): { servedBy?: ServedBy } {
+    return this.servedBy ? { servedBy: this.servedBy } : {};
   }
 
   private ttfb(): number | null {

@@ -4,10 +4,10 @@ import type { Context } from 'koa';
 import { cacheKey } from '../cache/key.js';
 import type { StoredAnswer } from '../cache/store.js';
 import { parseJsonObject, readBody } from '../http/body.js';
+import { queryOf, type RouteDecision } from '../routing/match.js';
 import type { CacheOutcome } from '../usage/record.js';
 import type { ProxyContext } from './context.js';
 import { Flight, type FlightOutcome } from './flight.js';
-import { upstreamRequestHeaders } from './headers.js';
 import { buildRecord } from './record.js';
 import { CACHE_HEADER, type ResponseMeter, responseSubscriber, sendStored } from './respond.js';
 
@@ -24,6 +24,8 @@ interface Exchange {
   streaming: boolean;
   key: string;
   meter: ResponseMeter;
+  body: Record<string, unknown>;
+  decision: RouteDecision;
 }
 
 /** A request asks to skip the cache with `Cache-Control: no-cache` or `x-cco-cache: bypass`. */
@@ -40,24 +42,28 @@ export function messagesHandler(px: ProxyContext) {
     const raw = await readBody(req, px.bodyLimitBytes);
     const body = parseJsonObject(raw);
     const streaming = body.stream === true;
-    const key = cacheKey({ target: px.upstream.baseUrl + (req.url ?? ''), body, headers: req.headers, raw });
+    const decision = px.router.decide(queryOf(body, raw.length));
+    // The same request routed elsewhere (another provider or target model) is another answer.
+    const target = `${decision.provider.name}\0${decision.provider.baseUrl}${req.url ?? ''}\0${decision.model}`;
+    const key = cacheKey({ target, body, headers: req.headers, raw });
     ctx.respond = false;
     const meter: ResponseMeter = { status: 0, bytes: 0, firstByteAt: null };
-    const served = await serve(px, { req, res, raw, streaming, key, meter }, wantsBypass(req));
+    const served = await serve(px, { req, res, raw, streaming, key, meter, body, decision }, wantsBypass(req));
     await finished(res).catch(() => undefined);
     const answer = served.stored;
     const record = buildRecord({
       req, startedAt, endedAt: px.now(), requestBytes: raw.length,
       requestedModel: typeof body.model === 'string' ? body.model : null,
       streaming, cache: served.cache, meter: { ...meter, status: meter.status || 499 },
-      provider: 'anthropic',
+      provider: served.outcome?.servedBy?.provider ?? decision.provider.name,
       errorType: served.outcome?.errorType ?? null,
-      servedModel: answer?.message.model ?? served.outcome?.servedModel ?? null,
+      servedModel: answer?.message.model ?? served.outcome?.servedModel ?? served.outcome?.servedBy?.model ?? null,
       usage: answer?.message.usage ?? served.outcome?.usage,
     });
     px.recorder.record(record);
     px.logger.debug(
       `${record.method} ${record.path} ${record.status} ${record.cache} ${record.requestedModel ?? '-'} ` +
+        `${record.provider}${record.servedModel && record.servedModel !== record.requestedModel ? `:${record.servedModel}` : ''} ` +
         `${record.latencyMs}ms${record.errorType ? ` ${record.errorType}` : ''}`,
     );
   };
@@ -106,16 +112,17 @@ function attach(px: ProxyContext, flight: Flight, ex: Exchange, tag: CacheOutcom
 }
 
 function startFlight(px: ProxyContext, ex: Exchange, shared: boolean): Flight {
+  const call = {
+    path: ex.req.url ?? '/v1/messages',
+    headers: ex.req.headers,
+    raw: ex.raw,
+    body: ex.body,
+    streaming: ex.streaming,
+    maxBufferedBytes: px.bodyLimitBytes,
+  };
   const flight = new Flight(
-    { upstream: px.upstream, limiter: px.limiter, now: px.now, maxBufferedBytes: px.bodyLimitBytes },
-    {
-      path: ex.req.url ?? '/v1/messages',
-      method: 'POST',
-      // Identity encoding: the proxy reads the answer (to cache it); loopback needs no compression.
-      headers: upstreamRequestHeaders(ex.req.headers, { 'accept-encoding': 'identity' }),
-      body: ex.raw,
-      streaming: ex.streaming,
-    },
+    { limiter: px.limiter, now: px.now, maxBufferedBytes: px.bodyLimitBytes },
+    { streaming: ex.streaming, send: (signal) => px.router.send(ex.decision, call, signal) },
   );
   if (shared) px.flights.set(ex.key, flight);
   void flight.done.then((outcome) => {

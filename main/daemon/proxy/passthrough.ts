@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { Context } from 'koa';
 import { readBody } from '../http/body.js';
+import { estimatePromptTokens, queryOf } from '../routing/match.js';
 import type { ProxyContext } from './context.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { CACHE_HEADER } from './respond.js';
@@ -11,6 +12,13 @@ export function passthroughHandler(px: ProxyContext) {
     const { req, res } = ctx;
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
     const body = hasBody ? await readBody(req, px.bodyLimitBytes) : undefined;
+    if (body && routedCountTokens(px, ctx.path, body)) {
+      // The upstream does not know another provider's model (and Chat Completions has no
+      // count endpoint): an estimate keeps Claude Code's context meter working.
+      ctx.set(CACHE_HEADER, 'bypass');
+      ctx.body = { input_tokens: estimatePromptTokens(body.length) };
+      return;
+    }
     const abort = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) abort.abort(new Error('client went away'));
@@ -31,4 +39,17 @@ export function passthroughHandler(px: ProxyContext) {
       release();
     }
   };
+}
+
+/** A count_tokens call for a model routed to a provider that is not Anthropic-compatible. */
+function routedCountTokens(px: ProxyContext, path: string, raw: Buffer): boolean {
+  if (path !== '/v1/messages/count_tokens') return false;
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return false;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  return px.router.decide(queryOf(body as Record<string, unknown>, raw.length)).provider.type !== 'anthropic';
 }

@@ -16,14 +16,20 @@ function noTokens(rec: RequestRecord): boolean {
   return rec.inputTokens + rec.outputTokens + rec.cacheCreationTokens + rec.cacheReadTokens === 0;
 }
 
+const NOTHING: RecordCost = Object.freeze({ costUsd: 0, savedUsd: 0, costEstimated: false });
+
 /** Hits and coalesced requests made no upstream call: their tokens are what they saved. */
-export function priceRecord(rec: RequestRecord, pricer: Pricer): PricedRecord {
+export function costOf(rec: RequestRecord, pricer: Pricer): RecordCost {
   // Nothing was consumed (an error before the model answered): zero is the truth, not a guess.
-  if (noTokens(rec)) return { ...rec, costUsd: 0, savedUsd: 0, costEstimated: false };
+  if (noTokens(rec)) return NOTHING;
   const free = rec.cache === 'hit' || rec.cache === 'coalesced';
   const price = pricer.priceFor(rec.servedModel ?? rec.requestedModel, rec.provider);
   // Unknown price: only the side that is known for sure (a hit paid 0, a miss saved 0) is a number.
-  if (!price) return { ...rec, costUsd: free ? 0 : null, savedUsd: free ? null : 0, costEstimated: false };
+  if (!price) return { costUsd: free ? 0 : null, savedUsd: free ? null : 0, costEstimated: false };
   const amount = costUsd(rec, price);
-  return { ...rec, costUsd: free ? 0 : amount, savedUsd: free ? amount : 0, costEstimated: price.estimated };
+  return { costUsd: free ? 0 : amount, savedUsd: free ? amount : 0, costEstimated: price.estimated };
+}
+
+export function priceRecord(rec: RequestRecord, pricer: Pricer): PricedRecord {
+  return { ...rec, ...costOf(rec, pricer) };
 }

@@ -65,9 +65,9 @@ const CHUNK_CHARS = 64 * 1024;
 
 /**
  * Writes the rows to `out` as they are read, a chunk at a time: memory stays flat however many
- * rows there are. Returns the number of rows written (fewer if the client left early).
+ * rows there are. Ends `out` unless `end: false` (stdout stays open). Returns the number of rows written (fewer if the client left early).
  */
-export async function writeExport(rows: Iterable<Row>, format: ExportFormat, out: Writable): Promise<number> {
+export async function writeExport(rows: Iterable<Row>, format: ExportFormat, out: Writable, options: { end?: boolean } = {}): Promise<number> {
   const f = FORMATS[format];
   let chunk = f.head;
   let count = 0;
@@ -78,6 +78,6 @@ export async function writeExport(rows: Iterable<Row>, format: ExportFormat, out
       chunk = '';
     }
   }
-  if (await write(out, chunk + f.tail)) out.end();
+  if ((await write(out, chunk + f.tail)) && options.end !== false) out.end();
   return count;
 }

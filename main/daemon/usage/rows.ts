@@ -1,5 +1,5 @@
-import type { PricedRecord } from './costing.js';
-import type { CacheOutcome } from './record.js';
+import type { PricedRecord, RecordCost } from './costing.js';
+import type { CacheOutcome, RequestRecord } from './record.js';
 import type { Db } from './schema.js';
 
 /** A request as stored: the record, its cost, and the row id (a stable cursor for paging). */
@@ -17,43 +17,49 @@ export const REQUEST_COLUMNS = [
 
 export type RequestRow = Record<(typeof REQUEST_COLUMNS)[number], string | number | null>;
 
-const INSERT_SQL = `INSERT INTO requests (${REQUEST_COLUMNS.slice(1).join(', ')})
-  VALUES (${REQUEST_COLUMNS.slice(1).map((c) => `:${c}`).join(', ')})`;
+/**
+ * Rows per INSERT statement. Positional multi-row inserts cost about a third of one named-parameter
+ * `run` per row (measured with libsql: 17 -> 6 us a row), and the writes share the proxy's thread.
+ */
+const ROWS_PER_STATEMENT = 16;
+const ROW_PLACEHOLDERS = `(${REQUEST_COLUMNS.slice(1).map(() => '?').join(', ')})`;
 
-function toParams(rec: PricedRecord): Omit<RequestRow, 'id'> {
-  return {
-    started_at: Math.round(rec.startedAt),
-    project: rec.project,
-    session: rec.session,
-    method: rec.method,
-    path: rec.path,
-    requested_model: rec.requestedModel,
-    served_model: rec.servedModel,
-    provider: rec.provider,
-    status: rec.status,
-    error_type: rec.errorType,
-    cache: rec.cache,
-    streaming: rec.streaming ? 1 : 0,
-    input_tokens: rec.inputTokens,
-    output_tokens: rec.outputTokens,
-    cache_creation_tokens: rec.cacheCreationTokens,
-    cache_read_tokens: rec.cacheReadTokens,
-    latency_ms: Math.round(rec.latencyMs),
-    ttfb_ms: rec.ttfbMs === null ? null : Math.round(rec.ttfbMs),
-    request_bytes: rec.requestBytes,
-    response_bytes: rec.responseBytes,
-    cost_usd: rec.costUsd,
-    saved_usd: rec.savedUsd,
-    cost_estimated: rec.costEstimated ? 1 : 0,
-  };
+function insertSql(rows: number): string {
+  return `INSERT INTO requests (${REQUEST_COLUMNS.slice(1).join(', ')}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')}`;
+}
+
+/** One row's values in REQUEST_COLUMNS order (without id): plain data, cheap to hand to a thread. */
+export type RowValues = Array<string | number | null>;
+
+export function rowValues(rec: RequestRecord, cost: RecordCost): RowValues {
+  return [
+    Math.round(rec.startedAt), rec.project, rec.session, rec.method, rec.path, rec.requestedModel, rec.servedModel,
+    rec.provider, rec.status, rec.errorType, rec.cache, rec.streaming ? 1 : 0, rec.inputTokens, rec.outputTokens,
+    rec.cacheCreationTokens, rec.cacheReadTokens, Math.round(rec.latencyMs), rec.ttfbMs === null ? null : Math.round(rec.ttfbMs),
+    rec.requestBytes, rec.responseBytes, cost.costUsd, cost.savedUsd, cost.costEstimated ? 1 : 0,
+  ];
 }
 
 /** Inserts a batch in one transaction: a crash keeps all of it or none of it. */
-export function insertRequests(db: Db, batch: readonly PricedRecord[]): void {
-  const insert = db.prepare(INSERT_SQL);
+export function insertRows(db: Db, rows: readonly RowValues[]): void {
+  const full = rows.length >= ROWS_PER_STATEMENT ? db.prepare(insertSql(ROWS_PER_STATEMENT)) : null;
+  const rest = rows.length % ROWS_PER_STATEMENT;
+  const tail = rest > 0 ? db.prepare(insertSql(rest)) : null;
   db.transaction(() => {
-    for (const rec of batch) insert.run(toParams(rec));
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const end = Math.min(i + ROWS_PER_STATEMENT, rows.length);
+      const values: RowValues = [];
+      for (let r = i; r < end; r++) for (const v of rows[r]!) values.push(v);
+      (end - i === ROWS_PER_STATEMENT ? full : tail)!.run(values);
+    }
   }).immediate();
+}
+
+/** Raw rows from `from` (epoch ms) on, oldest first, read lazily. */
+export function selectExportRows(db: Db, from: number): Iterable<Record<string, unknown>> {
+  return db
+    .prepare(`SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests WHERE started_at >= :from ORDER BY started_at, id`)
+    .iterate({ from }) as Iterable<Record<string, unknown>>;
 }
 
 const str = (v: unknown): string => String(v ?? '');

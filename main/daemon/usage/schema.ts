@@ -61,7 +61,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 
 // The API is synchronous, so waiting on a lock blocks the event loop: keep it short. Only another
 // process writing the same file (a user's SQLite browser) can hold the lock at all.
-const BUSY_TIMEOUT_MS = 1000;
+export const BUSY_TIMEOUT_MS = 1000;
 
 export class UsageDatabaseError extends Error {
   override name = 'UsageDatabaseError';

@@ -2,15 +2,16 @@ import type { Logger } from '../../common/logger.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { queryCharts, type ChartData } from './charts.js';
 import type { Clock } from './clock.js';
-import { priceRecord, type PricedRecord } from './costing.js';
+import { costOf, priceRecord, type PricedRecord } from './costing.js';
 import { queryProjects, type ProjectStats } from './projects.js';
 import { BoundedQueue } from './queue.js';
 import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
 import type { RequestRecord, RequestRecorder } from './record.js';
 import { queryRequests, type RequestFilter } from './request-list.js';
 import { pruneRequests, retentionCutoff, type PruneResult } from './retention.js';
-import { insertRequests, REQUEST_COLUMNS, type StoredRequest } from './rows.js';
-import { openReader, openUsageDatabase, type Db } from './schema.js';
+import { rowValues, selectExportRows, type StoredRequest } from './rows.js';
+import { BUSY_TIMEOUT_MS, openReader, openUsageDatabase, type Db } from './schema.js';
+import { InlineWriter, ThreadWriter, type UsageWriter } from './writer.js';
 import { querySummary, type UsageSummary } from './summary.js';
 import { WriteHealth } from './write-health.js';
 
@@ -29,7 +30,16 @@ export interface UsageStoreOptions {
   maxQueue?: number;
   /** How long a commit waits for a lock held by another process. */
   busyTimeoutMs?: number;
+  /**
+   * `thread`: commits run on a worker thread, off the thread that serves requests (the daemon).
+   * `inline` (default): on the calling thread, at the moment of flush (tests, tools).
+   */
+  writer?: 'inline' | 'thread';
 }
+
+/** How long a read waits for pending commits, and close() for the last ones. */
+const READ_WAIT_MS = 2_000;
+const CLOSE_WAIT_MS = 10_000;
 
 export const USAGE_DEFAULTS = {
   flushIntervalMs: 500,
@@ -63,11 +73,13 @@ export interface ExportCursor {
  * so they always include everything recorded so far.
  */
 export class UsageStore implements RequestRecorder {
-  private readonly queue: BoundedQueue<PricedRecord>;
+  private readonly queue: BoundedQueue<RequestRecord>;
   private readonly listeners = new Set<UsageListener>();
   private readonly stopTimers: Array<() => void> = [];
   private readonly retentionDays: number;
   private readonly health: WriteHealth;
+  private readonly writer: UsageWriter;
+  private readonly inline: InlineWriter;
   private closed = false;
 
   constructor(
@@ -79,6 +91,10 @@ export class UsageStore implements RequestRecorder {
     const flushIntervalMs = positive('flushIntervalMs', options.flushIntervalMs ?? USAGE_DEFAULTS.flushIntervalMs);
     const pruneIntervalMs = positive('pruneIntervalMs', options.pruneIntervalMs ?? USAGE_DEFAULTS.pruneIntervalMs);
     this.health = new WriteHealth(options.file, options.logger, flushIntervalMs);
+    this.inline = new InlineWriter(db);
+    this.writer = options.writer === 'thread'
+      ? new ThreadWriter(options.file, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS, this.inline, options.logger)
+      : this.inline;
     const { clock } = options;
     this.stopTimers.push(clock.every(flushIntervalMs, () => this.flushUnlessBackingOff()));
     this.stopTimers.push(clock.every(pruneIntervalMs, () => this.pruneQuietly()));
@@ -91,31 +107,44 @@ export class UsageStore implements RequestRecorder {
   record(record: RequestRecord): void {
     if (this.closed) return;
     try {
-      const priced = priceRecord(record, this.options.pricer);
-      if (!this.queue.push(priced)) return this.health.recordDropped(this.queue.size);
-      this.emit(priced);
+      // Pricing waits for the commit unless someone listens live: the hot path only queues.
+      if (!this.queue.push(record)) return this.health.recordDropped(this.queue.size);
+      if (this.listeners.size > 0) this.emit(priceRecord(record, this.options.pricer));
     } catch (error) {
       // The proxy calls this on its hot path: a recording bug must never fail a request.
       this.options.logger.error(`Could not record a request: ${(error as Error).message}`);
     }
   }
 
-  /** Commits the queue now; returns how many rows were written. On failure they stay queued. */
+  /**
+   * Hands the queue to the writer and settles what it finished: returns how many rows were
+   * committed (inline: this batch). Failed batches go back to the queue for the next try.
+   */
   flush(): number {
     if (this.closed) return 0;
     const batch = this.queue.takeAll();
-    if (batch.length === 0) return 0;
-    try {
-      insertRequests(this.db, batch);
-    } catch (error) {
-      const droppedBefore = this.queue.dropped;
-      this.queue.restore(batch);
-      if (this.queue.dropped > droppedBefore) this.health.recordDropped(this.queue.size);
-      this.health.commitFailed(error as Error, this.options.clock.now());
-      return 0;
+    if (batch.length > 0) {
+      const { pricer } = this.options;
+      // Priced here, not when recorded: the request path only queues.
+      this.writer.submit(batch, batch.map((rec) => rowValues(rec, costOf(rec, pricer))));
     }
-    this.health.committed(this.queue.dropped);
-    return batch.length;
+    return this.settle();
+  }
+
+  private settle(): number {
+    let committed = 0;
+    for (const { records, error } of this.writer.settled()) {
+      if (error === null) {
+        committed += records.length;
+        continue;
+      }
+      const droppedBefore = this.queue.dropped;
+      this.queue.restore(records);
+      if (this.queue.dropped > droppedBefore) this.health.recordDropped(this.queue.size);
+      this.health.commitFailed(error, this.options.clock.now());
+    }
+    if (committed > 0) this.health.committed(this.queue.dropped);
+    return committed;
   }
 
   /** Rolls raw rows older than the retention into `daily` and deletes them. */
@@ -164,10 +193,7 @@ export class UsageStore implements RequestRecorder {
     this.readable();
     const reader = openReader(this.file);
     try {
-      const rows = reader
-        .prepare(`SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests WHERE started_at >= :from ORDER BY started_at, id`)
-        .iterate({ from }) as Iterable<Record<string, unknown>>;
-      return { rows, close: () => reader.close() };
+      return { rows: selectExportRows(reader, from), close: () => reader.close() };
     } catch (error) {
       reader.close();
       throw error;
@@ -179,6 +205,15 @@ export class UsageStore implements RequestRecorder {
     if (this.closed) return;
     for (const stop of this.stopTimers) stop();
     this.flush();
+    this.writer.waitIdle(CLOSE_WAIT_MS);
+    this.settle();
+    // What the thread could not commit gets one last try here before it is reported lost.
+    if (this.queue.size > 0 && this.writer !== this.inline) {
+      const batch = this.queue.takeAll();
+      this.inline.submit(batch, batch.map((rec) => rowValues(rec, costOf(rec, this.options.pricer))));
+      this.settle();
+    }
+    this.writer.close();
     const lost = this.queue.size;
     if (lost > 0) this.options.logger.error(`Usage database ${this.file}: ${lost} records could not be saved`);
     this.closed = true;
@@ -189,6 +224,9 @@ export class UsageStore implements RequestRecorder {
   private readable(): Db {
     this.assertOpen();
     this.flushUnlessBackingOff();
+    // Reads include every record so far: wait (briefly) for the thread's pending commits.
+    this.writer.waitIdle(READ_WAIT_MS);
+    this.settle();
     return this.db;
   }
 

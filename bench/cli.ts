@@ -1,0 +1,65 @@
+// The `cco` launcher's own cost: passthrough to a stub Claude Code with the daemon up, and the
+// first launch that has to start the daemon, each against running the stub directly.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { installStubClaude } from '../test/support/stub-claude-bin.js';
+
+const CCO = fileURLToPath(new URL('../../bin/cco.js', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const start = performance.now();
+  const result = spawnSync(command, args, { env, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}`);
+  return performance.now() - start;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export async function cliBench(runs = 15): Promise<string[]> {
+  const home = mkdtempSync(join(tmpdir(), 'cco-bench-cli-'));
+  const bin = join(home, 'bin');
+  mkdirSync(bin);
+  const stub = installStubClaude(bin);
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, CCO_HOME: join(home, 'data'), CCO_PORT: String(await freePort()), CCO_UPSTREAM_URL: 'http://127.0.0.1:9' };
+  for (const key of Object.keys(env)) if (/^(ANTHROPIC_|ORCHESTRATOR_)/.test(key)) delete env[key];
+  try {
+    const cold: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      cold.push(timed(process.execPath, [CCO, '--', '--version'], env));
+      timed(process.execPath, [CCO, 'daemon', 'stop'], env);
+    }
+    timed(process.execPath, [CCO, 'daemon', 'start'], env);
+    const direct: number[] = [];
+    const through: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      direct.push(timed(stub, ['--version'], env));
+      through.push(timed(process.execPath, [CCO, '--', '--version'], env));
+    }
+    const d = median(direct);
+    const t = median(through);
+    const c = median(cold);
+    return [
+      `${'cco passthrough vs stub claude'.padEnd(34)} median ×${(t / d).toFixed(2)} (+${(t - d).toFixed(0)} ms over the stub)`,
+      `${'cco first launch (starts daemon)'.padEnd(34)} median ×${(c / d).toFixed(2)} of the stub (+${(c - d).toFixed(0)} ms: daemon start-up and health wait)`,
+    ];
+  } finally {
+    spawnSync(process.execPath, [CCO, 'daemon', 'stop'], { env, stdio: 'ignore' });
+    rmSync(home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,105 @@
+import type { ProjectStats } from '../daemon/usage/projects.js';
+import { isSummaryRange, SUMMARY_RANGES, type SummaryRange } from '../daemon/usage/ranges.js';
+import type { UsageSummary } from '../daemon/usage/summary.js';
+import { resolveCliConfig } from './config.js';
+import type { CliContext } from './context.js';
+import { EXIT, UsageError } from './errors.js';
+import { formatPercent } from './format.js';
+import { HELP_OPTION, renderHelp } from './help.js';
+import { configFlagsFrom, configSpecs, HELP_SPEC, parseOptions } from './parse.js';
+import { noUsageMessage, openUsageForReading } from './usage-db.js';
+
+export function statsHelp(): string {
+  return renderHelp(
+    'cco stats [--range today|7d|30d|all] [--top N] [--json] [--port N]',
+    'Prints what Claude Code cost through this daemon: requests, tokens, cost, what the cache saved,\nlatency, and the most expensive projects. Reads the usage database; the daemon need not run.',
+    [
+      { names: '--range R', help: `summary period: ${SUMMARY_RANGES.join(', ')} (default: today)` },
+      { names: '--top N', help: 'projects to list (default: 10)' },
+      { names: '--json', help: 'print {summary, projects} as JSON for scripts' },
+      { names: '--port N', help: 'the daemon instance (default: 3000)' },
+      HELP_OPTION,
+    ],
+  );
+}
+
+export async function statsCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const specs = { ...configSpecs(true), range: { type: 'string' as const }, top: { type: 'string' as const }, json: { type: 'boolean' as const }, ...HELP_SPEC };
+  const values = parseOptions(argv, specs, 'cco stats');
+  if (values.help) {
+    ctx.out(statsHelp());
+    return EXIT.ok;
+  }
+  const range = rangeOption(values.range, 'cco stats');
+  const top = topOption(values.top);
+  const { config, dataDir } = resolveCliConfig(ctx, configFlagsFrom(values));
+  const opened = await openUsageForReading(dataDir, config.port);
+  if (!opened) {
+    if (values.json) ctx.out(JSON.stringify({ summary: null, projects: [] }, null, 2));
+    else ctx.out(noUsageMessage(dataDir, config.port));
+    return EXIT.ok;
+  }
+  const [{ querySummary }, { queryProjects }] = await Promise.all([import('../daemon/usage/summary.js'), import('../daemon/usage/projects.js')]);
+  let summary: UsageSummary;
+  let projects: ProjectStats[];
+  try {
+    summary = querySummary(opened.db, range, Date.now());
+    projects = queryProjects(opened.db).slice(0, top);
+  } finally {
+    opened.db.close();
+  }
+  if (values.json) ctx.out(JSON.stringify({ summary, projects }, null, 2));
+  else for (const line of renderStats(summary, projects, config.port)) ctx.out(line);
+  return EXIT.ok;
+}
+
+export function rangeOption(value: string | boolean | undefined, command: string, fallback: SummaryRange = 'today'): SummaryRange {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && isSummaryRange(value)) return value;
+  throw new UsageError(`--range must be one of ${SUMMARY_RANGES.join(', ')}, got '${String(value)}'`, command);
+}
+
+function topOption(value: string | boolean | undefined): number {
+  if (value === undefined) return 10;
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < 1) throw new UsageError(`--top must be a whole number ≥ 1, got '${String(value)}'`, 'cco stats');
+  return n;
+}
+
+const RANGE_TITLES: Record<SummaryRange, string> = { today: 'today', '7d': 'the last 7 days', '30d': 'the last 30 days', all: 'all time' };
+
+export function money(usd: number | null): string {
+  if (usd === null) return 'unknown';
+  return usd !== 0 && Math.abs(usd) < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+export function count(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  return String(n);
+}
+
+function ms(value: number | null): string {
+  if (value === null) return '-';
+  return value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+}
+
+/** The human form: a summary block, then a table of projects. */
+export function renderStats(s: UsageSummary, projects: readonly ProjectStats[], port: number): string[] {
+  const t = s.tokens;
+  const lines = [
+    `Usage on port ${port}, ${RANGE_TITLES[s.range]}`,
+    `  Requests   ${s.requests}${s.errors > 0 ? ` (${s.errors} errors)` : ''}`,
+    `  Cost       ${money(s.costUsd)}${s.unpricedRequests > 0 ? ` + ${s.unpricedRequests} requests of unknown price` : ''}`,
+    `  Saved      ${money(s.savedUsd)} by the cache (hit rate ${formatPercent(s.hitRate)})`,
+    `  Tokens     input ${count(t.input)} · output ${count(t.output)} · cache write ${count(t.cacheCreation)} · cache read ${count(t.cacheRead)}`,
+    `  Latency    p50 ${ms(s.latencyMs.p50)} · p95 ${ms(s.latencyMs.p95)}`,
+  ];
+  if (projects.length === 0) return lines;
+  const rows = projects.map((p) => [p.project, String(p.requests), money(p.costUsd), money(p.savedUsd), formatPercent(p.hitRate), p.lastSeen === null ? '-' : new Date(p.lastSeen).toLocaleString()]);
+  const head = ['PROJECT', 'REQUESTS', 'COST', 'SAVED', 'HIT RATE', 'LAST SEEN'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => '  ' + r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [...lines, '', 'Projects (all time, most expensive first)', fmt(head), ...rows.map(fmt)];
+}

@@ -1,0 +1,12 @@
+import Router from '@koa/router';
+import type { ModelRouter } from '../routing/router.js';
+
+/** `GET /api/routing`: the routes in force, the last reload error if any, and each provider's health. */
+export function routingRouter(router: ModelRouter): Router {
+  const r = new Router();
+  r.get('/api/routing', (ctx) => {
+    ctx.set('cache-control', 'no-store');
+    ctx.body = router.snapshot();
+  });
+  return r;
+}

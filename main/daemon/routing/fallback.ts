@@ -1,0 +1,66 @@
+import type { Logger } from '../../common/logger.js';
+import { HttpError } from '../http/errors.js';
+import type { UpstreamResponse } from '../proxy/upstream.js';
+import type { HealthBook } from './health.js';
+import type { RouteDecision, Target } from './match.js';
+import { type RoutedCall, type SendDeps, sendToTarget } from './send.js';
+
+export interface ServedResponse extends UpstreamResponse {
+  servedBy: { provider: string; model: string };
+}
+
+export interface FallbackDeps extends SendDeps {
+  health: HealthBook;
+  logger: Logger;
+}
+
+/** Worth another provider: rate limited, overloaded or broken. A 4xx is about the request itself. */
+function retryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** Unreachable (502) and timed out (504) providers are worth another provider too. */
+function retryableError(error: unknown): boolean {
+  return error instanceof HttpError && (error.status === 502 || error.status === 504);
+}
+
+function describeStatus(status: number): string {
+  return `HTTP ${status}`;
+}
+
+/**
+ * Tries the route's provider, then each fallback in turn, while the answer is a 429, a 5xx or no
+ * answer at all. Nothing has reached the client yet at that point (only the status is read), so
+ * a switch is invisible to it. The last provider's answer goes out whatever it is.
+ */
+export async function sendWithFallback(
+  deps: FallbackDeps,
+  decision: RouteDecision,
+  call: RoutedCall,
+  signal: AbortSignal,
+): Promise<ServedResponse> {
+  const targets: Target[] = [decision, ...decision.fallbacks];
+  for (let i = 0; ; i++) {
+    const target = targets[i]!;
+    const name = target.provider.name;
+    const next = targets[i + 1];
+    let res: UpstreamResponse;
+    try {
+      res = await sendToTarget(deps, target, call, signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      deps.health.failure(name, (error as Error).message);
+      if (!next || !retryableError(error)) throw error;
+      deps.logger.warn(`Provider ${name} failed (${(error as Error).message}); trying ${next.provider.name}`);
+      continue;
+    }
+    if (res.status >= 400) deps.health.failure(name, describeStatus(res.status));
+    else deps.health.success(name);
+    if (next && retryableStatus(res.status)) {
+      await res.dump();
+      deps.logger.warn(`Provider ${name} answered ${res.status}; trying ${next.provider.name}`);
+      continue;
+    }
+    return { ...res, servedBy: { provider: name, model: target.model } };
+  }
+}

@@ -1,0 +1,162 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Logger } from '../../common/logger.js';
+import { appVersion } from '../../common/version.js';
+import { messageToSse } from '../cache/replay.js';
+import { HttpError } from '../http/errors.js';
+import { upstreamRequestHeaders } from '../proxy/headers.js';
+import { SseParser } from '../proxy/sse.js';
+import type { UpstreamClient, UpstreamResponse } from '../proxy/upstream.js';
+import { BUILTIN_PROVIDER, type ProviderConfig } from './config.js';
+import type { Target } from './match.js';
+import { toAnthropicError, toAnthropicMessage } from './translate/from-openai.js';
+import type { ChatCompletion } from './translate/openai-types.js';
+import { OpenAiStreamTranslator } from './translate/openai-stream.js';
+import { toOpenAiRequest } from './translate/to-openai.js';
+
+/** One client request, as every provider attempt needs it. */
+export interface RoutedCall {
+  /** Path and query as the client sent them (`/v1/messages?beta=true`). */
+  path: string;
+  headers: IncomingHttpHeaders;
+  raw: Buffer;
+  body: Record<string, unknown>;
+  streaming: boolean;
+  /** Largest error or JSON body read from a provider. */
+  maxBufferedBytes: number;
+}
+
+export interface SendDeps {
+  client(provider: ProviderConfig): UpstreamClient;
+  env: Readonly<Record<string, string | undefined>>;
+  logger: Logger;
+}
+
+/** Response headers a client may act on, kept from another provider's reply. */
+const KEPT_HEADERS = ['retry-after', 'x-request-id'];
+
+/** Sends the call to one provider and answers in the Anthropic wire format, whatever the provider speaks. */
+export function sendToTarget(deps: SendDeps, target: Target, call: RoutedCall, signal: AbortSignal): Promise<UpstreamResponse> {
+  return target.provider.type === 'anthropic' ? sendAnthropic(deps, target, call, signal) : sendOpenAi(deps, target, call, signal);
+}
+
+function apiKey(deps: SendDeps, provider: ProviderConfig): string | undefined {
+  if (!provider.apiKeyEnv) return undefined;
+  const key = deps.env[provider.apiKeyEnv];
+  if (!key) {
+    throw new HttpError(500, `Provider "${provider.name}": the environment variable ${provider.apiKeyEnv} (its API key) is not set in the daemon's environment`);
+  }
+  return key;
+}
+
+async function sendAnthropic(deps: SendDeps, target: Target, call: RoutedCall, signal: AbortSignal): Promise<UpstreamResponse> {
+  const { provider } = target;
+  const builtin = provider.name === BUILTIN_PROVIDER;
+  // The client's own credentials go only to the built-in upstream; another endpoint gets its own key.
+  const key = apiKey(deps, provider);
+  const overrides: Record<string, string> = { 'accept-encoding': 'identity', ...provider.headers };
+  if (key) overrides['x-api-key'] = key;
+  const headers = upstreamRequestHeaders(call.headers, overrides);
+  if (!builtin) {
+    if (!key) delete headers['x-api-key'];
+    delete headers.authorization;
+  }
+  const sameModel = call.body.model === target.model;
+  const body = sameModel ? call.raw : Buffer.from(JSON.stringify({ ...call.body, model: target.model }));
+  return deps.client(provider).send({ path: call.path, method: 'POST', headers, body, signal });
+}
+
+async function sendOpenAi(deps: SendDeps, target: Target, call: RoutedCall, signal: AbortSignal): Promise<UpstreamResponse> {
+  const { provider } = target;
+  const { body, dropped } = toOpenAiRequest(call.body, target.model);
+  if (dropped.length > 0) {
+    deps.logger.debug(`Provider ${provider.name}: left out what Chat Completions cannot express: ${dropped.join(', ')}`);
+  }
+  const key = apiKey(deps, provider);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: call.streaming ? 'text/event-stream' : 'application/json',
+    'accept-encoding': 'identity',
+    'user-agent': `cco/${appVersion()}`,
+    ...provider.headers,
+  };
+  if (key) headers.authorization = `Bearer ${key}`;
+  const res = await deps.client(provider).send({
+    path: '/chat/completions',
+    method: 'POST',
+    headers,
+    body: Buffer.from(JSON.stringify(body)),
+    signal,
+  });
+  if (res.status < 200 || res.status >= 300) {
+    const text = (await readAll(res, call.maxBufferedBytes)).toString('utf8');
+    return buffered(res.status, JSON.stringify(toAnthropicError(res.status, text, provider.name)), kept(res.headers));
+  }
+  const isSse = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
+  if (isSse) {
+    const translator = new OpenAiStreamTranslator(target.model, (what) => deps.logger.debug(`Provider ${provider.name}: dropped ${what}`));
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...kept(res.headers) },
+      body: translateStream(res.body, translator),
+      dump: res.dump,
+    };
+  }
+  const message = toAnthropicMessage(parseCompletion(await readAll(res, call.maxBufferedBytes), provider.name), target.model);
+  // A provider that ignored `stream: true` still gets the client a stream.
+  if (call.streaming) return buffered(200, messageToSse(message), { 'content-type': 'text/event-stream; charset=utf-8' });
+  return buffered(200, JSON.stringify(message), kept(res.headers));
+}
+
+async function* translateStream(body: AsyncIterable<Buffer>, translator: OpenAiStreamTranslator): AsyncGenerator<Buffer> {
+  const parser = new SseParser();
+  for await (const chunk of body) {
+    let out = '';
+    for (const event of parser.push(chunk)) out += translator.push(event.data);
+    if (out !== '') yield Buffer.from(out);
+  }
+  parser.flush();
+  const tail = translator.end();
+  if (tail !== '') yield Buffer.from(tail);
+}
+
+function parseCompletion(raw: Buffer, provider: string): ChatCompletion {
+  try {
+    const parsed = JSON.parse(raw.toString('utf8')) as unknown;
+    if (typeof parsed === 'object' && parsed !== null) return parsed as ChatCompletion;
+  } catch {
+    // reported below
+  }
+  throw new HttpError(502, `Provider "${provider}" sent an answer that is not a Chat Completions JSON object`);
+}
+
+async function readAll(res: UpstreamResponse, limit: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.length;
+    if (size > limit) throw new HttpError(502, 'Provider response is too large to proxy');
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts, size);
+}
+
+function kept(headers: UpstreamResponse['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const value = headers[name];
+    if (typeof value === 'string') out[name] = value;
+  }
+  return out;
+}
+
+function buffered(status: number, text: string, headers: Record<string, string>): UpstreamResponse {
+  const body = Buffer.from(text);
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: (async function* () {
+      yield body;
+    })(),
+    dump: async () => {},
+  };
+}

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from '../../common/logger.js';
+import { defaultRouting, parseRoutingConfig, type RoutingConfig } from './config.js';
+
+export interface RoutingProblem {
+  message: string;
+  at: number;
+}
+
+/**
+ * The routes in force. A reload that finds a broken file keeps the routes it had and keeps the
+ * error for `GET /api/routing`; a missing file means everything goes to the upstream.
+ */
+export class RoutingTable {
+  private config: RoutingConfig;
+  private problem: RoutingProblem | null = null;
+  private loaded: number | null = null;
+  private lastText: string | undefined;
+
+  constructor(
+    readonly file: string | null,
+    private readonly upstream: string,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {
+    this.config = defaultRouting(upstream);
+  }
+
+  current(): RoutingConfig {
+    return this.config;
+  }
+
+  get error(): RoutingProblem | null {
+    return this.problem;
+  }
+
+  get loadedAt(): number | null {
+    return this.loaded;
+  }
+
+  /** Reads the file again; returns whether the routes in force changed. */
+  reload(): boolean {
+    if (this.file === null) return false;
+    let text: string | undefined;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return this.fail(`cannot read ${this.file}: ${(error as Error).message}`);
+    }
+    if (text === this.lastText && this.problem === null) return false;
+    this.lastText = text;
+    if (text === undefined) return this.apply(defaultRouting(this.upstream), `No ${this.file}: every model goes to ${this.upstream}`);
+    try {
+      const config = parseRoutingConfig(text, this.file, this.upstream);
+      return this.apply(config, `Routing: ${config.routes.length} route(s) and ${Object.keys(config.providers).length} provider(s) from ${this.file}`);
+    } catch (error) {
+      return this.fail(`${(error as Error).message} (keeping the previous routes)`);
+    }
+  }
+
+  private apply(config: RoutingConfig, message: string): boolean {
+    this.config = config;
+    this.problem = null;
+    this.loaded = this.now();
+    this.logger.info(message);
+    return true;
+  }
+
+  private fail(message: string): boolean {
+    this.problem = { message, at: this.now() };
+    this.logger.error(`Invalid routing file: ${message}`);
+    return false;
+  }
+}

@@ -1,0 +1,127 @@
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Logger } from '../../common/logger.js';
+import type { RequestRecord } from './record.js';
+import { insertRows, type RowValues } from './rows.js';
+import type { Db } from './schema.js';
+
+/** How one submitted batch ended: committed, or failed with the records to queue again. */
+export interface Settled {
+  records: readonly RequestRecord[];
+  error: Error | null;
+}
+
+/** Commits batches of rows. The store decides when; the writer decides on which thread. */
+export interface UsageWriter {
+  submit(records: readonly RequestRecord[], rows: RowValues[]): void;
+  /** Batches that finished since the last call. Never blocks. */
+  settled(): Settled[];
+  /** Blocks until every submitted batch has settled, or `timeoutMs` passed. */
+  waitIdle(timeoutMs: number): void;
+  close(): void;
+}
+
+/** Commits on the calling thread, at once: what tests and the fallback use. */
+export class InlineWriter implements UsageWriter {
+  private done: Settled[] = [];
+
+  constructor(private readonly db: Db) {}
+
+  submit(records: readonly RequestRecord[], rows: RowValues[]): void {
+    try {
+      insertRows(this.db, rows);
+      this.done.push({ records, error: null });
+    } catch (error) {
+      this.done.push({ records, error: error as Error });
+    }
+  }
+
+  settled(): Settled[] {
+    return this.done.splice(0);
+  }
+
+  waitIdle(): void {}
+
+  close(): void {}
+}
+
+interface Outcome {
+  seq: number;
+  error: string | null;
+}
+
+/**
+ * Commits on a worker thread with its own connection, so SQLite's work never runs on the thread
+ * that serves requests. Outcomes come back on a port read with receiveMessageOnPort, and a shared
+ * counter lets a reader wait for pending commits synchronously (reads must see every record).
+ * If the thread dies, batches fall back to the inline writer: slower, never lost.
+ */
+export class ThreadWriter implements UsageWriter {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly progress = new Int32Array(new SharedArrayBuffer(4));
+  private readonly pending = new Map<number, readonly RequestRecord[]>();
+  private readonly fallbackDone: Settled[] = [];
+  private seq = 0;
+  private broken: Error | null = null;
+
+  constructor(
+    file: string,
+    busyTimeoutMs: number,
+    private readonly fallback: UsageWriter,
+    private readonly logger: Logger,
+  ) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(new URL('./writer-thread.js', import.meta.url), {
+      workerData: { file, busyTimeoutMs, progress: this.progress, port: port2 },
+      transferList: [port2],
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => { if (code !== 0) this.fail(new Error(`writer thread exited with code ${code}`)); });
+    // Neither keeps the daemon alive; close() commits what is left.
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  submit(records: readonly RequestRecord[], rows: RowValues[]): void {
+    if (this.broken) return this.fallback.submit(records, rows);
+    const seq = ++this.seq;
+    this.pending.set(seq, records);
+    this.worker.postMessage({ seq, rows });
+  }
+
+  settled(): Settled[] {
+    const out: Settled[] = [...this.fallbackDone.splice(0), ...this.fallback.settled()];
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+      const { seq, error } = m.message as Outcome;
+      const records = this.pending.get(seq);
+      this.pending.delete(seq);
+      if (records) out.push({ records, error: error === null ? null : new Error(error) });
+    }
+    return out;
+  }
+
+  waitIdle(timeoutMs: number): void {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const done = Atomics.load(this.progress, 0);
+      const left = deadline - Date.now();
+      if (done >= this.seq || this.broken || left <= 0) return;
+      Atomics.wait(this.progress, 0, done, left);
+    }
+  }
+
+  close(): void {
+    this.port.close();
+    void this.worker.terminate();
+  }
+
+  /** Hands whatever the dead thread held to the fallback, so those records are retried, not lost. */
+  private fail(error: Error): void {
+    if (this.broken) return;
+    this.broken = error;
+    this.logger.error(`Usage writer thread failed, committing on the main thread instead: ${error.message}`);
+    for (const records of this.pending.values()) this.fallbackDone.push({ records, error });
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,4 @@
+import './index.css';
+
+const app = document.getElementById('app');
+if (app) app.textContent = 'CCO dashboard';

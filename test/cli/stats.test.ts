@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { sdk, userMessage } from '../support/clients.js';
+import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
+import { destroySandbox, makeSandbox, runCco, waitFor, type Sandbox } from './harness.js';
+
+interface StatsJson {
+  summary: { requests: number; costUsd: number; savedUsd: number; hitRate: number } | null;
+  projects: Array<{ project: string; requests: number; costUsd: number }>;
+}
+
+async function statsJson(sandbox: Sandbox, args: string[] = []): Promise<StatsJson> {
+  const run = await runCco(['stats', '--json', ...args], { env: sandbox.env });
+  assert.equal(run.code, 0, run.stderr);
+  return JSON.parse(run.stdout) as StatsJson;
+}
+
+describe('cco stats and cco export', () => {
+  let sandbox: Sandbox;
+  let fake: FakeAnthropic;
+  before(async () => {
+    fake = await startFakeAnthropic();
+    sandbox = await makeSandbox();
+    sandbox.env.CCO_UPSTREAM_URL = fake.url;
+  });
+  after(async () => {
+    await destroySandbox(sandbox);
+    await fake.close();
+  });
+
+  it('says nothing was recorded yet when there is no database, in text and JSON', async () => {
+    const text = await runCco(['stats'], { env: sandbox.env });
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, /No usage recorded yet on port/);
+    assert.deepEqual(await statsJson(sandbox), { summary: null, projects: [] });
+    const exported = await runCco(['export'], { env: sandbox.env });
+    assert.equal(exported.code, 1);
+    assert.match(exported.stderr, /No usage recorded yet/);
+  });
+
+  it('reports requests, cost and savings per project while the daemon runs', async () => {
+    const started = await runCco(['daemon', 'start'], { env: sandbox.env });
+    assert.equal(started.code, 0, started.stderr);
+    const base = `http://127.0.0.1:${sandbox.port}`;
+    const alpha = sdk(base, { defaultHeaders: { 'x-cco-project': '/work/alpha' } });
+    const beta = sdk(base, { defaultHeaders: { 'x-cco-project': '/work/beta' } });
+    await alpha.messages.create(userMessage('LONG:400 first'));
+    await alpha.messages.create(userMessage('LONG:400 first')); // a cache hit
+    await beta.messages.create(userMessage('second'));
+    await waitFor(async () => (await statsJson(sandbox)).summary?.requests === 3, 10_000, 'three recorded requests');
+    const { summary, projects } = await statsJson(sandbox);
+    assert.ok(summary && summary.costUsd > 0 && summary.savedUsd > 0);
+    assert.equal(summary.hitRate, 1 / 3);
+    assert.deepEqual(projects.map((p) => [p.project, p.requests]), [['/work/alpha', 2], ['/work/beta', 1]]);
+    const text = await runCco(['stats', '--range', '7d'], { env: sandbox.env });
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, /Usage on port \d+, the last 7 days/);
+    assert.match(text.stdout, /Requests\s+3/);
+    assert.match(text.stdout, /hit rate 33%/);
+    assert.match(text.stdout, /\/work\/alpha\s+2\s+\$/);
+  });
+
+  it('exports the rows as CSV to stdout and as JSON to a file', async () => {
+    const csv = await runCco(['export', '--csv'], { env: sandbox.env });
+    assert.equal(csv.code, 0, csv.stderr);
+    const lines = csv.stdout.trim().split('\n');
+    assert.equal(lines.length, 4);
+    const header = lines[0]!.split(',');
+    assert.ok(header.includes('project') && header.includes('cost_usd'));
+    assert.equal(lines.filter((l) => l.includes('/work/alpha')).length, 2);
+    assert.ok(!csv.stdout.includes('sk-ant'), 'no credential in an export');
+    const file = join(sandbox.home, 'usage.json');
+    const json = await runCco(['export', '--json', '--range', 'today', '-o', file], { env: sandbox.env });
+    assert.equal(json.code, 0, json.stderr);
+    assert.match(json.stderr, /Wrote 3 requests to/);
+    const rows = JSON.parse(readFileSync(file, 'utf8')) as Array<{ cache: string }>;
+    assert.deepEqual(rows.map((r) => r.cache).sort(), ['hit', 'miss', 'miss']);
+  });
+
+  it('still answers from the database after the daemon stops', async () => {
+    assert.equal((await runCco(['daemon', 'stop'], { env: sandbox.env })).code, 0);
+    assert.equal((await statsJson(sandbox, ['--range', 'all'])).summary?.requests, 3);
+  });
+
+  it('refuses bad options with the reason and exit 2', async () => {
+    const range = await runCco(['stats', '--range', 'week'], { env: sandbox.env });
+    assert.equal(range.code, 2);
+    assert.match(range.stderr, /--range must be one of today, 7d, 30d, all, got 'week'/);
+    const both = await runCco(['export', '--csv', '--json'], { env: sandbox.env });
+    assert.equal(both.code, 2);
+    for (const args of [['stats', '--help'], ['export', '--help']]) {
+      const help = await runCco(args, { env: sandbox.env });
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, /^Usage: cco (stats|export)/);
+    }
+  });
+});

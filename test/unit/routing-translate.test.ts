@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { MessageAccumulator } from '../../main/daemon/cache/accumulate.js';
+import { SseParser } from '../../main/daemon/proxy/sse.js';
+import { toAnthropicError, toAnthropicMessage } from '../../main/daemon/routing/translate/from-openai.js';
+import { OpenAiStreamTranslator } from '../../main/daemon/routing/translate/openai-stream.js';
+import { toOpenAiRequest } from '../../main/daemon/routing/translate/to-openai.js';
+
+type Json = Record<string, unknown>;
+
+function fixture(name: string): Json {
+  const file = `test/fixtures/claude-code-requests/claude-code-2.1.197-${name}.json`;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { body: Json }).body;
+}
+
+describe('Anthropic request → Chat Completions', () => {
+  test('a real Claude Code tool-result turn', () => {
+    const body = fixture('tool-result-turn');
+    const { body: out, dropped } = toOpenAiRequest(body, 'qwen2.5-coder:7b');
+    assert.equal(out.model, 'qwen2.5-coder:7b');
+    assert.equal(out.max_tokens, 64000);
+    assert.equal(out.stream, true);
+    assert.deepEqual(out.stream_options, { include_usage: true });
+    const roles = out.messages.map((m) => m.role);
+    assert.deepEqual(roles, ['system', 'user', 'system', 'assistant', 'tool']);
+    const system = out.messages[0]!.content as string;
+    assert.ok(!system.includes('x-anthropic-billing-header'), 'the billing line stays behind');
+    assert.ok(system.length > 100);
+    const assistant = out.messages[3] as { tool_calls: Array<{ id: string; function: { name: string; arguments: string } }> };
+    assert.equal(assistant.tool_calls[0]!.function.name, 'Read');
+    assert.deepEqual(JSON.parse(assistant.tool_calls[0]!.function.arguments), { file_path: '/tmp/ccexp/work/hello.txt' });
+    assert.deepEqual(out.messages[4], { role: 'tool', tool_call_id: assistant.tool_calls[0]!.id, content: '1\thello from file\n2\t' });
+    assert.equal(out.tools?.length, 24);
+    assert.equal(out.tools?.[0]?.type, 'function');
+    for (const field of ['thinking', 'context_management', 'output_config']) assert.ok(dropped.includes(field), field);
+    assert.ok(!('metadata' in out) && !('thinking' in out));
+  });
+
+  test('images, tool choice, parallel calls, stop sequences, error results', () => {
+    const { body: out, dropped } = toOpenAiRequest({
+      model: 'x',
+      max_tokens: 10,
+      top_k: 5,
+      stop_sequences: ['a', 'b', 'c', 'd', 'e'],
+      tools: [
+        { name: 'f', input_schema: { type: 'object' } },
+        { type: 'web_search_20250305', name: 'web_search' },
+      ],
+      tool_choice: { type: 'any', disable_parallel_tool_use: true },
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'look' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBOR' } },
+            { type: 'document', source: { type: 'text', data: 'doc' } },
+          ],
+        },
+        { role: 'assistant', content: [{ type: 'thinking', thinking: 'hm', signature: 's' }, { type: 'tool_use', id: 't1', name: 'f', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', is_error: true, content: [{ type: 'text', text: 'boom' }] }, { type: 'text', text: 'and?' }] },
+      ],
+    }, 'x');
+    assert.deepEqual(out.messages[0], {
+      role: 'user',
+      content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBOR' } }],
+    });
+    assert.deepEqual(out.messages[1], { role: 'assistant', content: null, tool_calls: [{ id: 't1', type: 'function', function: { name: 'f', arguments: '{}' } }] });
+    assert.deepEqual(out.messages.slice(2), [{ role: 'tool', tool_call_id: 't1', content: 'Error: boom' }, { role: 'user', content: 'and?' }]);
+    assert.equal(out.tool_choice, 'required');
+    assert.equal(out.parallel_tool_calls, false);
+    assert.deepEqual(out.stop, ['a', 'b', 'c', 'd']);
+    assert.equal(out.tools?.length, 1);
+    for (const what of ['top_k', 'tool web_search', 'user document block', 'assistant thinking block', 'stop_sequences beyond the first 4']) {
+      assert.ok(dropped.includes(what), what);
+    }
+    const named = toOpenAiRequest({ model: 'x', tools: [{ name: 'f', input_schema: {} }], tool_choice: { type: 'tool', name: 'f' }, messages: [] }, 'x');
+    assert.deepEqual(named.body.tool_choice, { type: 'function', function: { name: 'f' } });
+  });
+});
+
+describe('Chat Completions answer → Anthropic', () => {
+  test('text, tool calls, stop reason and usage with cached tokens', () => {
+    const message = toAnthropicMessage({
+      id: 'chatcmpl-1',
+      model: 'gpt-4o-2024',
+      choices: [{ message: { content: 'Checking.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] }, finish_reason: 'tool_calls' }],
+      usage: { prompt_tokens: 100, completion_tokens: 7, prompt_tokens_details: { cached_tokens: 40 } },
+    }, 'gpt-4o');
+    assert.equal(message.id, 'msg_chatcmpl-1');
+    assert.equal(message.model, 'gpt-4o-2024');
+    assert.deepEqual(message.content, [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'call_1', name: 'f', input: { a: 1 } }]);
+    assert.equal(message.stop_reason, 'tool_use');
+    assert.deepEqual(message.usage, { input_tokens: 60, output_tokens: 7, cache_creation_input_tokens: 0, cache_read_input_tokens: 40 });
+    assert.equal(toAnthropicMessage({ choices: [{ message: { content: 'x' }, finish_reason: 'length' }] }, 'm').stop_reason, 'max_tokens');
+  });
+
+  test('errors keep their meaning: OpenAI and Ollama bodies, plain text', () => {
+    assert.deepEqual(toAnthropicError(429, '{"error":{"message":"slow down","type":"rate_limit_exceeded"}}', 'oai'), {
+      type: 'error', error: { type: 'rate_limit_error', message: 'oai: slow down' },
+    });
+    assert.deepEqual(toAnthropicError(404, '{"error":"model \\"qwen\\" not found"}', 'local').error, { type: 'not_found_error', message: 'local: model "qwen" not found' });
+    assert.equal(toAnthropicError(503, 'Service Unavailable', 'x').error.type, 'api_error');
+  });
+});
+
+/** Runs an OpenAI SSE text through the translator in odd-sized byte pieces and reads the result back. */
+function translate(sse: string, pieceSize = 5) {
+  const translator = new OpenAiStreamTranslator('fallback-model');
+  const upstream = new SseParser();
+  let out = '';
+  const bytes = Buffer.from(sse);
+  for (let i = 0; i < bytes.length; i += pieceSize) {
+    for (const event of upstream.push(bytes.subarray(i, i + pieceSize))) out += translator.push(event.data);
+  }
+  out += translator.end();
+  const events = new SseParser().push(out);
+  const acc = new MessageAccumulator();
+  for (const event of events) acc.apply(event);
+  return { events, acc, complete: translator.complete };
+}
+
+const chunk = (delta: Json, finish: string | null = null) => `data: ${JSON.stringify({ id: 'c1', model: 'm-1', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+
+describe('OpenAI stream → Anthropic stream', () => {
+  test('text then two tool calls become blocks with deltas, then stop reason and usage', () => {
+    const sse = [
+      chunk({ role: 'assistant', content: '' }),
+      chunk({ content: 'Héllo ' }),
+      chunk({ content: 'wörld' }),
+      chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'f', arguments: '' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '{"x":' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '[1,2]}' } }] }),
+      chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'g', arguments: '{}' } }] }),
+      chunk({}, 'tool_calls'),
+      `data: ${JSON.stringify({ id: 'c1', choices: [], usage: { prompt_tokens: 12, completion_tokens: 9 } })}\n\n`,
+      'data: [DONE]\n\n',
+    ].join('');
+    const { events, acc, complete } = translate(sse);
+    assert.ok(complete && acc.complete);
+    assert.deepEqual(events.map((e) => e.event), [
+      'message_start',
+      'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop',
+      'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop',
+      'content_block_start', 'content_block_delta', 'content_block_stop',
+      'message_delta', 'message_stop',
+    ]);
+    const message = acc.message()!;
+    assert.equal(message.model, 'm-1');
+    assert.deepEqual(message.content, [
+      { type: 'text', text: 'Héllo wörld' },
+      { type: 'tool_use', id: 'call_a', name: 'f', input: { x: [1, 2] } },
+      { type: 'tool_use', id: 'call_b', name: 'g', input: {} },
+    ]);
+    assert.equal(message.stop_reason, 'tool_use');
+    assert.equal(message.usage.input_tokens, 12);
+    assert.equal(message.usage.output_tokens, 9);
+  });
+
+  test('each chunk is translated as it arrives, not at the end', () => {
+    const translator = new OpenAiStreamTranslator('m');
+    const first = translator.push(JSON.stringify({ choices: [{ delta: { content: 'Hi' } }] }));
+    assert.match(first, /event: message_start[\s\S]*event: content_block_start[\s\S]*"text":"Hi"/);
+  });
+
+  test('a stream cut before its finish gets no closing events', () => {
+    const { events, acc, complete } = translate(chunk({ content: 'partial' }));
+    assert.equal(complete, false);
+    assert.equal(acc.complete, false);
+    assert.ok(!events.some((e) => e.event === 'message_stop'));
+  });
+
+  test('an error chunk or broken tool arguments end in an error event', () => {
+    const failed = translate(chunk({ content: 'a' }) + `data: ${JSON.stringify({ error: { message: 'overloaded' } })}\n\n` + 'data: [DONE]\n\n');
+    assert.equal(failed.events.at(-1)?.event, 'error');
+    assert.ok(failed.acc.failed);
+    const broken = translate(chunk({ tool_calls: [{ index: 0, id: 'c', function: { name: 'f', arguments: '{"a":' } }] }) + chunk({}, 'tool_calls') + 'data: [DONE]\n\n');
+    assert.equal(broken.events.at(-1)?.event, 'error');
+    assert.ok(!broken.events.some((e) => e.event === 'message_stop'));
+  });
+
+  test('a finish reason without [DONE] still closes the message', () => {
+    const { acc } = translate(chunk({ content: 'ok' }) + chunk({}, 'length'));
+    assert.ok(acc.complete);
+    assert.equal(acc.message()!.stop_reason, 'max_tokens');
+  });
+});
