@@ -1,0 +1,52 @@
+import type { BridgeDaemonState } from '../../shared/bridge.js';
+
+/** Today's numbers for the tray's status line (from `/api/stats/summary?range=today`). */
+export interface TodayStats {
+  requests: number;
+  /** Fraction 0..1 of requests answered from the cache. */
+  hitRate: number;
+  costUsd: number;
+}
+
+/**
+ * What the app knows about the daemon for its port. `owner` says who started it: the app hosts
+ * it in-process ('app') or attached to one already running ('external', e.g. started by `cco`).
+ */
+export type DaemonState =
+  | { kind: 'stopped'; note: string | null }
+  | { kind: 'starting'; port: number }
+  | {
+      kind: 'running';
+      port: number;
+      url: string;
+      owner: 'app' | 'external';
+      pid: number | null;
+      stats: TodayStats | null;
+      /** Set while the upstream cannot be reached: the daemon runs but every request would fail. */
+      upstreamProblem: string | null;
+    }
+  | { kind: 'stopping'; port: number }
+  | { kind: 'error'; reason: string; port: number | null };
+
+export type TrayIconState = 'running' | 'stopped' | 'error';
+
+export function trayIconFor(state: DaemonState): TrayIconState {
+  if (state.kind === 'error') return 'error';
+  if (state.kind === 'running') return state.upstreamProblem ? 'error' : 'running';
+  return 'stopped';
+}
+
+/** The part of the state the window may see (no stats, no internal notes). */
+export function bridgeState(state: DaemonState): BridgeDaemonState {
+  switch (state.kind) {
+    case 'stopped':
+      return { kind: 'stopped' };
+    case 'starting':
+    case 'stopping':
+      return { kind: state.kind, port: state.port };
+    case 'running':
+      return { kind: 'running', port: state.port, url: state.url, owner: state.owner, pid: state.pid };
+    case 'error':
+      return { kind: 'error', reason: state.reason };
+  }
+}

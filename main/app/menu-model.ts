@@ -1,0 +1,109 @@
+import type { DaemonState } from './daemon-state.js';
+
+/** Every action the tray menu can trigger; the adapter maps clicks back to these ids. */
+export type MenuAction =
+  | 'start'
+  | 'stop'
+  | 'open-dashboard'
+  | 'new-terminal'
+  | 'clear-cache'
+  | 'toggle-start-at-login'
+  | 'toggle-open-dashboard-on-start'
+  | 'edit-settings-file'
+  | 'install-cli'
+  | 'open-logs'
+  | 'quit';
+
+/** A menu as plain data, so it can be built and checked without Electron. */
+export type MenuEntry =
+  | { type: 'separator' }
+  | { type: 'label'; label: string }
+  | { type: 'action'; id: MenuAction; label: string; enabled: boolean }
+  | { type: 'checkbox'; id: MenuAction; label: string; checked: boolean }
+  | { type: 'submenu'; label: string; items: MenuEntry[] };
+
+export interface MenuOptions {
+  startAtLogin: boolean;
+  openDashboardOnStart: boolean;
+  /** Set when settings.json cannot be used; shown so the user knows why the daemon will not start. */
+  settingsProblem: string | null;
+}
+
+export interface TrayView {
+  tooltip: string;
+  menu: MenuEntry[];
+}
+
+function money(usd: number): string {
+  return usd >= 100 ? `$${usd.toFixed(0)}` : `$${usd.toFixed(2)}`;
+}
+
+/** The first line of the menu: what the daemon is doing, in a few words. */
+export function statusLines(state: DaemonState): string[] {
+  switch (state.kind) {
+    case 'stopped':
+      return [state.note ? `Stopped — ${state.note}` : 'Daemon stopped'];
+    case 'starting':
+      return [`Starting on port ${state.port}…`];
+    case 'stopping':
+      return [`Stopping (finishing requests) on port ${state.port}…`];
+    case 'error':
+      return [`Error: ${state.reason}`];
+    case 'running': {
+      const who = state.owner === 'external'
+        ? `Attached to daemon on port ${state.port}${state.pid ? ` (PID ${state.pid}, started outside the app)` : ''}`
+        : `Running on port ${state.port}`;
+      const lines = [who];
+      const s = state.stats;
+      lines.push(s
+        ? `Today: ${s.requests} ${s.requests === 1 ? 'request' : 'requests'} · ${Math.round(s.hitRate * 100)}% cache hits · ${money(s.costUsd)}`
+        : 'Today: statistics unavailable');
+      if (state.upstreamProblem) lines.push(`⚠ ${state.upstreamProblem}`);
+      return lines;
+    }
+  }
+}
+
+/** The tray's menu and tooltip as a pure function of the daemon's state and the settings. */
+export function buildTrayView(state: DaemonState, options: MenuOptions): TrayView {
+  const running = state.kind === 'running';
+  const busy = state.kind === 'starting' || state.kind === 'stopping';
+  const lines = statusLines(state);
+  if (options.settingsProblem) lines.push(`Settings: ${options.settingsProblem}`);
+  const menu: MenuEntry[] = [
+    ...lines.map((label): MenuEntry => ({ type: 'label', label })),
+    { type: 'separator' },
+    running
+      ? { type: 'action', id: 'stop', label: state.owner === 'external' ? 'Stop Daemon (started outside the app)' : 'Stop Daemon', enabled: true }
+      : { type: 'action', id: 'start', label: state.kind === 'error' ? 'Retry Starting Daemon' : 'Start Daemon', enabled: !busy },
+    { type: 'action', id: 'open-dashboard', label: 'Open Dashboard', enabled: running },
+    { type: 'action', id: 'new-terminal', label: 'New Claude Code Terminal…', enabled: running },
+    { type: 'action', id: 'clear-cache', label: 'Clear Cache', enabled: running },
+    { type: 'separator' },
+    {
+      type: 'submenu',
+      label: 'Settings',
+      items: [
+        { type: 'checkbox', id: 'toggle-start-at-login', label: 'Start at Login', checked: options.startAtLogin },
+        { type: 'checkbox', id: 'toggle-open-dashboard-on-start', label: 'Open Dashboard on Start', checked: options.openDashboardOnStart },
+        { type: 'separator' },
+        { type: 'action', id: 'edit-settings-file', label: 'Edit Settings File…', enabled: true },
+      ],
+    },
+    { type: 'action', id: 'install-cli', label: 'Install `cco` Command…', enabled: true },
+    { type: 'action', id: 'open-logs', label: 'Open Logs', enabled: true },
+    { type: 'separator' },
+    { type: 'action', id: 'quit', label: 'Quit CCO', enabled: true },
+  ];
+  return { tooltip: `CCO — ${lines[0]}`, menu };
+}
+
+/** Every action id present and enabled in a menu (for adapters and tests). */
+export function enabledActions(menu: readonly MenuEntry[]): MenuAction[] {
+  return menu.flatMap((entry): MenuAction[] => {
+    if (entry.type === 'action') return entry.enabled ? [entry.id] : [];
+    if (entry.type === 'checkbox') return [entry.id];
+    if (entry.type === 'submenu') return enabledActions(entry.items);
+    return [];
+  });
+}

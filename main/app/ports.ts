@@ -1,0 +1,51 @@
+// The narrow interface between the app's logic and Electron. main/app/electron/ implements it
+// with the real API; tests implement it with recorders. Nothing here imports electron.
+import type { BridgeEventChannel } from '../../shared/bridge.js';
+import type { TrayIconState } from './daemon-state.js';
+import type { MenuAction, TrayView } from './menu-model.js';
+
+export interface TrayPort {
+  /** Replaces icon, tooltip and menu; clicks come back as action ids. */
+  render(icon: TrayIconState, view: TrayView, onAction: (action: MenuAction) => void): void;
+}
+
+export interface WindowsPort {
+  /** Shows the dashboard window on this URL, creating it or reusing and focusing the open one. */
+  showDashboard(url: string): void;
+  /** A new terminal window on this URL. */
+  openTerminal(url: string): void;
+  /** Sends an event to every window of the app. */
+  broadcast(channel: BridgeEventChannel, payload: unknown): void;
+  closeAll(): void;
+}
+
+export interface DialogsPort {
+  pickFolder(title: string): Promise<string | null>;
+  /** Index of the button chosen. */
+  ask(message: string, detail: string, buttons: readonly string[]): Promise<number>;
+  inform(message: string, detail: string): Promise<void>;
+}
+
+export interface NotifierPort {
+  notify(title: string, body: string): void;
+}
+
+export interface SystemPort {
+  readonly platform: NodeJS.Platform;
+  openPath(path: string): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  setStartAtLogin(enabled: boolean): void;
+  /** Runs a shell command after the OS asked the user for an administrator's permission (macOS). */
+  runElevated?(command: string): Promise<void>;
+  readWindowsUserPath?(): Promise<string>;
+  writeWindowsUserPath?(value: string): Promise<void>;
+  quit(): void;
+}
+
+export interface Shell {
+  tray: TrayPort;
+  windows: WindowsPort;
+  dialogs: DialogsPort;
+  notifier: NotifierPort;
+  system: SystemPort;
+}

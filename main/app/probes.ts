@@ -1,0 +1,39 @@
+import { getJson } from '../cli/health.js';
+import type { TodayStats } from './daemon-state.js';
+
+/** Today's requests, hit rate and cost, or null when the daemon does not answer. */
+export async function fetchTodayStats(baseUrl: string, timeoutMs = 1500): Promise<TodayStats | null> {
+  const body = (await getJson(`${baseUrl}/api/stats/summary?range=today`, timeoutMs)) as Partial<TodayStats> | null;
+  if (!body || typeof body.requests !== 'number' || typeof body.hitRate !== 'number' || typeof body.costUsd !== 'number') {
+    return null;
+  }
+  return { requests: body.requests, hitRate: body.hitRate, costUsd: body.costUsd };
+}
+
+/**
+ * Null when the upstream answers at all (any HTTP status means it is reachable), otherwise why
+ * not. Only the origin is contacted, with no credentials.
+ */
+export async function checkUpstream(upstream: string, timeoutMs = 5000): Promise<string | null> {
+  try {
+    const response = await fetch(new URL(upstream).origin, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return null;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = (error as Error).name === 'TimeoutError' ? 'no answer' : cause?.code ?? cause?.message ?? (error as Error).message;
+    return `Upstream ${upstream} is unreachable (${why})`;
+  }
+}
+
+/** POST /api/cache/clear; the number of entries removed. */
+export async function clearCache(baseUrl: string, token: string): Promise<number> {
+  const response = await fetch(`${baseUrl}/api/cache/clear`, {
+    method: 'POST',
+    headers: { 'x-cco-token': token },
+    signal: AbortSignal.timeout(5000),
+  });
+  if (!response.ok) throw new Error(`the daemon answered ${response.status}`);
+  const body = (await response.json()) as { cleared?: unknown };
+  return typeof body.cleared === 'number' ? body.cleared : 0;
+}

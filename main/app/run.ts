@@ -1,0 +1,91 @@
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app } from 'electron';
+import { ConfigError, configFromEnv, resolveConfig, type DaemonConfig } from '../common/config.js';
+import { settingsConfigLayer } from '../common/settings.js';
+import { readOrCreateToken } from '../common/token.js';
+import { fetchHealth } from '../cli/health.js';
+import { stopDaemon } from '../cli/stop.js';
+import { runDaemonHost } from '../daemon/host.js';
+import { AppController } from './app-controller.js';
+import { createAppLogger } from './app-log.js';
+import { decideStart } from './attach.js';
+import { DaemonController } from './daemon-controller.js';
+import { createElectronShell } from './electron/shell.js';
+import { registerIpc } from './electron/ipc.js';
+import { ElectronWindows } from './electron/windows.js';
+import { shimSource } from './install-shim.js';
+import { checkUpstream, clearCache, fetchTodayStats } from './probes.js';
+import { SettingsStore } from './settings-store.js';
+
+const POLL_MS = 5000;
+
+/** Where the app's own files are: dist/main/app/ → the package root (or app.asar when packaged). */
+export function appRoot(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+}
+
+/** The composition root: real Electron, real daemon host, real files. */
+export async function runApp(dataDir: string): Promise<void> {
+  await app.whenReady();
+  // A menu-bar app on macOS: no Dock icon, no app menu.
+  if (process.platform === 'darwin') app.dock?.hide();
+  const root = appRoot();
+  const logger = createAppLogger(join(dataDir, 'logs', 'app.log'));
+  logger.info(`CCO app ${app.getVersion()} starting (pid ${process.pid}, data ${dataDir})`);
+  const settings = new SettingsStore(dataDir, logger);
+  const windows = new ElectronWindows({ preload: join(root, 'dist', 'preload', 'index.cjs'), icon: join(root, 'assets', 'icon.png') });
+  const shell = createElectronShell({ assetsDir: join(root, 'assets'), windows });
+
+  const config = (): DaemonConfig => {
+    if (settings.error) throw new ConfigError(`${settings.file}: ${settings.error}`);
+    const resolved = resolveConfig({ file: settingsConfigLayer(settings.settings), env: configFromEnv(process.env) });
+    if (resolved.port === 0) throw new ConfigError('port must be a whole number from 1 to 65535, got 0');
+    return resolved;
+  };
+  const daemon = new DaemonController({
+    config,
+    decide: (c) => decideStart(c),
+    host: (c) => runDaemonHost({ config: c, dataDir, console: false }),
+    stopExternal: async (c) => {
+      await stopDaemon({ config: c, dataDir }, {
+        env: process.env,
+        cwd: process.cwd(),
+        out: (line) => logger.info(line),
+        err: (line) => logger.warn(line),
+        stderrIsTTY: false,
+      });
+    },
+    health: (url) => fetchHealth(url, 1000),
+    stats: (url) => fetchTodayStats(url),
+    upstream: (url) => checkUpstream(url),
+    logger,
+  });
+  const controller = new AppController({
+    shell,
+    daemon,
+    settings,
+    token: readOrCreateToken(dataDir),
+    logsDir: join(dataDir, 'logs'),
+    home: homedir(),
+    pathEnv: process.env.PATH ?? '',
+    shimSource: shimSource({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath(), platform: process.platform }),
+    clearCache,
+    logger,
+  });
+  registerIpc(controller.ipc, windows, logger);
+
+  app.on('second-instance', () => {
+    if (!windows.focusAny()) void controller.action('open-dashboard');
+  });
+  // Closing the last window keeps the app in the tray.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', (event) => {
+    // Cmd+Q, logout, an installer: drain the daemon first. controller.quit() ends with app.exit().
+    event.preventDefault();
+    void controller.quit();
+  });
+  setInterval(() => void daemon.refresh(), POLL_MS);
+  await controller.start();
+}

@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { AppController } from '../../main/app/app-controller.js';
+import { decideStart } from '../../main/app/attach.js';
+import { DaemonController } from '../../main/app/daemon-controller.js';
+import { checkUpstream, clearCache, fetchTodayStats } from '../../main/app/probes.js';
+import { SettingsStore } from '../../main/app/settings-store.js';
+import { fetchHealth } from '../../main/cli/health.js';
+import { configFromEnv, resolveConfig } from '../../main/common/config.js';
+import { silentLogger } from '../../main/common/logger.js';
+import { settingsConfigLayer, writeSettings } from '../../main/common/settings.js';
+import { runDaemonHost } from '../../main/daemon/host.js';
+import { freePort } from '../cli/harness.js';
+import { sdk, userMessage } from '../support/clients.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
+import { waitFor } from '../support/wait.js';
+import { FakeShell } from './fake-shell.js';
+
+let fake: FakeAnthropic;
+const dirs: string[] = [];
+before(async () => {
+  fake = await startFakeAnthropic();
+});
+after(async () => {
+  await fake.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The app as main/app/run.ts composes it, with Electron replaced by FakeShell. */
+function makeApp(dataDir: string) {
+  const shell = new FakeShell();
+  const settings = new SettingsStore(dataDir, silentLogger);
+  const daemon = new DaemonController({
+    config: () => {
+      if (settings.error) throw new Error(settings.error);
+      return resolveConfig({ file: settingsConfigLayer(settings.settings), env: configFromEnv({}) });
+    },
+    decide: (c) => decideStart(c),
+    host: (c) => runDaemonHost({ config: c, dataDir, console: false }),
+    stopExternal: async () => {
+      throw new Error('not expected');
+    },
+    health: (url) => fetchHealth(url, 1000),
+    stats: (url) => fetchTodayStats(url),
+    upstream: (url) => checkUpstream(url, 2000),
+    logger: silentLogger,
+  });
+  const app = new AppController({
+    shell, daemon, settings, token: 'tok-123', logsDir: join(dataDir, 'logs'), home: dataDir, pathEnv: '',
+    shimSource: '/nonexistent/bin/cco', clearCache, logger: silentLogger,
+  });
+  return { shell, settings, daemon, app };
+}
+
+async function appOnFreePort(extra: object = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cco-appctl-'));
+  dirs.push(dataDir);
+  const port = await freePort();
+  writeSettings(dataDir, { port, upstream: fake.url, ...extra });
+  return { dataDir, port, ...makeApp(dataDir) };
+}
+
+test('start: the tray shows the running daemon, the dashboard opens with the token, Quit drains and stops it', async () => {
+  const { shell, app, port } = await appOnFreePort({ openDashboardOnStart: true });
+  await app.start();
+  assert.equal(shell.icon, 'running');
+  assert.deepEqual(shell.statusLabels(), [`Running on port ${port}`, 'Today: 0 requests · 0% cache hits · $0.00']);
+  assert.deepEqual(shell.dashboards, [`http://127.0.0.1:${port}/#token=tok-123`]);
+  assert.deepEqual(shell.events.at(-1), {
+    channel: 'cco:daemon-state',
+    payload: { kind: 'running', port, url: `http://127.0.0.1:${port}`, owner: 'app', pid: process.pid },
+  });
+  await app.quit();
+  assert.equal(shell.quitCalls, 1);
+  assert.equal(await fetchHealth(`http://127.0.0.1:${port}`, 500), null);
+});
+
+test('menu actions: Clear Cache empties the daemon\'s cache and says how much; Stop and Start follow in the tray', async () => {
+  const { shell, app, port } = await appOnFreePort();
+  await app.start();
+  try {
+    const client = sdk(`http://127.0.0.1:${port}`);
+    await client.messages.create(userMessage('cache me'));
+    await app.action('clear-cache');
+    assert.deepEqual(shell.notifications.at(-1), { title: 'CCO cache cleared', body: '1 cached response removed' });
+
+    shell.click!('stop');
+    await waitFor(() => shell.icon === 'stopped' && shell.statusLabels()[0] === 'Daemon stopped');
+    assert.equal((shell.entry('open-dashboard') as { enabled: boolean }).enabled, false);
+    await app.action('start');
+    assert.equal(shell.icon, 'running');
+  } finally {
+    await app.quit();
+  }
+});
+
+test('a port in use: notification and error icon with the reason; nothing silent', async () => {
+  const { shell, app, port } = await appOnFreePort();
+  const { createServer } = await import('node:net');
+  const blocker = createServer((s) => s.destroy());
+  await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+  try {
+    await app.start();
+    assert.equal(shell.icon, 'error');
+    assert.match(shell.statusLabels()[0]!, new RegExp(`Error: Port ${port} is already in use by another program`));
+    assert.equal(shell.notifications.length, 1);
+    assert.equal(shell.notifications[0]!.title, 'CCO could not start the daemon');
+  } finally {
+    blocker.close();
+    await app.quit();
+  }
+});
+
+test('a broken settings file: notified at start, shown in the menu, and the daemon stays stopped', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cco-appctl-'));
+  dirs.push(dataDir);
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(dataDir, 'settings.json'), '{"port": "three thousand"}');
+  const { shell, app } = makeApp(dataDir);
+  await app.start();
+  assert.equal(shell.icon, 'error');
+  assert.equal(shell.notifications[0]!.title, 'CCO settings need fixing');
+  assert.match(shell.notifications[0]!.body, /"port" must be a number/);
+  assert.ok(shell.statusLabels().some((l) => /Settings: .*"port" must be a number/.test(l)));
+  await app.quit();
+});
+
+test('bridge calls: info and settings for the dashboard window; a restart is offered when a daemon setting changes', async () => {
+  const { shell, app, port, dataDir } = await appOnFreePort();
+  await app.start();
+  const sender = { frameUrl: `http://127.0.0.1:${port}/`, ownWindow: true, mainFrame: true };
+  try {
+    assert.deepEqual(await app.ipc.dispatch('cco:daemon-info', sender, []), {
+      url: `http://127.0.0.1:${port}`, token: 'tok-123',
+      state: { kind: 'running', port, url: `http://127.0.0.1:${port}`, owner: 'app', pid: process.pid },
+    });
+    await assert.rejects(app.ipc.dispatch('cco:daemon-info', { ...sender, frameUrl: 'https://evil.example/' }, []), /refused/);
+    const bad = await app.ipc.dispatch('cco:settings-set', sender, [{ cacheSize: -1 }]);
+    assert.deepEqual(bad, { ok: false, error: 'settings change: cache size must be a whole number from 0 to 10000000, got -1' });
+    shell.askAnswer = 1; // "Later"
+    const good = await app.ipc.dispatch('cco:settings-set', sender, [{ cacheSize: 5 }]);
+    assert.deepEqual(good, { ok: true, settings: { port, upstream: fake.url, cacheSize: 5 }, restartNeeded: ['cacheSize'] });
+    await waitFor(() => shell.asked.length === 1);
+    assert.equal(shell.asked[0], 'Restart the CCO daemon to apply the new settings?');
+    assert.equal(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).cacheSize, 5, 'saved where cco reads it');
+    assert.ok(shell.events.some((e) => e.channel === 'cco:settings-changed'));
+
+    shell.askAnswer = 0; // "Restart Now": the daemon comes back with the new setting
+    await app.ipc.dispatch('cco:settings-set', sender, [{ cacheSize: 7 }]);
+    await waitFor(async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/api/cache/stats`).catch(() => null); // down while restarting
+      return response !== null && ((await response.json()) as { maxSize: number }).maxSize === 7;
+    }, { message: 'the restarted daemon to use the new cache size' });
+  } finally {
+    await app.quit();
+  }
+});
+
+test('Start at Login follows the setting; New Terminal opens the picked project on the terminal page', async () => {
+  const { shell, app, port } = await appOnFreePort();
+  await app.start();
+  try {
+    assert.equal(shell.loginItem, false);
+    await app.action('toggle-start-at-login');
+    assert.equal(shell.loginItem, true);
+    assert.equal((shell.entry('toggle-start-at-login') as { checked: boolean }).checked, true);
+    shell.folderAnswer = '/home/me/my project';
+    await app.action('new-terminal');
+    assert.deepEqual(shell.terminals, [`http://127.0.0.1:${port}/terminal?cwd=%2Fhome%2Fme%2Fmy+project#token=tok-123`]);
+    shell.folderAnswer = null;
+    await app.action('new-terminal');
+    assert.equal(shell.terminals.length, 1, 'cancelling the picker opens nothing');
+  } finally {
+    await app.quit();
+  }
+});

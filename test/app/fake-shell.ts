@@ -1,0 +1,83 @@
+import type { BridgeEventChannel } from '../../shared/bridge.js';
+import type { TrayIconState } from '../../main/app/daemon-state.js';
+import type { MenuAction, MenuEntry, TrayView } from '../../main/app/menu-model.js';
+import type { Shell } from '../../main/app/ports.js';
+
+/**
+ * Electron replaced by a recorder: what the tray shows, what was notified, which windows opened.
+ * Dialog answers are scripted per test.
+ */
+export class FakeShell implements Shell {
+  icon: TrayIconState | null = null;
+  view: TrayView | null = null;
+  click: ((action: MenuAction) => void) | null = null;
+  notifications: Array<{ title: string; body: string }> = [];
+  dashboards: string[] = [];
+  terminals: string[] = [];
+  events: Array<{ channel: BridgeEventChannel; payload: unknown }> = [];
+  opened: string[] = [];
+  informed: Array<{ message: string; detail: string }> = [];
+  asked: string[] = [];
+  loginItem: boolean | null = null;
+  quitCalls = 0;
+  folderAnswer: string | null = null;
+  askAnswer = 1;
+
+  tray = {
+    render: (icon: TrayIconState, view: TrayView, onAction: (action: MenuAction) => void) => {
+      this.icon = icon;
+      this.view = view;
+      this.click = onAction;
+    },
+  };
+
+  windows = {
+    showDashboard: (url: string) => void this.dashboards.push(url),
+    openTerminal: (url: string) => void this.terminals.push(url),
+    broadcast: (channel: BridgeEventChannel, payload: unknown) => void this.events.push({ channel, payload }),
+    closeAll: () => {},
+  };
+
+  dialogs = {
+    pickFolder: async () => this.folderAnswer,
+    ask: async (message: string) => {
+      this.asked.push(message);
+      return this.askAnswer;
+    },
+    inform: async (message: string, detail: string) => void this.informed.push({ message, detail }),
+  };
+
+  notifier = { notify: (title: string, body: string) => void this.notifications.push({ title, body }) };
+
+  system = {
+    platform: process.platform,
+    openPath: async (path: string) => void this.opened.push(path),
+    openExternal: async (url: string) => void this.opened.push(url),
+    setStartAtLogin: (enabled: boolean) => void (this.loginItem = enabled),
+    quit: () => void this.quitCalls++,
+  };
+
+  /** The labels of the menu's first lines (the status). */
+  statusLabels(): string[] {
+    const labels: string[] = [];
+    for (const entry of this.view?.menu ?? []) {
+      if (entry.type !== 'label') break;
+      labels.push(entry.label);
+    }
+    return labels;
+  }
+
+  entry(id: MenuAction): MenuEntry | undefined {
+    const find = (entries: readonly MenuEntry[]): MenuEntry | undefined => {
+      for (const e of entries) {
+        if ((e.type === 'action' || e.type === 'checkbox') && e.id === id) return e;
+        if (e.type === 'submenu') {
+          const inner = find(e.items);
+          if (inner) return inner;
+        }
+      }
+      return undefined;
+    };
+    return find(this.view?.menu ?? []);
+  }
+}

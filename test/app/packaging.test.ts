@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { ROOT } from '../cli/harness.js';
+
+// electron-builder's own loader, validator and file matcher (app-builder-lib): offline, no download.
+const require = createRequire(import.meta.url);
+const builderConfig = require('app-builder-lib/out/util/config/config') as {
+  getConfig(projectDir: string, configPath: string | null, fromOptions: null): Promise<Record<string, unknown>>;
+  validateConfiguration(config: object, debugLogger: object): Promise<void>;
+};
+const { getFileMatchers } = require('app-builder-lib/out/fileMatcher') as {
+  getFileMatchers(config: object, name: string, dest: string, options: object): Array<{ createFilter(): (file: string, stat: object) => boolean }> | null;
+};
+const { DebugLogger, log } = require('builder-util') as {
+  DebugLogger: new (enabled: boolean) => object;
+  log: { stream: { write(text: string): boolean } };
+};
+// electron-builder logs to stdout, which node:test's child processes use to talk to the runner.
+log.stream = { write: () => true };
+
+async function loadConfig(): Promise<Record<string, unknown>> {
+  return builderConfig.getConfig(ROOT, join(ROOT, 'electron-builder.yml'), null);
+}
+
+/** The files of the project electron-builder would put in the app (node_modules is collected separately). */
+function packedFiles(config: object): string[] {
+  const matchers = getFileMatchers(config, 'files', ROOT, {
+    macroExpander: (p: string) => p,
+    customBuildOptions: {},
+    globalOutDir: join(ROOT, 'out'),
+    defaultSrc: ROOT,
+  });
+  assert.ok(matchers && matchers.length > 0);
+  const filter = matchers[0]!.createFilter();
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const stat = statSync(path);
+      const rel = relative(ROOT, path);
+      if (rel === 'node_modules' || rel === 'out' || rel === '.git') continue;
+      if (!filter(path, stat)) continue;
+      if (stat.isDirectory()) walk(path);
+      else out.push(rel.split('\\').join('/'));
+    }
+  };
+  walk(ROOT);
+  return out;
+}
+
+test('electron-builder.yml loads and passes electron-builder\'s own validation', async () => {
+  const config = await loadConfig();
+  await builderConfig.validateConfiguration(config, new DebugLogger(false));
+  assert.equal(config.appId, 'dev.cco.orchestrator');
+  assert.equal(config.productName, 'CCO');
+  assert.equal((config.mac as { target: string }).target, 'dmg');
+  assert.equal((config.win as { target: string }).target, 'nsis');
+  assert.deepEqual((config.linux as { target: string[] }).target, ['AppImage', 'deb']);
+  assert.ok((config.asarUnpack as string[]).some((p) => p.includes('libsql')));
+  assert.ok((config.asarUnpack as string[]).some((p) => p.includes('node-pty')));
+  assert.deepEqual(config.extraResources, [{ from: 'assets/bin', to: 'bin', filter: ['cco', 'cco.cmd'] }]);
+});
+
+test('an invalid configuration is caught by the same validation', async () => {
+  const config = { ...(await loadConfig()), mac: { target: 'dmg', notAnOption: true } };
+  await assert.rejects(builderConfig.validateConfiguration(config, new DebugLogger(false)), /configuration\.mac/);
+});
+
+test('the packed files are the compiled app only: no tests, sources, benchmarks or source maps', async () => {
+  const files = packedFiles(await loadConfig());
+  for (const needed of ['package.json', 'bin/cco.js', 'dist/main/app/main.js', 'dist/main/app/run.js', 'dist/preload/index.cjs', 'dist/main/daemon/host.js', 'dist/main/cli/index.js', 'assets/tray/runningTemplate.png', 'assets/icon.png']) {
+    assert.ok(files.includes(needed), `${needed} is packed`);
+  }
+  const wrong = files.filter((f) => /^(test|dist\/test|bench|dist\/bench|main|preload|shared|scripts|renderer\/src)\//.test(f) || /\.(ts|cts|mts|map)$/.test(f));
+  assert.deepEqual(wrong, []);
+});
+
+test('the app\'s entry points resolve: main, preload, the shim\'s CLI, and a tray icon per state and platform', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string> };
+  assert.equal(pkg.main, 'dist/main/app/main.js');
+  assert.ok(existsSync(join(ROOT, pkg.main)));
+  assert.ok(existsSync(join(ROOT, 'dist', 'preload', 'index.cjs')), 'the preload run.ts points to');
+  assert.match(readFileSync(join(ROOT, 'dist', 'preload', 'index.cjs'), 'utf8'), /exposeInMainWorld\('cco'/);
+  assert.match(pkg.scripts.dist ?? '', /electron-builder/);
+  for (const state of ['running', 'stopped', 'error']) {
+    for (const file of [`${state}Template.png`, `${state}Template@2x.png`, `${state}.png`, `${state}@2x.png`, `${state}.ico`]) {
+      const path = join(ROOT, 'assets', 'tray', file);
+      assert.ok(existsSync(path), file);
+      const head = readFileSync(path).subarray(0, 4);
+      assert.ok(file.endsWith('.ico') ? head.equals(Buffer.from([0, 0, 1, 0])) : head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])), `${file} is an image`);
+    }
+  }
+  // The shim looks for the CLI at app.asar(.unpacked)/bin/cco.js, which the packed list contains.
+  assert.match(readFileSync(join(ROOT, 'assets', 'bin', 'cco'), 'utf8'), /app\.asar\.unpacked\/bin\/cco\.js/);
+});
