@@ -71,6 +71,7 @@ export function launchHelp(): string {
     [
       'Commands:',
       '  cco daemon start|stop|restart|status|logs   manage the daemon (cco daemon --help)',
+      '  cco dashboard [--print]                     open the dashboard in the browser (cco dashboard --help)',
       '',
       'Claude Code is looked up as `claude` or `claude-code` on PATH, or CCO_CLAUDE_PATH.',
       ...SETTINGS_NOTE,
@@ -107,6 +108,15 @@ export function startHelp(command: 'start' | 'restart'): string {
     ? 'Starts the daemon in the background and waits until it answers.'
     : 'Stops the daemon on the port, then starts it again; options not given keep their\nvalues from the environment, settings.json or the defaults.';
   return renderHelp(`cco daemon ${command} [options]`, summary, [...configOptionHelp(), ...foreground, HELP_OPTION], SETTINGS_NOTE);
+}
+
+export function dashboardHelp(): string {
+  return renderHelp(
+    'cco dashboard [--port N] [--print]',
+    'Opens the dashboard in the default browser, starting the daemon if needed. The address carries\nthe per-install token (after #token=) that the dashboard needs for admin actions.',
+    [portOption(), { names: '--print', help: 'only print the address (starts nothing)' }, HELP_OPTION],
+    ['The browser is $BROWSER when set, else xdg-open (Linux), open (macOS) or start (Windows).'],
+  );
 }
 
 export function stopHelp(): string {

@@ -11,6 +11,10 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
       const { daemonCommand } = await import('./daemon-command.js');
       return await daemonCommand(argv.slice(1), ctx);
     }
+    if (argv[0] === 'dashboard') {
+      const { dashboardCommand } = await import('./dashboard-command.js');
+      return await dashboardCommand(argv.slice(1), ctx);
+    }
     const { launch } = await import('./launch.js');
     return await launch(argv, ctx);
   } catch (error) {
