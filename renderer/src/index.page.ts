@@ -33,6 +33,7 @@ const charts = [
     series: (d) => costLines(d.costPerHour),
     bucketSeconds: (d) => d.bucketSeconds.cost,
     format: formatUsd,
+    tick: (y) => y.tickFormat(4, '$~f'),
     minTop: 0.01,
   }),
   modelChart(),

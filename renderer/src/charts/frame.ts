@@ -1,6 +1,9 @@
 // What every chart shares: a card with a title and legend, an SVG that follows the card's width,
 // axes, an empty state and a tooltip. Each chart only draws its marks.
 import { select, type Selection } from 'd3';
+// d3 is marked side-effect free, so a bundler drops the module that adds selection.transition()
+// unless it is imported for its effect.
+import 'd3-transition';
 import { h } from '../dom.js';
 
 export type Svg = Selection<SVGSVGElement, unknown, null, undefined>;

@@ -1,6 +1,6 @@
 // A chart of a few lines over time with a marker on every non-zero point (cost and savings,
 // latency percentiles). Gaps (buckets without requests) break the line rather than drop to zero.
-import { line, scaleLinear } from 'd3';
+import { line, scaleLinear, type ScaleLinear } from 'd3';
 import type { ChartData } from '../../../shared/api.js';
 import { formatBucket } from '../format.js';
 import { createFrame, transitionMs, type LegendItem } from './frame.js';
@@ -14,6 +14,8 @@ export interface LineChartOptions<K extends string> {
   series(data: ChartData): Array<LineSeries<K>>;
   bucketSeconds(data: ChartData): number;
   format(value: number): string;
+  /** Axis labels, when they want fewer digits than `format` (which the tooltip uses). */
+  tick?(y: ScaleLinear<number, number>): (value: number) => string;
   /** The smallest top of the y axis, so a flat series of tiny values does not fill the chart. */
   minTop: number;
 }
@@ -35,7 +37,7 @@ export function lineChart<K extends string>(options: LineChartOptions<K>) {
     const x = timeScale(starts, bucketMs, s.innerWidth);
     const max = lineMax(series);
     const y = scaleLinear().domain([0, Math.max(max, options.minTop)]).nice().range([s.innerHeight, 0]);
-    drawAxes(frame, s, x, y, options.format);
+    drawAxes(frame, s, x, y, options.tick?.(y) ?? options.format);
     const hasPoints = series.some((line) => line.points.some((p) => p.value !== null && p.value > 0));
     frame.setEmpty(hasPoints ? null : `No ${options.title.toLowerCase()} in ${RANGE_LABELS[data.range]} yet.`);
     const mid = (t: number) => x(t + bucketMs / 2);

@@ -24,13 +24,14 @@ export function modelChart() {
     const labelWidth = Math.min(170, Math.max(60, s.innerWidth * 0.38));
     const valueWidth = 64;
     const barSpace = Math.max(40, s.innerWidth - labelWidth - valueWidth);
-    const y = scaleBand<string>().domain(bars.map((b) => b.model)).range([0, Math.min(s.innerHeight, bars.length * ROW_HEIGHT)]).padding(0.25);
+    const barsHeight = Math.min(s.innerHeight, Math.max(1, bars.length) * ROW_HEIGHT);
+    const y = scaleBand<string>().domain(bars.map((b) => b.model)).range([0, barsHeight]).padding(0.25);
     const max = bars.reduce((m, b) => Math.max(m, b.costUsd), 0);
     const x = scaleLinear().domain([0, max > 0 ? max : 1]).nice().range([0, barSpace]);
     frame.setEmpty(bars.length === 0 ? `No model was used in ${RANGE_LABELS[data.range]} yet.` : null);
     frame.xAxis
-      .attr('transform', `translate(${labelWidth},${s.innerHeight})`)
-      .call(axisBottom(x).ticks(Math.max(2, Math.floor(barSpace / 80))).tickFormat((v) => formatUsd(Number(v))).tickSizeOuter(0));
+      .attr('transform', `translate(${labelWidth},${barsHeight + 4})`)
+      .call(axisBottom(x).ticks(Math.max(2, Math.floor(barSpace / 80)), '$~f').tickSizeOuter(0));
     frame.yAxis.selectAll('*').remove();
     const duration = transitionMs();
     const rows = frame.plot
