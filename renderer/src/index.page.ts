@@ -34,6 +34,7 @@ const charts = [
     bucketSeconds: (d) => d.bucketSeconds.cost,
     format: formatUsd,
     tick: (y) => y.tickFormat(4, '$~f'),
+    emptyMessage: (range) => `Nothing spent or saved in ${range} yet.`,
     minTop: 0.01,
   }),
   modelChart(),
@@ -44,6 +45,7 @@ const charts = [
     series: (d) => latencyLines(d.latencyPerMinute),
     bucketSeconds: (d) => d.bucketSeconds.latency,
     format: formatMs,
+    emptyMessage: (range) => `No requests in ${range} yet.`,
     minTop: 100,
   }),
 ];

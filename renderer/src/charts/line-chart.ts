@@ -16,6 +16,8 @@ export interface LineChartOptions<K extends string> {
   format(value: number): string;
   /** Axis labels, when they want fewer digits than `format` (which the tooltip uses). */
   tick?(y: ScaleLinear<number, number>): (value: number) => string;
+  /** What the chart says when nothing happened; gets the range ("the last hour"). */
+  emptyMessage(range: string): string;
   /** The smallest top of the y axis, so a flat series of tiny values does not fill the chart. */
   minTop: number;
 }
@@ -39,7 +41,7 @@ export function lineChart<K extends string>(options: LineChartOptions<K>) {
     const y = scaleLinear().domain([0, Math.max(max, options.minTop)]).nice().range([s.innerHeight, 0]);
     drawAxes(frame, s, x, y, options.tick?.(y) ?? options.format);
     const hasPoints = series.some((line) => line.points.some((p) => p.value !== null && p.value > 0));
-    frame.setEmpty(hasPoints ? null : `No ${options.title.toLowerCase()} in ${RANGE_LABELS[data.range]} yet.`);
+    frame.setEmpty(hasPoints ? null : options.emptyMessage(RANGE_LABELS[data.range]));
     const mid = (t: number) => x(t + bucketMs / 2);
     const path = line<Point>()
       .defined((p) => p.value !== null)
