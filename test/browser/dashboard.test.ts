@@ -143,6 +143,19 @@ describe('the dashboard in a real browser', () => {
     assert.equal(drawn.empty, 0);
   });
 
+  it('shows a tooltip with the numbers of the hovered bucket', async () => {
+    const box = await page.locator('[data-chart="requests"] rect.bar[data-series="hits"]').last().boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const tip = page.locator('.tooltip');
+    await tip.waitFor();
+    const text = (await tip.textContent()) ?? '';
+    assert.match(text, /Cache hits\d+/);
+    assert.match(text, /Misses\d+/);
+    await page.mouse.move(1, 1);
+    await tip.waitFor({ state: 'hidden' });
+  });
+
   it('shows a new request live, in the list and the cards, without a reload', async () => {
     await sdk(daemon.url, { defaultHeaders: { 'x-cco-project': '/work/gamma' } }).messages.create(userMessage('live one'));
     await page.locator('#requests tbody tr').nth(5).waitFor();
