@@ -12,8 +12,10 @@ const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const src = join(root, 'renderer', 'src');
 const out = join(root, 'dist', 'renderer');
 
-rmSync(out, { recursive: true, force: true });
+// `src/` there is tsc's Node build of the renderer's pure modules (format, chart shaping), which
+// the unit tests import; everything else is this script's and is rebuilt from scratch.
 mkdirSync(out, { recursive: true });
+for (const entry of readdirSync(out)) if (entry !== 'src') rmSync(join(out, entry), { recursive: true, force: true });
 const entryPoints = Object.fromEntries(
   readdirSync(src)
     .filter((f) => f.endsWith('.page.ts'))

@@ -56,3 +56,133 @@ export interface RoutingResponse {
     health: { requests: number; errors: number; lastSuccessAt: string | null; lastErrorAt: string | null; lastError: string | null };
   }>;
 }
+
+export interface TokenTotals {
+  input: number;
+  output: number;
+  cacheCreation: number;
+  cacheRead: number;
+}
+
+/** `GET /api/stats/summary?range=today|7d|30d|all`, and the `stats` event of `/api/events` (without `cache`). */
+export interface SummaryResponse {
+  range: 'today' | '7d' | '30d' | 'all';
+  from: number | null;
+  to: number;
+  requests: number;
+  tokens: TokenTotals;
+  costUsd: number;
+  savedUsd: number;
+  /** 0..1 */
+  hitRate: number;
+  errors: number;
+  unpricedRequests: number;
+  latencyMs: { p50: number | null; p95: number | null };
+  cache?: CacheStatsResponse;
+}
+
+export interface ProjectStats {
+  project: string;
+  requests: number;
+  tokens: TokenTotals;
+  costUsd: number;
+  savedUsd: number;
+  hitRate: number;
+  errors: number;
+  unpricedRequests: number;
+  lastSeen: number | null;
+}
+
+/** `GET /api/project/stats` */
+export interface ProjectStatsResponse {
+  projects: ProjectStats[];
+}
+
+export type ChartRange = '1h' | '24h' | '7d' | '30d';
+
+export interface RequestPoint {
+  t: number;
+  hits: number;
+  misses: number;
+  bypassed: number;
+}
+
+export interface CostPoint {
+  t: number;
+  costUsd: number;
+  savedUsd: number;
+}
+
+export interface LatencyPoint {
+  t: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+export interface ModelTokens {
+  model: string;
+  input: number;
+  output: number;
+  cacheCreation: number;
+  cacheRead: number;
+  costUsd: number;
+}
+
+export interface ChartData {
+  range: ChartRange;
+  from: number;
+  to: number;
+  bucketSeconds: { requests: number; latency: number; cost: number };
+  requestsPerMinute: RequestPoint[];
+  costPerHour: CostPoint[];
+  latencyPerMinute: LatencyPoint[];
+  tokensByModel: ModelTokens[];
+}
+
+/** `GET /api/machine/stats?range=1h|24h|7d|30d` */
+export interface MachineStatsResponse {
+  process: { pid: number; cpuPercent: number; rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; uptimeSeconds: number };
+  machine: { loadAverage: number[]; freeMemBytes: number; totalMemBytes: number; cpus: number };
+  chartData: ChartData;
+}
+
+/** One recorded request: `GET /api/requests` rows and the `request` event of `/api/events`. */
+export interface RequestEntry {
+  /** Absent on live events (the row id is assigned when the record is written). */
+  id?: number;
+  startedAt: number;
+  project: string;
+  session: string;
+  method: string;
+  path: string;
+  requestedModel: string | null;
+  servedModel: string | null;
+  provider: string;
+  status: number;
+  errorType: string | null;
+  cache: CacheOutcome;
+  streaming: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  latencyMs: number;
+  ttfbMs: number | null;
+  requestBytes: number;
+  responseBytes: number;
+  costUsd: number | null;
+  savedUsd: number | null;
+  costEstimated: boolean;
+}
+
+/** `GET /api/requests` */
+export interface RequestsResponse {
+  requests: RequestEntry[];
+}
+
+/** The `hello` event of `/api/events`. */
+export interface HelloEvent {
+  pid: number;
+  now: number;
+  statsIntervalMs: number;
+}

@@ -3,6 +3,7 @@ import { appVersion } from '../common/version.js';
 import type { RunningDaemon } from '../daemon/host.js';
 import type { ResolvedCli } from './config.js';
 import type { CliContext } from './context.js';
+import { dashboardLink } from './dashboard-link.js';
 import { CliError, EXIT, errorCode } from './errors.js';
 import { readPidFile, removePidFileIf, writePidFile } from './pidfile.js';
 import { assertPortFree, assertWritableDir, assertWritableParent, portDeniedError, portInUseError } from './preflight.js';
@@ -30,6 +31,7 @@ export async function runDaemonInForeground(resolved: ResolvedCli, ctx: CliConte
   writePidFile(files.pidFile, process.pid);
   process.on('exit', ownPid);
   ctx.out(`CCO daemon ${appVersion()} listening on ${daemon.url} (PID ${process.pid})`);
+  ctx.out(`Dashboard: ${dashboardLink(resolved, daemon.url)}`);
   const signal = await nextSignal();
   ctx.out(`${signal} received: finishing requests in flight (at most ${DRAIN_MS / 1000} s; signal again to quit now)`);
   process.once('SIGINT', () => process.exit(EXIT.failure));

@@ -76,6 +76,7 @@ export function launchHelp(): string {
       '  cco stats [--range 7d] [--json]             cost, savings and top projects (cco stats --help)',
       '  cco export [--csv|--json] > usage.csv       every recorded request (cco export --help)',
       '  cco route test MODEL                        where a request for MODEL would go (cco route --help)',
+      '  cco dashboard [--print]                     open the dashboard in the browser (cco dashboard --help)',
       '',
       'Claude Code is looked up as `claude` or `claude-code` on PATH, or CCO_CLAUDE_PATH.',
       ...SETTINGS_NOTE,
@@ -112,6 +113,15 @@ export function startHelp(command: 'start' | 'restart'): string {
     ? 'Starts the daemon in the background and waits until it answers.'
     : 'Stops the daemon on the port, then starts it again; options not given keep their\nvalues from the environment, settings.json or the defaults.';
   return renderHelp(`cco daemon ${command} [options]`, summary, [...configOptionHelp(), ...foreground, HELP_OPTION], SETTINGS_NOTE);
+}
+
+export function dashboardHelp(): string {
+  return renderHelp(
+    'cco dashboard [--port N] [--print]',
+    'Opens the dashboard in the default browser, starting the daemon if needed. The address carries\nthe per-install token (after #token=) that the dashboard needs for admin actions.',
+    [portOption(), { names: '--print', help: 'only print the address (starts nothing)' }, HELP_OPTION],
+    ['The browser is $BROWSER when set, else xdg-open (Linux), open (macOS) or start (Windows).'],
+  );
 }
 
 export function stopHelp(): string {

@@ -1,22 +1,26 @@
 import { processContext, type CliContext } from './context.js';
 import { CliError } from './errors.js';
 
+type Command = (argv: readonly string[], ctx: CliContext) => Promise<number>;
+
+/** cco's own commands; any other first argument belongs to Claude Code. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  daemon: async () => (await import('./daemon-command.js')).daemonCommand,
+  stats: async () => (await import('./stats.js')).statsCommand,
+  export: async () => (await import('./export.js')).exportCommand,
+  route: async () => (await import('./route.js')).routeCommand,
+  dashboard: async () => (await import('./dashboard-command.js')).dashboardCommand,
+};
+
 /**
  * The `cco` entry point; resolves to the exit status. Commands are imported on demand so that
  * launching Claude Code loads neither the daemon nor anything it depends on.
  */
 export async function main(argv: readonly string[], ctx: CliContext = processContext()): Promise<number> {
   try {
-    if (argv[0] === 'daemon') {
-      const { daemonCommand } = await import('./daemon-command.js');
-      return await daemonCommand(argv.slice(1), ctx);
-    }
-    if (argv[0] === 'stats') return await (await import('./stats.js')).statsCommand(argv.slice(1), ctx);
-    if (argv[0] === 'export') return await (await import('./export.js')).exportCommand(argv.slice(1), ctx);
-    if (argv[0] === 'route') {
-      const { routeCommand } = await import('./route.js');
-      return await routeCommand(argv.slice(1), ctx);
-    }
+    const name = argv[0];
+    const load = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (load) return await (await load())(argv.slice(1), ctx);
     const { launch } = await import('./launch.js');
     return await launch(argv, ctx);
   } catch (error) {

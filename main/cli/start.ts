@@ -2,7 +2,7 @@ import { resolveCliConfig, type ResolvedCli } from './config.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './errors.js';
 import { ensureDaemon } from './ensure.js';
-import { dashboardUrl } from './format.js';
+import { dashboardLink } from './dashboard-link.js';
 import { startHelp } from './help.js';
 import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions, type ParsedValues } from './parse.js';
 import { stopDaemon } from './stop.js';
@@ -42,7 +42,7 @@ async function startInBackground(resolved: ResolvedCli, ctx: CliContext, flagsGi
   const daemon = await ensureDaemon(resolved, { spinner: ctx.stderrIsTTY });
   ctx.out(daemon.started ? '✅ Daemon started successfully' : `✅ Daemon is already running on port ${config.port}`);
   ctx.out(`   PID: ${daemon.health.pid}`);
-  ctx.out(`   Dashboard: ${dashboardUrl(config.host, config.port, daemon.url)}`);
+  ctx.out(`   Dashboard: ${dashboardLink(resolved, daemon.url)}`);
   if (!daemon.started && flagsGiven) {
     ctx.out("   The options given apply from the next start: use 'cco daemon restart' with them.");
   }

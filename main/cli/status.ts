@@ -2,7 +2,8 @@ import { instanceFiles } from '../common/paths.js';
 import { resolveCliConfig } from './config.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './errors.js';
-import { dashboardUrl, formatBytes, formatDuration, formatPercent } from './format.js';
+import { dashboardLink } from './dashboard-link.js';
+import { formatBytes, formatDuration, formatPercent } from './format.js';
 import { daemonUrl, fetchCacheStats, fetchHealth, type CacheSummary } from './health.js';
 import { statusHelp } from './help.js';
 import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions } from './parse.js';
@@ -15,7 +16,8 @@ export async function statusCommand(argv: readonly string[], ctx: CliContext): P
     ctx.out(statusHelp());
     return EXIT.ok;
   }
-  const { config, dataDir } = resolveCliConfig(ctx, configFlagsFrom(values));
+  const resolved = resolveCliConfig(ctx, configFlagsFrom(values));
+  const { config, dataDir } = resolved;
   const url = daemonUrl(config.host, config.port);
   const health = await fetchHealth(url, 2000);
   if (!health) return reportStopped(ctx, config.port, instanceFiles(dataDir, config.port).pidFile, values.json === true);
@@ -25,7 +27,7 @@ export async function statusCommand(argv: readonly string[], ctx: CliContext): P
     pid: health.pid,
     port: config.port,
     url,
-    dashboard: dashboardUrl(config.host, config.port, url),
+    dashboard: dashboardLink(resolved, url),
     version: health.version ?? null,
     uptimeSeconds: health.uptimeSeconds ?? null,
     upstream: health.upstream ?? null,

@@ -6,6 +6,7 @@ import type { DaemonConfig } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
 import { ResponseCache } from './cache/store.js';
 import { HttpError } from './http/errors.js';
+import { refuseAdminRequest } from './http/admin.js';
 import { refuseForeignRequest } from './http/guard.js';
 import type { ProxyContext } from './proxy/context.js';
 import { Limiter } from './proxy/limiter.js';
@@ -85,6 +86,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
   const app = new Koa();
   app.use(errorHandler(logger));
   app.use(guard(new Set(deps.allowedHosts ?? [])));
+  app.use(adminGuard(deps.token));
   for (const router of [
     healthRouter({ startedAt: now(), now, port: () => boundPort, upstream: config.upstream, limiter: px.limiter }),
     cacheRouter(px.cache, px.limiter, logger),
@@ -160,6 +162,14 @@ function guard(extraHosts: ReadonlySet<string>) {
   return async (ctx: Context, next: Next) => {
     const reason = refuseForeignRequest(ctx.req, extraHosts);
     if (reason) throw new HttpError(403, `${reason}: the daemon only answers local clients`, 'permission_error');
+    await next();
+  };
+}
+
+function adminGuard(token: string | undefined) {
+  return async (ctx: Context, next: Next) => {
+    const reason = refuseAdminRequest(ctx.req, ctx.path, token);
+    if (reason) throw new HttpError(403, reason, 'permission_error');
     await next();
   };
 }

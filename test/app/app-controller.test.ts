@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -12,6 +12,7 @@ import { fetchHealth } from '../../main/cli/health.js';
 import { configFromEnv, resolveConfig } from '../../main/common/config.js';
 import { silentLogger } from '../../main/common/logger.js';
 import { settingsConfigLayer, writeSettings } from '../../main/common/settings.js';
+import { readOrCreateToken, tokenFile } from '../../main/common/token.js';
 import { runDaemonHost } from '../../main/daemon/host.js';
 import { freePort } from '../cli/harness.js';
 import { sdk, userMessage } from '../support/clients.js';
@@ -48,8 +49,12 @@ function makeApp(dataDir: string) {
     upstream: (url) => checkUpstream(url, 2000),
     logger: silentLogger,
   });
+  // The per-install token the hosted daemon will read, as run.ts wires it.
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(tokenFile(dataDir), 'tok-123\n', { mode: 0o600 });
+  const token = readOrCreateToken(dataDir);
   const app = new AppController({
-    shell, daemon, settings, token: 'tok-123', logsDir: join(dataDir, 'logs'), home: dataDir, pathEnv: '',
+    shell, daemon, settings, token, logsDir: join(dataDir, 'logs'), home: dataDir, pathEnv: '',
     shimSource: '/nonexistent/bin/cco', clearCache, logger: silentLogger,
   });
   return { shell, settings, daemon, app };

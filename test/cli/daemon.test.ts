@@ -17,6 +17,11 @@ import {
   type Sandbox,
 } from './harness.js';
 
+/** The per-install token the daemon created in the sandbox's data directory. */
+function tokenOf(sandbox: Sandbox): string {
+  return readFileSync(join(sandbox.env.CCO_HOME ?? '', 'token'), 'utf8').trim();
+}
+
 function readPid(sandbox: Sandbox, port = sandbox.port): number {
   return Number.parseInt(readFileSync(pidFile(sandbox, port), 'utf8'), 10);
 }
@@ -54,7 +59,7 @@ describe('cco daemon start|status|stop|restart', () => {
     assert.ok(health);
     assert.match(result.stdout, /✅ Daemon started successfully/);
     assert.match(result.stdout, new RegExp(`PID: ${health.pid}\\b`));
-    assert.match(result.stdout, new RegExp(`Dashboard: http://localhost:${sandbox.port}\\b`));
+    assert.match(result.stdout, new RegExp(`Dashboard: http://localhost:${sandbox.port}/#token=${tokenOf(sandbox)}\n`));
     assert.equal(readPid(sandbox), health.pid);
   });
 
@@ -82,6 +87,32 @@ describe('cco daemon start|status|stop|restart', () => {
     assert.equal(status.upstream, 'http://127.0.0.1:9');
     assert.equal(typeof status.uptimeSeconds, 'number');
     assert.equal((status.cache as { size: number }).size, 0);
+  });
+
+  it('dashboard --print prints the address with the token; status shows it too', async () => {
+    const expected = `http://localhost:${sandbox.port}/#token=${tokenOf(sandbox)}`;
+    const printed = await runCco(['dashboard', '--print'], { env: sandbox.env });
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.equal(printed.stdout, `${expected}\n`);
+    const status = await runCco(['daemon', 'status'], { env: sandbox.env });
+    assert.ok(status.stdout.includes(`Dashboard: ${expected}\n`), status.stdout);
+  });
+
+  it('dashboard opens the address in the browser ($BROWSER)', async () => {
+    const opened = join(sandbox.home, 'opened-url');
+    const browser = join(sandbox.bin, 'fake-browser');
+    writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
+    const result = await runCco(['dashboard'], { env: { ...sandbox.env, BROWSER: browser } });
+    assert.equal(result.code, 0, result.stderr);
+    await waitFor(() => existsSync(opened) && readFileSync(opened, 'utf8').length > 0, 10_000, 'the browser to be started');
+    assert.equal(readFileSync(opened, 'utf8'), `http://localhost:${sandbox.port}/#token=${tokenOf(sandbox)}`);
+  });
+
+  it('dashboard says so, and still prints the address, when no browser can be started', async () => {
+    const result = await runCco(['dashboard'], { env: { ...sandbox.env, BROWSER: join(sandbox.home, 'no-such-browser') } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /Could not open a browser/);
+    assert.match(result.stdout, /#token=/);
   });
 
   it('logs -n prints the last lines of the log file', async () => {

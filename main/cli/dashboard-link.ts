@@ -1,0 +1,13 @@
+import { readOrCreateToken } from '../common/token.js';
+import type { ResolvedCli } from './config.js';
+import { daemonUrl } from './health.js';
+import { dashboardUrl } from './format.js';
+
+/**
+ * The dashboard address with the per-install token in the fragment: browsers never send a
+ * fragment to a server or put it in a Referer, and the page moves it into session storage.
+ */
+export function dashboardLink(resolved: ResolvedCli, url = daemonUrl(resolved.config.host, resolved.config.port)): string {
+  const { config, dataDir } = resolved;
+  return `${dashboardUrl(config.host, config.port, url)}/#token=${encodeURIComponent(readOrCreateToken(dataDir))}`;
+}

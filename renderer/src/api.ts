@@ -1,0 +1,61 @@
+// The daemon's HTTP API as the dashboard uses it. Same origin, so the paths are relative.
+import type {
+  CacheClearResponse,
+  CacheStatsResponse,
+  ChartRange,
+  HealthResponse,
+  MachineStatsResponse,
+  ProjectStatsResponse,
+  RequestsResponse,
+  SummaryResponse,
+} from '../../shared/api.js';
+
+/** The header the daemon reads the per-install token from on admin actions. */
+export const TOKEN_HEADER = 'x-cco-token';
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export interface Api {
+  health(): Promise<HealthResponse>;
+  summary(): Promise<SummaryResponse>;
+  projects(): Promise<ProjectStatsResponse>;
+  charts(range: ChartRange): Promise<MachineStatsResponse>;
+  requests(limit: number): Promise<RequestsResponse>;
+  cacheStats(): Promise<CacheStatsResponse>;
+  clearCache(): Promise<CacheClearResponse>;
+}
+
+/** The daemon answers errors in the Anthropic shape: `{ type: 'error', error: { message } }`. */
+async function errorMessage(res: Response): Promise<string> {
+  try {
+    const body = (await res.json()) as { error?: { message?: string } };
+    return body.error?.message ?? `HTTP ${res.status}`;
+  } catch {
+    return `HTTP ${res.status}`;
+  }
+}
+
+export function createApi(token: () => string | null, fetchImpl: typeof fetch = (...args) => fetch(...args)): Api {
+  async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const res = await fetchImpl(path, { cache: 'no-store', ...init });
+    if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
+    return (await res.json()) as T;
+  }
+  function admin<T>(path: string): Promise<T> {
+    const value = token();
+    return call<T>(path, { method: 'POST', headers: value ? { [TOKEN_HEADER]: value } : {} });
+  }
+  return {
+    health: () => call('/health'),
+    summary: () => call('/api/stats/summary?range=today'),
+    projects: () => call('/api/project/stats'),
+    charts: (range) => call(`/api/machine/stats?range=${encodeURIComponent(range)}`),
+    requests: (limit) => call(`/api/requests?limit=${limit}`),
+    cacheStats: () => call('/api/cache/stats'),
+    clearCache: () => admin('/api/cache/clear'),
+  };
+}

@@ -1,0 +1,88 @@
+// Cost by model in the selected range: horizontal bars, the most expensive on top.
+import { axisBottom, scaleBand, scaleLinear, select } from 'd3';
+import type { ChartData } from '../../../shared/api.js';
+import { formatCount, formatUsd } from '../format.js';
+import { createFrame, transitionMs } from './frame.js';
+import { modelBars, RANGE_LABELS, type ModelBar } from './shape.js';
+import { hideTooltip, showTooltip } from './tooltip.js';
+
+const ROW_HEIGHT = 26;
+const LABEL_CHARS = 22;
+
+function shortName(model: string): string {
+  return model.length > LABEL_CHARS ? `${model.slice(0, LABEL_CHARS - 1)}…` : model;
+}
+
+export function modelChart() {
+  const frame = createFrame({ id: 'models', title: 'Cost by model', legend: [{ key: 'model', label: 'Cost' }], marginLeft: 8 });
+  let data: ChartData | null = null;
+
+  function draw(): void {
+    if (!data) return;
+    const bars = modelBars(data.tokensByModel);
+    const s = frame.size();
+    const labelWidth = Math.min(170, Math.max(60, s.innerWidth * 0.38));
+    const valueWidth = 64;
+    const barSpace = Math.max(40, s.innerWidth - labelWidth - valueWidth);
+    const barsHeight = Math.min(s.innerHeight, Math.max(1, bars.length) * ROW_HEIGHT);
+    const y = scaleBand<string>().domain(bars.map((b) => b.model)).range([0, barsHeight]).padding(0.25);
+    const max = bars.reduce((m, b) => Math.max(m, b.costUsd), 0);
+    const x = scaleLinear().domain([0, max > 0 ? max : 1]).nice().range([0, barSpace]);
+    frame.setEmpty(bars.length === 0 ? `No model was used in ${RANGE_LABELS[data.range]} yet.` : null);
+    frame.xAxis
+      .attr('transform', `translate(${labelWidth},${barsHeight + 4})`)
+      .call(axisBottom(x).ticks(Math.max(2, Math.floor(barSpace / 80)), '$~f').tickSizeOuter(0));
+    frame.yAxis.selectAll('*').remove();
+    const duration = transitionMs();
+    const rows = frame.plot
+      .selectAll<SVGGElement, ModelBar>('g.model-row')
+      .data(bars, (d) => d.model)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'model-row');
+        g.append('text').attr('class', 'model-label').attr('dy', '0.35em');
+        g.append('rect').attr('class', 'bar s-model').attr('width', 0);
+        g.append('text').attr('class', 'model-value').attr('dy', '0.35em');
+        return g;
+      });
+    rows.attr('transform', (d) => `translate(0,${y(d.model) ?? 0})`).attr('data-model', (d) => d.model).attr('data-value', (d) => d.costUsd);
+    rows
+      .select<SVGTextElement>('text.model-label')
+      .attr('x', labelWidth - 8)
+      .attr('y', y.bandwidth() / 2)
+      .attr('text-anchor', 'end')
+      .text((d) => shortName(d.model));
+    rows
+      .select<SVGRectElement>('rect.bar')
+      .attr('x', labelWidth)
+      .attr('height', y.bandwidth())
+      .attr('data-value', (d) => d.costUsd)
+      .transition()
+      .duration(duration)
+      .attr('width', (d) => Math.max(d.costUsd > 0 ? 2 : 0, x(d.costUsd)));
+    rows
+      .select<SVGTextElement>('text.model-value')
+      .attr('y', y.bandwidth() / 2)
+      .text((d) => formatUsd(d.costUsd))
+      .transition()
+      .duration(duration)
+      .attr('x', (d) => labelWidth + x(d.costUsd) + 6);
+    rows
+      .on('pointermove', (event: PointerEvent, d) => {
+        showTooltip(event.clientX, event.clientY, d.model, [
+          { label: 'Cost', value: formatUsd(d.costUsd), series: 'model' },
+          { label: 'Tokens', value: formatCount(d.tokens) },
+        ]);
+      })
+      .on('pointerleave', hideTooltip);
+    select(frame.overlay.node()).attr('width', 0);
+  }
+
+  frame.onResize(draw);
+  return {
+    root: frame.root,
+    update(next: ChartData) {
+      data = next;
+      draw();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Projects: a table sortable by any column.
+import type { ProjectStats } from '../../../shared/api.js';
+import { byId, fill, h } from '../dom.js';
+import { formatAgo, formatCount, formatPercent, formatUsd, projectName } from '../format.js';
+import { nextSort, sortProjects, type ProjectSortKey, type SortDirection } from '../charts/shape.js';
+
+const COLUMNS: Array<{ key: ProjectSortKey; label: string; numeric: boolean; cell(p: ProjectStats, now: number): string }> = [
+  { key: 'project', label: 'Project', numeric: false, cell: (p) => projectName(p.project) },
+  { key: 'requests', label: 'Requests', numeric: true, cell: (p) => formatCount(p.requests) },
+  { key: 'costUsd', label: 'Cost', numeric: true, cell: (p) => formatUsd(p.costUsd) },
+  { key: 'savedUsd', label: 'Saved', numeric: true, cell: (p) => formatUsd(p.savedUsd) },
+  { key: 'hitRate', label: 'Hit rate', numeric: true, cell: (p) => formatPercent(p.hitRate) },
+  { key: 'lastSeen', label: 'Last seen', numeric: true, cell: (p, now) => formatAgo(p.lastSeen, now) },
+];
+
+export function projectsTable() {
+  let projects: ProjectStats[] = [];
+  let sort: { key: ProjectSortKey; direction: SortDirection } = { key: 'costUsd', direction: 'desc' };
+
+  function render(): void {
+    const now = Date.now();
+    const head = h(
+      'tr',
+      {},
+      ...COLUMNS.map((c) =>
+        h(
+          'th',
+          { scope: 'col', class: c.numeric ? 'num' : null, 'aria-sort': sort.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none' },
+          h('button', { type: 'button', 'data-sort': c.key, onclick: () => { sort = nextSort(sort, c.key); render(); } }, c.label),
+        ),
+      ),
+    );
+    const rows = sortProjects(projects, sort.key, sort.direction).map((p) =>
+      h('tr', { 'data-project': p.project }, ...COLUMNS.map((c) => h('td', { class: c.numeric ? 'num' : null, title: c.key === 'project' ? p.project : null }, c.cell(p, now)))),
+    );
+    const body = rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'empty-row' }, 'No projects yet: requests are grouped by the directory `cco` was run in.'))];
+    fill(byId('projects'), h('table', { class: 'table' }, h('thead', {}, head), h('tbody', {}, ...body)));
+  }
+
+  return {
+    update(next: ProjectStats[]) {
+      projects = next;
+      render();
+    },
+  };
+}

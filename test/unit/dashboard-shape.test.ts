@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ChartData, ProjectStats, RequestEntry } from '../../shared/api.js';
+import {
+  addRecentRequest,
+  bucketIndexAt,
+  costLines,
+  isEmptyRange,
+  latencyLines,
+  lineMax,
+  markedPoints,
+  modelBars,
+  nextSort,
+  requestTotals,
+  sortProjects,
+  stackRequests,
+  tallestStack,
+} from '../../renderer/src/charts/shape.js';
+import { formatAgo, formatBytes, formatMs, formatPercent, formatUsd, projectName } from '../../renderer/src/format.js';
+
+const points = [
+  { t: 0, hits: 2, misses: 1, bypassed: 0 },
+  { t: 60_000, hits: 0, misses: 0, bypassed: 0 },
+  { t: 120_000, hits: 0, misses: 3, bypassed: 1 },
+];
+
+describe('requests chart shaping', () => {
+  it('stacks hits under misses under bypassed, leaving out empty segments', () => {
+    assert.deepEqual(stackRequests(points), [
+      { t: 0, series: 'hits', value: 2, y0: 0, y1: 2 },
+      { t: 0, series: 'misses', value: 1, y0: 2, y1: 3 },
+      { t: 120_000, series: 'misses', value: 3, y0: 0, y1: 3 },
+      { t: 120_000, series: 'bypassed', value: 1, y0: 3, y1: 4 },
+    ]);
+  });
+
+  it('totals each series and finds the tallest stack', () => {
+    assert.deepEqual(requestTotals(points), { hits: 2, misses: 4, bypassed: 1 });
+    assert.equal(tallestStack(points), 4);
+    assert.equal(tallestStack([]), 0);
+  });
+});
+
+describe('line chart shaping', () => {
+  it('keeps latency gaps as null and marks only real, non-zero points', () => {
+    const [p50, p95] = latencyLines([
+      { t: 0, p50: 120, p95: 300 },
+      { t: 60_000, p50: null, p95: null },
+    ]);
+    assert.deepEqual(p50!.points, [{ t: 0, value: 120 }, { t: 60_000, value: null }]);
+    assert.deepEqual(markedPoints(p95!), [{ t: 0, value: 300, key: 'p95' }]);
+    assert.equal(lineMax([p50!, p95!]), 300);
+  });
+
+  it('splits cost and savings into two lines', () => {
+    const lines = costLines([{ t: 0, costUsd: 0.5, savedUsd: 0 }, { t: 3_600_000, costUsd: 0, savedUsd: 0.25 }]);
+    assert.deepEqual(lines.map((l) => [l.key, l.points.map((p) => p.value)]), [['cost', [0.5, 0]], ['saved', [0, 0.25]]]);
+    assert.equal(lineMax(costLines([])), 0);
+  });
+});
+
+describe('cost by model', () => {
+  const model = (name: string, costUsd: number, input = 10) => ({ model: name, input, output: 1, cacheCreation: 0, cacheRead: 0, costUsd });
+
+  it('orders by cost and folds the tail into one "other models" bar', () => {
+    const bars = modelBars([model('a', 1), model('b', 3), model('c', 2), model('d', 0.5), model('e', 0.25)], 3);
+    assert.deepEqual(bars.map((b) => [b.model, b.costUsd, b.models]), [['b', 3, 1], ['c', 2, 1], ['3 other models', 1.75, 3]]);
+    assert.equal(bars[2]!.tokens, 33);
+  });
+
+  it('keeps every model when they fit', () => {
+    assert.deepEqual(modelBars([model('x', 0), model('y', 0, 50)]).map((b) => b.model), ['y', 'x']);
+  });
+});
+
+describe('empty range and hover', () => {
+  it('is empty only when no request and no model falls in the range', () => {
+    const data = { requestsPerMinute: [{ t: 0, hits: 0, misses: 0, bypassed: 0 }], tokensByModel: [] } as unknown as ChartData;
+    assert.equal(isEmptyRange(data), true);
+    assert.equal(isEmptyRange({ ...data, requestsPerMinute: points }), false);
+  });
+
+  it('finds the bucket holding a time, clamped to the series', () => {
+    const starts = [0, 60_000, 120_000];
+    assert.equal(bucketIndexAt(starts, 59_999), 0);
+    assert.equal(bucketIndexAt(starts, 60_000), 1);
+    assert.equal(bucketIndexAt(starts, 500_000), 2);
+    assert.equal(bucketIndexAt(starts, -5), 0);
+    assert.equal(bucketIndexAt([], 5), -1);
+  });
+});
+
+describe('projects table and recent requests', () => {
+  const project = (name: string, costUsd: number, lastSeen: number | null): ProjectStats => ({
+    project: name, requests: 1, tokens: { input: 0, output: 0, cacheCreation: 0, cacheRead: 0 }, costUsd, savedUsd: 0,
+    hitRate: 0, errors: 0, unpricedRequests: 0, lastSeen,
+  });
+  const list = [project('/w/b', 2, 10), project('/w/A', 2, null), project('/w/c', 5, 30)];
+
+  it('sorts by any column, ties by name, never changing its input', () => {
+    assert.deepEqual(sortProjects(list, 'costUsd', 'desc').map((p) => p.project), ['/w/c', '/w/A', '/w/b']);
+    assert.deepEqual(sortProjects(list, 'project', 'asc').map((p) => p.project), ['/w/A', '/w/b', '/w/c']);
+    assert.deepEqual(sortProjects(list, 'lastSeen', 'asc').map((p) => p.project), ['/w/A', '/w/b', '/w/c']);
+    assert.deepEqual(list.map((p) => p.project), ['/w/b', '/w/A', '/w/c']);
+  });
+
+  it('flips the sorted column and starts a new one in its useful order', () => {
+    assert.deepEqual(nextSort({ key: 'costUsd', direction: 'desc' }, 'costUsd'), { key: 'costUsd', direction: 'asc' });
+    assert.deepEqual(nextSort({ key: 'costUsd', direction: 'desc' }, 'project'), { key: 'project', direction: 'asc' });
+    assert.deepEqual(nextSort({ key: 'project', direction: 'asc' }, 'requests'), { key: 'requests', direction: 'desc' });
+  });
+
+  it('puts a live request in time order and keeps the list bounded', () => {
+    const entry = (startedAt: number) => ({ startedAt }) as RequestEntry;
+    const recent = [entry(30), entry(20), entry(10)];
+    assert.deepEqual(addRecentRequest(recent, entry(40), 3).map((r) => r.startedAt), [40, 30, 20]);
+    assert.deepEqual(addRecentRequest(recent, entry(25), 10).map((r) => r.startedAt), [30, 25, 20, 10]);
+    assert.deepEqual(addRecentRequest([], entry(5), 10).map((r) => r.startedAt), [5]);
+  });
+});
+
+describe('dashboard formatting', () => {
+  it('shows small costs with enough digits to tell apart', () => {
+    assert.equal(formatUsd(0), '$0.00');
+    assert.equal(formatUsd(0.00042), '$0.0004');
+    assert.equal(formatUsd(1.234), '$1.23');
+    assert.equal(formatUsd(12345.6), '$12,346');
+    assert.equal(formatUsd(null), '—');
+  });
+
+  it('formats rates, durations, sizes and ages', () => {
+    assert.equal(formatPercent(0.4), '40%');
+    assert.equal(formatPercent(0.05), '5.0%');
+    assert.equal(formatMs(850), '850 ms');
+    assert.equal(formatMs(1530), '1.53 s');
+    assert.equal(formatMs(null), '—');
+    assert.equal(formatBytes(1536), '1.5 KB');
+    assert.equal(formatAgo(0, 10_000), 'just now');
+    assert.equal(formatAgo(0, 5 * 60_000), '5 min ago');
+    assert.equal(formatAgo(null, 0), '—');
+    assert.equal(projectName('/home/me/work/api/'), 'api');
+    assert.equal(projectName('C:\\code\\site'), 'site');
+    assert.equal(projectName('unknown'), 'unknown');
+  });
+});
