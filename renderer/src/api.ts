@@ -7,6 +7,7 @@ import type {
   MachineStatsResponse,
   ProjectStatsResponse,
   RequestsResponse,
+  RoutingResponse,
   SummaryResponse,
 } from '../../shared/api.js';
 
@@ -26,6 +27,7 @@ export interface Api {
   charts(range: ChartRange): Promise<MachineStatsResponse>;
   requests(limit: number): Promise<RequestsResponse>;
   cacheStats(): Promise<CacheStatsResponse>;
+  routing(): Promise<RoutingResponse>;
   clearCache(): Promise<CacheClearResponse>;
 }
 
@@ -56,6 +58,7 @@ export function createApi(token: () => string | null, fetchImpl: typeof fetch = 
     charts: (range) => call(`/api/machine/stats?range=${encodeURIComponent(range)}`),
     requests: (limit) => call(`/api/requests?limit=${limit}`),
     cacheStats: () => call('/api/cache/stats'),
+    routing: () => call('/api/routing'),
     clearCache: () => admin('/api/cache/clear'),
   };
 }

@@ -15,6 +15,7 @@ import { renderCards } from './views/cards.js';
 import { renderDaemonInfo, renderStatus } from './views/header.js';
 import { projectsTable } from './views/projects-table.js';
 import { recentRequests } from './views/recent-requests.js';
+import { routingPanel } from './views/routing-panel.js';
 
 const RANGES: readonly ChartRange[] = ['1h', '24h', '7d', '30d'];
 const RANGE_KEY = 'cco-range';
@@ -53,6 +54,7 @@ byId('charts').append(...charts.map((c) => c.root));
 
 const projects = projectsTable();
 const recent = recentRequests();
+const routing = routingPanel();
 const cache = cachePanel({ clear: () => api.clearCache(), cleared: () => void loadCache() });
 
 let range: ChartRange = RANGES.find((r) => r === localStorage.getItem(RANGE_KEY)) ?? '1h';
@@ -75,6 +77,7 @@ const loadProjects = quietly(async () => {
   projects.update(list);
 });
 const loadCache = quietly(async () => cache.update(await api.cacheStats()));
+const loadRouting = quietly(async () => routing.update(await api.routing()));
 const loadRequests = quietly(async () => recent.replace((await api.requests(50)).requests));
 let chartsLoaded: ChartRange | null = null;
 const loadCharts = quietly(async () => {
@@ -91,7 +94,7 @@ function drawCharts(data: ChartData): void {
 }
 
 async function refreshAll(): Promise<void> {
-  await Promise.all([loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests()]);
+  await Promise.all([loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting()]);
 }
 
 /** Coalesces bursts of live requests into one refresh of the aggregates. */
@@ -138,6 +141,8 @@ connectLive('/api/events', {
   stats(summary) {
     renderCards(summary);
     void loadCache();
+    // The routing file reloads on its own; the periodic tick shows a new error or provider health.
+    void loadRouting();
   },
 });
 

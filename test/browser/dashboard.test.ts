@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { CacheStatsResponse, MachineStatsResponse, SummaryResponse } from '../../shared/api.js';
+import type { CacheStatsResponse, MachineStatsResponse, RoutingResponse, SummaryResponse } from '../../shared/api.js';
 import { applyConfig, defaultConfig } from '../../main/common/config.js';
 import { readOrCreateToken } from '../../main/common/token.js';
 import { type RunningDaemon, runDaemonHost } from '../../main/daemon/host.js';
@@ -228,6 +228,25 @@ describe('the dashboard in a real browser', () => {
       await empty.close(0);
       rmSync(emptyDir, { recursive: true, force: true });
     }
+  });
+
+  it('shows the model routes, and an invalid model-routing.json edit with the routes still in force', async () => {
+    const file = join(dataDir, 'model-routing.json');
+    const routing = () => api<RoutingResponse>('/api/routing');
+    writeFileSync(file, JSON.stringify({
+      providers: { local: { type: 'ollama', baseUrl: 'http://127.0.0.1:9/v1' } },
+      routes: [{ match: '*haiku*', provider: 'local', model: 'qwen2.5-coder:7b' }],
+    }));
+    await waitFor(async () => (await routing()).routes.length === 1, { timeoutMs: 10_000, message: 'routes loaded' });
+    await page.reload();
+    await page.locator('#routes td', { hasText: '*haiku*' }).waitFor();
+    assert.match((await page.locator('#routes').textContent()) ?? '', /local → qwen2\.5-coder:7b/);
+    assert.equal(await page.locator('#providers tr[data-provider="local"]').count(), 1);
+    writeFileSync(file, '{ "routes": [ { "match": "*haiku*", "provider": "nowhere" } ] }');
+    await waitFor(async () => (await routing()).error !== null, { timeoutMs: 10_000, message: 'the bad edit reported' });
+    await page.reload();
+    assert.match((await page.locator('#routing-error').textContent()) ?? '', /model-routing\.json is invalid .*nowhere/);
+    assert.equal(await page.locator('#routes td', { hasText: '*haiku*' }).count(), 1, 'the previous routes stay');
   });
 
   it('saves screenshots of the overview, wide and narrow, light and dark', async () => {
