@@ -65,16 +65,33 @@ test('the terminal page runs Claude Code in a pty, echoes typing, and reattaches
   await page.keyboard.press('Enter');
   await screenShows(page, 'typed-42');
   assert.match(await page.textContent('.tab-select[aria-selected="true"]') ?? '', new RegExp(project.split('/').pop()!));
+
+  // A second tab: its own session, in the same project.
+  await page.click('text=New terminal');
+  await waitFor(() => t.service.list().length === 2, { message: 'a second session' });
+  await screenShows(page, 'stub-claude in');
+  await page.locator('.pane:not([hidden]) .xterm').click();
+  await page.keyboard.type('echo second-$((1+1))');
+  await page.keyboard.press('Enter');
+  await screenShows(page, 'second-2');
+  assert.equal(await page.locator('.tab').count(), 2);
   await page.screenshot({ path: join(SCREENSHOTS, 'terminal.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(SCREENSHOTS, 'terminal-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
 
-  const [session] = t.service.list();
+  const pids = t.service.list().map((s) => s.pid).sort();
   await page.reload();
-  await screenShows(page, 'typed-42'); // the scrollback, replayed into the same session
-  assert.equal(t.service.list().length, 1);
-  assert.equal(t.service.list()[0]!.pid, session!.pid);
+  await screenShows(page, 'second-2'); // the scrollback, replayed into the same session
+  await page.click('.tab-select >> nth=0');
+  await screenShows(page, 'typed-42');
+  assert.deepEqual(t.service.list().map((s) => s.pid).sort(), pids);
 
+  await page.click('.tab-close >> nth=0');
+  await waitFor(() => t.service.list().length === 1, { message: 'closing a tab to end its session' });
   await page.click('.tab-close');
-  await waitFor(() => t.service.list().length === 0, { message: 'closing the tab to end the session' });
+  await waitFor(() => t.service.list().length === 0, { message: 'closing the last tab' });
+  await page.waitForSelector('#empty:not([hidden])');
   assert.deepEqual(problems, []);
   await page.close();
 });
