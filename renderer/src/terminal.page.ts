@@ -90,5 +90,5 @@ if (token) startPage(token);
 else {
   form.querySelector('button')!.disabled = true;
   cwdInput.disabled = true;
-  say('This page needs the daemon\'s access token. Open it from the dashboard link that `cco daemon start` prints (it ends in #token=…).');
+  say('This page needs the daemon\'s access token. Open it from the dashboard, or add #token=TOKEN to the address, where TOKEN is the content of the file `token` in CCO\'s data directory.');
 }

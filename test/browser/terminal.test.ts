@@ -107,3 +107,23 @@ test('a wrong token is refused with a clear message', { skip }, async () => {
   assert.equal(t.service.list().length, before);
   await page.close();
 });
+
+test('without a token, or without node-pty, the page says why it cannot open a terminal', { skip }, async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${t.url}/terminal`); // a new browser tab: no token in its session storage
+  assert.match(await page.textContent('#notice') ?? '', /needs the daemon's access token/);
+  assert.equal(await page.isDisabled('text=New terminal'), true);
+
+  const { lazyNodePty } = await import('../../main/daemon/terminal/pty.js');
+  const broken = await startTerminalDaemon({ env: sessionEnv({}), uiDir: defaultUiDir(), loadPty: lazyNodePty('node-pty-that-is-not-installed') });
+  try {
+    await page.goto(`${broken.url}/terminal#token=${TEST_TOKEN}`);
+    await page.click('text=New terminal');
+    await page.waitForSelector('#notice:not([hidden])');
+    assert.match(await page.textContent('#notice') ?? '', /terminal is unavailable: node-pty could not be loaded/);
+    assert.equal(await page.isDisabled('text=New terminal'), true);
+  } finally {
+    await page.close();
+    await broken.close();
+  }
+});

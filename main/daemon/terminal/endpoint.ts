@@ -28,7 +28,7 @@ export function terminalEndpoint(options: TerminalEndpointOptions) {
       handle(req, socket, head) {
         const given = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
         if (!shared.token || !tokenMatches(shared.token, given)) {
-          return refuseUpgrade(socket, 401, 'The terminal needs the access token: open the dashboard link that `cco dashboard` prints');
+          return refuseUpgrade(socket, 401, 'The terminal needs the access token (the `token` file in the data directory) as the `token` query parameter');
         }
         wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, service, shared.logger));
       },

@@ -23,12 +23,15 @@ export interface ConnectionEvents {
 export class TerminalConnection {
   private readonly ws: WebSocket;
   private finished = false;
+  /** Set when this page let go of the socket: anything still arriving is for nobody. */
+  private released = false;
 
   constructor(url: string, first: TerminalClientMessage, events: ConnectionEvents) {
     this.ws = new WebSocket(url);
     this.ws.binaryType = 'arraybuffer';
     this.ws.addEventListener('open', () => this.send(first));
     this.ws.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) => {
+      if (this.released) return;
       if (typeof event.data !== 'string') return events.output(new Uint8Array(event.data));
       const message = JSON.parse(event.data) as TerminalServerMessage;
       switch (message.type) {
@@ -68,6 +71,7 @@ export class TerminalConnection {
   /** Ends the session's process (the tab was closed). */
   close(): void {
     this.finished = true;
+    this.released = true;
     if (this.ws.readyState === WebSocket.OPEN) this.send({ type: 'close' });
     else this.ws.close();
   }
@@ -75,6 +79,7 @@ export class TerminalConnection {
   /** Drops the socket but leaves the session running (page unload). */
   drop(): void {
     this.finished = true;
+    this.released = true;
     this.ws.close();
   }
 
