@@ -1,9 +1,9 @@
 import { appVersion } from '../common/version.js';
-import { claudeEnv, definedOnly } from './claude-env.js';
+import { claudeEnv, definedOnly } from '../common/claude-env.js';
 import { resolveCliConfig, type ResolvedCli } from './config.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
-import { findClaude } from './find-claude.js';
+import { findClaude } from '../common/find-claude.js';
 import { daemonUrl, fetchHealth } from './health.js';
 import { parseLaunchArgs } from './launch-args.js';
 import { runForeground } from './run-child.js';

@@ -8,6 +8,7 @@ import { ResponseCache } from './cache/store.js';
 import { HttpError } from './http/errors.js';
 import { refuseAdminRequest } from './http/admin.js';
 import { refuseForeignRequest } from './http/guard.js';
+import { upgradeDispatcher, type UpgradeRoute, type UpgradeShared } from './http/upgrade.js';
 import type { ProxyContext } from './proxy/context.js';
 import { Limiter } from './proxy/limiter.js';
 import { messagesHandler } from './proxy/messages.js';
@@ -37,6 +38,8 @@ export interface DaemonDeps {
   routingFile?: string;
   /** Where providers' API keys are looked up (`apiKeyEnv`); default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** WebSocket endpoints (the terminal), created with the daemon's logger, token and address. */
+  upgrades?: Array<(shared: UpgradeShared) => UpgradeRoute>;
 }
 
 export interface Daemon {
@@ -83,9 +86,14 @@ export function createDaemon(deps: DaemonDeps): Daemon {
   };
   let server: Server | undefined;
   let boundPort = config.port;
+  let boundUrl = `http://127.0.0.1:${config.port}`;
+  const extraHosts = new Set(deps.allowedHosts ?? []);
+  const upgrades = (deps.upgrades ?? []).map((make) =>
+    make({ logger, ...(deps.token ? { token: deps.token } : {}), url: () => boundUrl, port: () => boundPort }),
+  );
   const app = new Koa();
   app.use(errorHandler(logger));
-  app.use(guard(new Set(deps.allowedHosts ?? [])));
+  app.use(guard(extraHosts));
   app.use(adminGuard(deps.token));
   for (const router of [
     healthRouter({ startedAt: now(), now, port: () => boundPort, upstream: config.upstream, limiter: px.limiter }),
@@ -105,15 +113,18 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     router: px.router,
     async listen(port, host) {
       server = createServer(app.callback());
+      server.on('upgrade', upgradeDispatcher(upgrades, extraHosts));
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, host, () => resolve());
       });
       boundPort = (server.address() as AddressInfo).port;
       const shownHost = host.includes(':') ? `[${host}]` : host;
+      boundUrl = dialableUrl(host, boundPort);
       return { port: boundPort, url: `http://${shownHost}:${boundPort}` };
     },
     async close(drainMs = 10_000) {
+      await Promise.all(upgrades.map((route) => route.close()));
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();
@@ -125,6 +136,12 @@ export function createDaemon(deps: DaemonDeps): Daemon {
       await px.upstream.close();
     },
   };
+}
+
+/** The address local programs (Claude Code in a terminal) dial: a wildcard bind is reached through loopback. */
+function dialableUrl(host: string, port: number): string {
+  const dial = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${dial.includes(':') ? `[${dial}]` : dial}:${port}`;
 }
 
 function waitIdle(px: ProxyContext, ms: number): Promise<void> {

@@ -11,6 +11,7 @@ import { loadPriceTable } from './pricing/load.js';
 import { createPricer } from './pricing/pricer.js';
 import { createStatsRouter } from './routes/stats.js';
 import { defaultUiDir } from './routes/ui.js';
+import { terminalEndpoint } from './terminal/endpoint.js';
 import { systemClock } from './usage/clock.js';
 import { UsageDatabaseError } from './usage/schema.js';
 import { openUsageStore, type UsageStore } from './usage/store.js';
@@ -79,6 +80,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     uiDir: defaultUiDir(),
     token: readOrCreateToken(dataDir),
     routingFile: routingFile(dataDir, config.routingFile),
+    upgrades: [terminalEndpoint({ env: process.env, version: appVersion() })],
     routers: [({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats() })],
   });
   isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';

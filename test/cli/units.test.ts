@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { withCcoHeaders, claudeEnv } from '../../main/cli/claude-env.js';
-import { findClaude } from '../../main/cli/find-claude.js';
+import { withCcoHeaders, claudeEnv } from '../../main/common/claude-env.js';
+import { findClaude } from '../../main/common/find-claude.js';
 import { parseLaunchArgs } from '../../main/cli/launch-args.js';
 import { tryLock } from '../../main/cli/lock.js';
 import { lastLines } from '../../main/cli/tail.js';

@@ -1,0 +1,96 @@
+import type { WebSocket } from 'ws';
+import type { Logger } from '../../common/logger.js';
+import type { TerminalClientMessage, TerminalServerMessage } from '../../../shared/terminal.js';
+import { TerminalError } from './errors.js';
+import { parseClientMessage } from './messages.js';
+import type { TerminalService } from './service.js';
+import type { SessionClient, TerminalSession } from './session.js';
+
+/** Close codes in the application range, so a page can tell why its socket ended. */
+export const CLOSE = { normal: 1000, refused: 4400, replaced: 4409 } as const;
+
+/**
+ * One page's socket for one session: the first message opens or attaches, the rest drive it.
+ * The socket ending (reload, network) only detaches; an explicit `close` ends the process.
+ */
+export function serveSocket(ws: WebSocket, service: TerminalService, logger: Logger): void {
+  let session: TerminalSession | null = null;
+  let starting = false;
+  const send = (message: TerminalServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const refuse = (error: TerminalError) => {
+    send({ type: 'error', code: error.code, message: error.message });
+    ws.close(CLOSE.refused, error.code);
+  };
+  const client: SessionClient = {
+    output: (frame) => {
+      if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
+    },
+    exited: (exit) => send({ type: 'exit', ...exit }),
+    replaced: () => {
+      session = null;
+      send({ type: 'detached', reason: 'The session was opened in another window' });
+      ws.close(CLOSE.replaced, 'replaced');
+    },
+  };
+
+  const start = async (message: TerminalClientMessage) => {
+    starting = true;
+    try {
+      if (message.type === 'open') {
+        const opened = await service.open(message);
+        session = opened.session;
+        if (ws.readyState !== ws.OPEN) return service.close(session.info.id); // the page left while it started
+        send({ type: 'ready', ...session.info, attached: false, ...(opened.notice ? { notice: opened.notice } : {}) });
+      } else if (message.type === 'attach') {
+        const found = service.get(message.id);
+        if (!found) throw new TerminalError('unknown-session', 'That terminal session has ended');
+        session = found;
+        send({ type: 'ready', ...found.info, attached: true });
+        found.resize(message.cols, message.rows);
+      } else {
+        throw new TerminalError('bad-request', 'The first message must open or attach a session');
+      }
+      service.attached(session);
+      session.attach(client);
+    } catch (error) {
+      if (error instanceof TerminalError) return refuse(error);
+      logger.error(`Terminal: ${(error as Error).stack}`);
+      refuse(new TerminalError('spawn-failed', (error as Error).message));
+    } finally {
+      starting = false;
+    }
+  };
+
+  ws.on('message', (data, isBinary) => {
+    const message = isBinary ? null : parseClientMessage(data.toString());
+    if (!message) return refuse(new TerminalError('bad-request', 'Malformed terminal message'));
+    if (!session) {
+      if (starting) return; // input typed before the session is ready is dropped, as a closed terminal would
+      void start(message);
+      return;
+    }
+    switch (message.type) {
+      case 'input':
+        return session.write(message.data);
+      case 'resize':
+        return session.resize(message.cols, message.rows);
+      case 'ack':
+        return session.acknowledge(message.bytes);
+      case 'close':
+        service.close(session.info.id);
+        session = null;
+        send({ type: 'closed' });
+        return ws.close(CLOSE.normal, 'closed');
+      default:
+        return refuse(new TerminalError('bad-request', 'The session is already open'));
+    }
+  });
+  ws.on('close', () => {
+    if (!session) return;
+    session.detach(client);
+    service.detached(session);
+    session = null;
+  });
+}

@@ -1,0 +1,94 @@
+import '@xterm/xterm/css/xterm.css';
+import './terminal.css';
+import { SavedSessions } from './terminal/saved.js';
+import { TerminalTab, type TabHost, type TabProblem } from './terminal/tab.js';
+import { followSystemTheme } from './terminal/theme.js';
+import { takeToken } from './terminal/token.js';
+
+function element<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`#${id} is missing from terminal.html`);
+  return found as T;
+}
+
+const tabBar = element<HTMLDivElement>('tabs');
+const panes = element<HTMLElement>('panes');
+const empty = element<HTMLParagraphElement>('empty');
+const notice = element<HTMLParagraphElement>('notice');
+const form = element<HTMLFormElement>('new-session');
+const cwdInput = element<HTMLInputElement>('cwd');
+
+const saved = new SavedSessions(sessionStorage, localStorage);
+const tabs: TerminalTab[] = [];
+
+function say(text: string | null): void {
+  notice.hidden = text === null;
+  notice.textContent = text ?? '';
+}
+
+function socketUrl(token: string): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/api/terminal?token=${encodeURIComponent(token)}`;
+}
+
+function problemText(problem: TabProblem): string {
+  switch (problem.code) {
+    case 'unknown-session':
+      return 'A terminal from before has ended since.';
+    case 'unavailable':
+      return problem.message;
+    default:
+      return `Could not open the terminal: ${problem.message}`;
+  }
+}
+
+function startPage(token: string): void {
+  const host: TabHost = {
+    socketUrl: socketUrl(token),
+    paneParent: panes,
+    tabBar,
+    renderer: new URLSearchParams(location.search).get('renderer') === 'dom' ? 'dom' : 'webgl',
+    select(tab) {
+      for (const other of tabs) other.show(other === tab);
+    },
+    saved(_tab, id, cwd) {
+      saved.add({ id, cwd });
+    },
+    removed(tab, problem) {
+      const index = tabs.indexOf(tab);
+      if (index >= 0) tabs.splice(index, 1);
+      if (tab.sessionId) saved.remove(tab.sessionId);
+      if (problem) say(problemText(problem));
+      if (problem?.code === 'unavailable') form.querySelector('button')!.disabled = true;
+      const next = tabs[Math.min(index, tabs.length - 1)];
+      if (next) host.select(next);
+      empty.hidden = tabs.length > 0;
+    },
+  };
+  const add = (cwd: string, attachId?: string) => {
+    const tab = new TerminalTab(host, cwd, attachId);
+    tabs.push(tab);
+    empty.hidden = true;
+    tab.start();
+  };
+
+  cwdInput.value = saved.lastDirectory();
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const cwd = cwdInput.value.trim();
+    saved.rememberDirectory(cwd);
+    say(null);
+    add(cwd);
+  });
+  followSystemTheme((theme) => tabs.forEach((tab) => tab.setTheme(theme)));
+  window.addEventListener('pagehide', () => tabs.forEach((tab) => tab.drop()));
+  for (const session of saved.list()) add(session.cwd, session.id);
+}
+
+const token = takeToken(location, sessionStorage, history);
+if (token) startPage(token);
+else {
+  form.querySelector('button')!.disabled = true;
+  cwdInput.disabled = true;
+  say('This page needs the daemon\'s access token. Open it from the dashboard, or add #token=TOKEN to the address, where TOKEN is the content of the file `token` in CCO\'s data directory.');
+}

@@ -1,0 +1,200 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { Terminal } from '@xterm/xterm';
+import type { ReadyMessage, TerminalErrorCode } from '../../../shared/terminal.js';
+import { TerminalConnection } from './connection.js';
+import { currentTheme } from './theme.js';
+
+/** Why a tab went away on its own: the daemon's refusal, or no connection at all. */
+export interface TabProblem {
+  code: TerminalErrorCode | 'no-connection';
+  message: string;
+}
+
+export interface TabHost {
+  /** The WebSocket address, token included. */
+  socketUrl: string;
+  paneParent: HTMLElement;
+  tabBar: HTMLElement;
+  /** `dom` when the page was opened with `?renderer=dom` (GPU trouble); WebGL otherwise, where it works. */
+  renderer: 'webgl' | 'dom';
+  select(tab: TerminalTab): void;
+  /** The session has an id (new) or was found again (reattach). */
+  saved(tab: TerminalTab, id: string, cwd: string): void;
+  /** The tab is gone for good: closed by the user, refused, or its session ended elsewhere. */
+  removed(tab: TerminalTab, problem?: TabProblem): void;
+}
+
+const MAX_RETRY_MS = 5000;
+
+/** One terminal tab: an xterm.js screen tied to one daemon session over its own socket. */
+export class TerminalTab {
+  readonly pane: HTMLDivElement;
+  readonly button: HTMLButtonElement;
+  private readonly label: HTMLSpanElement;
+  private readonly term: Terminal;
+  private readonly fit = new FitAddon();
+  private connection: TerminalConnection | null = null;
+  private id: string | null;
+  private retryMs = 500;
+  private retryTimer: number | undefined;
+  private removedAlready = false;
+
+  constructor(private readonly host: TabHost, private cwd: string, attachId?: string) {
+    this.id = attachId ?? null;
+    this.pane = document.createElement('div');
+    this.pane.className = 'pane';
+    this.pane.setAttribute('role', 'tabpanel');
+    host.paneParent.append(this.pane);
+    ({ button: this.button, label: this.label } = this.makeButton());
+    this.term = new Terminal({
+      cursorBlink: true,
+      fontFamily: 'ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
+      fontSize: 13,
+      scrollback: 5000,
+      theme: currentTheme(),
+    });
+    this.term.loadAddon(this.fit);
+    this.term.open(this.pane);
+    this.pane.dataset.renderer = host.renderer === 'webgl' && this.loadWebgl() ? 'webgl' : 'dom';
+    this.term.onData((data) => this.connection?.input(data));
+    this.term.onResize(({ cols, rows }) => this.connection?.resize(cols, rows));
+    new ResizeObserver(() => this.fitToView()).observe(this.pane);
+    this.setLabel();
+  }
+
+  /** The daemon's id for this tab's session, once it has one. */
+  get sessionId(): string | null {
+    return this.id;
+  }
+
+  /** Selects this tab, then opens (or reattaches) its session at the size the view gives it. */
+  start(): void {
+    this.host.select(this);
+    this.connect();
+  }
+
+  show(visible: boolean): void {
+    this.pane.hidden = !visible;
+    this.button.setAttribute('aria-selected', String(visible));
+    if (visible) {
+      this.fitToView();
+      this.term.focus();
+    }
+  }
+
+  setTheme(theme: Terminal['options']['theme']): void {
+    this.term.options.theme = theme;
+  }
+
+  /** The user closed the tab: end the process. */
+  close(): void {
+    this.connection?.close();
+    this.remove();
+  }
+
+  /** The page is going away (reload): keep the process for the next page. */
+  drop(): void {
+    clearTimeout(this.retryTimer);
+    this.connection?.drop();
+  }
+
+  private connect(): void {
+    const { cols, rows } = this.term;
+    const first = this.id ? { type: 'attach' as const, id: this.id, cols, rows } : { type: 'open' as const, cwd: this.cwd, cols, rows };
+    this.connection = new TerminalConnection(this.host.socketUrl, first, {
+      ready: (message) => this.ready(message),
+      output: (bytes) => this.term.write(bytes, () => this.connection?.ack(bytes.length)),
+      exit: ({ exitCode, signal }) => {
+        this.button.classList.add('exited');
+        const how = signal ? `signal ${signal}` : `code ${exitCode}`;
+        this.term.write(`\r\n\x1b[2m[process exited with ${how}; close the tab to dismiss it]\x1b[0m\r\n`);
+      },
+      error: (message) => this.remove(message),
+      detached: (reason) => this.term.write(`\r\n\x1b[2m[${reason}]\x1b[0m\r\n`),
+      lost: () => this.reconnectLater(),
+    });
+  }
+
+  private ready(message: ReadyMessage): void {
+    this.retryMs = 500;
+    this.button.classList.remove('lost');
+    // A reattach replays the recent output: start from a clean screen so nothing shows twice.
+    if (message.attached) this.term.reset();
+    this.id = message.id;
+    this.cwd = message.cwd;
+    this.button.dataset.kind = message.kind;
+    this.button.title = message.notice ? `${message.cwd}\n${message.notice}` : message.cwd;
+    this.setLabel();
+    this.host.saved(this, message.id, message.cwd);
+  }
+
+  private reconnectLater(): void {
+    if (!this.id) {
+      // A browser is not told why a WebSocket handshake failed; these are the usual reasons.
+      return this.remove({
+        code: 'no-connection',
+        message: 'Could not connect to the terminal: the access token was refused or the daemon is not running.',
+      });
+    }
+    this.button.classList.add('lost');
+    this.term.write('\r\n\x1b[2m[connection to the daemon lost; reconnecting…]\x1b[0m\r\n');
+    this.retryTimer = window.setTimeout(() => this.connect(), this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+  }
+
+  private remove(problem?: TabProblem): void {
+    if (this.removedAlready) return;
+    this.removedAlready = true;
+    clearTimeout(this.retryTimer);
+    this.term.dispose();
+    this.pane.remove();
+    this.button.parentElement?.remove();
+    this.host.removed(this, problem);
+  }
+
+  private fitToView(): void {
+    if (!this.pane.hidden && this.pane.clientWidth > 0) this.fit.fit();
+  }
+
+  /** WebGL draws fastest; without it (no GPU, lost context) xterm's DOM renderer takes over. */
+  private loadWebgl(): boolean {
+    try {
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        webgl.dispose();
+        this.pane.dataset.renderer = 'dom';
+      });
+      this.term.loadAddon(webgl);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private setLabel(): void {
+    const name = this.cwd.replace(/[/\\]+$/, '').split(/[/\\]/).pop() || this.cwd || '~';
+    this.label.textContent = this.button.dataset.kind === 'shell' ? `${name} (shell)` : name;
+  }
+
+  private makeButton(): { button: HTMLButtonElement; label: HTMLSpanElement } {
+    const item = document.createElement('span');
+    item.className = 'tab';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.setAttribute('role', 'tab');
+    button.className = 'tab-select';
+    const label = document.createElement('span');
+    button.append(label);
+    button.addEventListener('click', () => this.host.select(this));
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'tab-close';
+    close.textContent = '×';
+    close.setAttribute('aria-label', 'Close terminal');
+    close.addEventListener('click', () => this.close());
+    item.append(button, close);
+    this.host.tabBar.append(item);
+    return { button, label };
+  }
+}
