@@ -83,6 +83,22 @@ function startPage(token: string): void {
   followSystemTheme((theme) => tabs.forEach((tab) => tab.setTheme(theme)));
   window.addEventListener('pagehide', () => tabs.forEach((tab) => tab.drop()));
   for (const session of saved.list()) add(session.cwd, session.id);
+  openRequestedProject(add);
+}
+
+/**
+ * `/terminal?cwd=DIR` (the desktop app's "New Claude Code Terminal") opens a tab there once; the
+ * query is dropped from the address so a reload reattaches to that tab instead of opening another.
+ */
+function openRequestedProject(add: (cwd: string) => void): void {
+  const url = new URL(location.href);
+  const cwd = url.searchParams.get('cwd');
+  if (cwd === null || cwd.trim() === '') return;
+  url.searchParams.delete('cwd');
+  history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+  saved.rememberDirectory(cwd);
+  cwdInput.value = cwd;
+  add(cwd);
 }
 
 const token = takeToken(location, sessionStorage, history);

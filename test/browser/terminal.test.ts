@@ -96,6 +96,20 @@ test('the terminal page runs Claude Code in a pty, echoes typing, and reattaches
   await page.close();
 });
 
+test('/terminal?cwd=DIR (the desktop app\'s New Terminal) opens one tab there, and a reload does not open another', { skip }, async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${t.url}/terminal?renderer=dom&cwd=${encodeURIComponent(project)}#token=${TEST_TOKEN}`);
+  await screenShows(page, `stub-claude in ${project}`);
+  assert.equal(new URL(page.url()).searchParams.get('cwd'), null, 'the request is taken out of the address');
+  await page.reload();
+  await screenShows(page, `stub-claude in ${project}`);
+  assert.equal(await page.locator('.tab').count(), 1);
+  assert.equal(t.service.list().length, 1);
+  await page.click('.tab-close');
+  await waitFor(() => t.service.list().length === 0, { message: 'closing the tab' });
+  await page.close();
+});
+
 test('a wrong token is refused with a clear message', { skip }, async () => {
   const page = await browser.context.newPage();
   const before = t.service.list().length;
