@@ -139,7 +139,7 @@ export class Flight {
   }
 
   private bufferedOutcome(status: number, body: Buffer): FlightOutcome {
-    const outcome: FlightOutcome = { status, errorType: null, streaming: false, ttfbMs: this.ttfb(), ...this.served() };
+    const outcome = this.outcome(status, false);
     let parsed: Record<string, unknown> | undefined;
     try {
       parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -148,10 +148,14 @@ export class Flight {
     }
     if (status === 200 && parsed?.type === 'message') {
       const message = parsed as unknown as Message;
-      return { ...outcome, message, usage: message.usage, servedModel: message.model };
+      outcome.message = message;
+      outcome.usage = message.usage;
+      outcome.servedModel = message.model;
+      return outcome;
     }
     const type = (parsed?.error as { type?: unknown } | undefined)?.type;
-    return { ...outcome, errorType: typeof type === 'string' ? type : status >= 400 ? 'api_error' : null };
+    outcome.errorType = typeof type === 'string' ? type : status >= 400 ? 'api_error' : null;
+    return outcome;
   }
 
   private async relayStream(res: UpstreamResponse): Promise<FlightOutcome> {
@@ -179,19 +183,21 @@ export class Flight {
   private streamOutcome(status: number, acc: MessageAccumulator, cut: boolean): FlightOutcome {
     const partial = acc.message();
     const complete = status === 200 && acc.complete;
-    return {
-      status,
-      errorType: complete ? null : cut ? 'stream_cut' : 'stream_error',
-      streaming: true,
-      ttfbMs: this.ttfb(),
-      ...this.served(),
-      ...(complete && partial ? { message: partial } : {}),
-      ...(partial ? { usage: partial.usage, servedModel: partial.model } : {}),
-    };
+    const outcome = this.outcome(status, true);
+    outcome.errorType = complete ? null : cut ? 'stream_cut' : 'stream_error';
+    if (complete && partial) outcome.message = partial;
+    if (partial) {
+      outcome.usage = partial.usage;
+      outcome.servedModel = partial.model;
+    }
+    return outcome;
   }
 
-  private served(): { servedBy?: ServedBy } {
-    return this.servedBy ? { servedBy: this.servedBy } : {};
+  // Built field by field: V8 (Node 20) takes a slow path, about 1 us, for `{ ...a, b }` literals.
+  private outcome(status: number, streaming: boolean): FlightOutcome {
+    const outcome: FlightOutcome = { status, errorType: null, streaming, ttfbMs: this.ttfb() };
+    if (this.servedBy) outcome.servedBy = this.servedBy;
+    return outcome;
   }
 
   private ttfb(): number | null {

@@ -54,7 +54,7 @@ export function messagesHandler(px: ProxyContext) {
     const record = buildRecord({
       req, startedAt, endedAt: px.now(), requestBytes: raw.length,
       requestedModel: typeof body.model === 'string' ? body.model : null,
-      streaming, cache: served.cache, meter: { ...meter, status: meter.status || 499 },
+      streaming, cache: served.cache, meter: { status: meter.status || 499, bytes: meter.bytes, firstByteAt: meter.firstByteAt },
       provider: served.outcome?.servedBy?.provider ?? decision.provider.name,
       errorType: served.outcome?.errorType ?? null,
       servedModel: answer?.message.model ?? served.outcome?.servedModel ?? served.outcome?.servedBy?.model ?? null,

@@ -33,7 +33,9 @@ export function passthroughHandler(px: ProxyContext) {
         signal: abort.signal,
       });
       ctx.respond = false;
-      res.writeHead(up.status, { ...clientResponseHeaders(up.headers), [CACHE_HEADER]: 'bypass' });
+      const headers = clientResponseHeaders(up.headers);
+      headers[CACHE_HEADER] = 'bypass';
+      res.writeHead(up.status, headers);
       await pipeline(up.body, res).catch(() => res.destroy());
     } finally {
       release();

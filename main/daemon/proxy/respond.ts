@@ -25,7 +25,9 @@ export function responseSubscriber(
   return {
     head(status, headers) {
       meter.status = status;
-      res.writeHead(status, { ...headers, [CACHE_HEADER]: outcome });
+      const tagged = { ...headers };
+      tagged[CACHE_HEADER] = outcome;
+      res.writeHead(status, tagged);
       // A streaming client must see the headers before the first event; a buffered reply goes out
       // in one write with its body instead.
       if (String(headers['content-type'] ?? '').startsWith('text/event-stream')) {

@@ -61,6 +61,8 @@ export async function sendWithFallback(
       deps.logger.warn(`Provider ${name} answered ${res.status}; trying ${next.provider.name}`);
       continue;
     }
-    return { ...res, servedBy: { provider: name, model: target.model } };
+    const served = res as ServedResponse;
+    served.servedBy = { provider: name, model: target.model };
+    return served;
   }
 }
