@@ -22,3 +22,12 @@ export async function cpuMicros(child: ChildProcess): Promise<number> {
     if (typeof message.cpu === 'number') return message.cpu;
   }
 }
+
+/** Switches the daemon role's usage recording on or off, and waits until it has. */
+export async function setRecording(child: ChildProcess, on: boolean): Promise<void> {
+  child.send(on ? 'record-on' : 'record-off');
+  for (;;) {
+    const [message] = (await once(child, 'message')) as [{ recording?: boolean }];
+    if (message.recording === on) return;
+  }
+}

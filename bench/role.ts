@@ -11,7 +11,7 @@ import { systemClock } from '../main/daemon/usage/clock.js';
 import { openUsageStore } from '../main/daemon/usage/store.js';
 import { startFakeAnthropic } from '../test/support/fake-anthropic.js';
 
-const [role, upstream, recording] = process.argv.slice(2);
+const [role, upstream] = process.argv.slice(2);
 
 async function upstreamRole(): Promise<void> {
   const fake = await startFakeAnthropic({ record: false });
@@ -19,22 +19,33 @@ async function upstreamRole(): Promise<void> {
   process.once('SIGTERM', () => void fake.close().then(() => process.exit(0)));
 }
 
-/** The daemon as the CLI hosts it, with usage recording into a real database or none at all. */
+/**
+ * The daemon as the CLI hosts it, recording into a real database. Recording can be switched off
+ * and on by message, so that "on" and "off" are compared inside one process (same heap, same JIT,
+ * same cache), not across two processes that differ in ways the comparison should not see.
+ */
 async function daemonRole(): Promise<void> {
   const config = applyConfig(defaultConfig(), { port: 0, upstream, cacheSize: 100_000 });
-  const store = recording === 'on'
-    ? openUsageStore({
-        file: join(mkdtempSync(join(tmpdir(), 'cco-bench-')), 'usage.db'),
-        pricer: createPricer(loadPriceTable(null, silentLogger), silentLogger),
-        clock: systemClock,
-        logger: silentLogger,
-        writer: 'thread',
-      })
-    : undefined;
-  const daemon = createDaemon({ config, logger: silentLogger, ...(store ? { recorder: store } : {}) });
+  const store = openUsageStore({
+    file: join(mkdtempSync(join(tmpdir(), 'cco-bench-')), 'usage.db'),
+    pricer: createPricer(loadPriceTable(null, silentLogger), silentLogger),
+    clock: systemClock,
+    logger: silentLogger,
+    writer: process.env.BENCH_WRITER === 'inline' ? 'inline' : 'thread',
+  });
+  let recording = true;
+  process.on('message', (message) => {
+    if (message === 'record-on' || message === 'record-off') {
+      recording = message === 'record-on';
+      // Commit the backlog now (a read waits for it), so no round pays for the one before it.
+      store.summary('today');
+      process.send!({ recording });
+    }
+  });
+  const daemon = createDaemon({ config, logger: silentLogger, recorder: { record: (r) => recording && store.record(r) } });
   const { url } = await daemon.listen(0, '127.0.0.1');
   process.send!({ url });
-  process.once('SIGTERM', () => void daemon.close(0).then(() => { store?.close(); process.exit(0); }));
+  process.once('SIGTERM', () => void daemon.close(0).then(() => { store.close(); process.exit(0); }));
 }
 
 // CPU time on request: the benchmark compares CPU per request, which other load on the machine does not skew.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { sequential, type Sample, throughput } from './measure.js';
 import { cliBench } from './cli.js';
-import { cpuMicros, startRole, stopRole } from './processes.js';
+import { cpuMicros, setRecording, startRole, stopRole } from './processes.js';
 
 const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01' };
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 400);
@@ -37,30 +37,39 @@ async function cpuPerRequest(child: Parameters<typeof cpuMicros>[0], load: () =>
   return { ...result, cpuUs: used / Math.max(1, result.count) };
 }
 
-const ROUNDS_ALTERNATED = 7;
+const ROUNDS_ALTERNATED = 11;
 const ROUND_MS = Math.max(300, DURATION_MS / 5);
 const pct = (f: number) => `${(f * 100).toFixed(1)} %`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Median ratios on/off of throughput and CPU per request over alternating rounds (on first, then off first). */
-async function alternate(on: () => Promise<Measured>, off: () => Promise<Measured>): Promise<{ rps: number; cpu: number }> {
+/**
+ * Median ratios, recording on / off, of throughput and CPU per request, over rounds that alternate
+ * which goes first, in one daemon process whose recording is switched between the two.
+ */
+async function alternate(child: Parameters<typeof setRecording>[0], load: () => Promise<Measured>): Promise<{ rps: number; cpu: number }> {
+  const run = async (on: boolean) => {
+    await setRecording(child, on);
+    return load();
+  };
   const rps: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < ROUNDS_ALTERNATED; i++) {
-    const [a, b] = i % 2 === 0 ? [await on(), await off()] : [await off(), await on()].reverse() as [Measured, Measured];
-    rps.push(a.rps / b.rps);
-    cpu.push(a.cpuUs / b.cpuUs);
+    const first = i % 2 === 0;
+    const a = await run(first);
+    const b = await run(!first);
+    const [on, off] = first ? [a, b] : [b, a];
+    rps.push(on.rps / off.rps);
+    cpu.push(on.cpuUs / off.cpuUs);
   }
+  await setRecording(child, true);
   return { rps: median(rps), cpu: median(cpu) };
 }
 
 async function main(): Promise<void> {
   const upstream = await startRole('upstream');
-  const daemon = await startRole('daemon', [upstream.url, 'on']);
-  const unrecorded = await startRole('daemon', [upstream.url, 'off']);
+  const daemon = await startRole('daemon', [upstream.url]);
   const direct = new Pool(upstream.url, { connections: 64 });
   const proxy = new Pool(daemon.url, { connections: 64 });
-  const proxyOff = new Pool(unrecorded.url, { connections: 64 });
   try {
     // Warm both paths (JIT, connection pools) before measuring.
     await sequential(direct, 100, small('warm-d'), headers);
@@ -75,16 +84,14 @@ async function main(): Promise<void> {
     const dSame = await sequential(direct, ROUNDS, same, headers);
     const hitLoad = await cpuPerRequest(daemon.child, () => throughput(proxy, 50, DURATION_MS, same(), headers));
     const directLoad = await throughput(direct, 50, DURATION_MS, same(), headers);
-    await sequential(proxyOff, 1, same, headers);
-    await sequential(proxyOff, 1, same, headers);
     // Recording on vs off, alternated in short rounds so that other load on the machine hits both alike.
     const hitCost = await alternate(
+      daemon.child,
       () => cpuPerRequest(daemon.child, () => throughput(proxy, 50, ROUND_MS, same(), headers)),
-      () => cpuPerRequest(unrecorded.child, () => throughput(proxyOff, 50, ROUND_MS, same(), headers)),
     );
     const missCost = await alternate(
-      () => cpuPerRequest(daemon.child, () => throughput(proxy, 20, ROUND_MS, '', headers, small(`load-on-${Math.random()}`))),
-      () => cpuPerRequest(unrecorded.child, () => throughput(proxyOff, 20, ROUND_MS, '', headers, small(`load-off-${Math.random()}`))),
+      daemon.child,
+      () => cpuPerRequest(daemon.child, () => throughput(proxy, 20, ROUND_MS, '', headers, small(`load-${Math.random()}`))),
     );
 
     console.log(`CCO benchmark: ${ROUNDS} sequential requests per case, ${DURATION_MS / 1000}s load, fake upstream on loopback`);
@@ -100,9 +107,8 @@ async function main(): Promise<void> {
     console.log('Targets: miss adds ≤ 1 ms at p50; a hit beats the direct call; ≥ 5000 hit req/s on 2 cores; recording costs ≤ 5 %;');
     console.log('         cco adds ≤ 50 ms over the stub; a first launch reaches a healthy daemon in ≤ 1 s.');
   } finally {
-    await Promise.all([direct.close(), proxy.close(), proxyOff.close()]);
+    await Promise.all([direct.close(), proxy.close()]);
     await stopRole(daemon.child);
-    await stopRole(unrecorded.child);
     await stopRole(upstream.child);
   }
 }

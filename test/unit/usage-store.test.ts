@@ -106,6 +106,23 @@ describe('schema', () => {
     db.close();
   });
 
+  test('a version 1 file is migrated in place, keeping its rows', () => {
+    const file = freshFile();
+    const first = openTestStore(file).store;
+    first.record(makeRecord());
+    first.close();
+    const db = new Database(file);
+    db.exec('CREATE INDEX requests_project ON requests (project, started_at); PRAGMA user_version = 1');
+    db.close();
+    const { store } = openTestStore(file);
+    assert.equal(store.summary('all').requests, 1);
+    store.close();
+    const check = new Database(file);
+    assert.equal((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, SCHEMA_VERSION);
+    assert.equal(check.prepare("SELECT name FROM sqlite_master WHERE name = 'requests_project'").get(), undefined);
+    check.close();
+  });
+
   test('a file from a newer schema is refused, naming the file and both versions, and left alone', () => {
     const file = freshFile();
     const db = new Database(file);

@@ -55,6 +55,10 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (day, project, model, provider)
    );
    CREATE INDEX daily_day_start ON daily (day_start);`,
+  // v2: the (project, started_at) index cost about 40 % of each insert (measured: 8.5 -> 6 us a row),
+  // on the path of every request, for one rarely used filter (/api/requests?project=), which the
+  // started_at index serves well enough newest-first.
+  `DROP INDEX IF EXISTS requests_project;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
