@@ -11,10 +11,11 @@ import { systemClock } from '../main/daemon/usage/clock.js';
 import { openUsageStore } from '../main/daemon/usage/store.js';
 import { startFakeAnthropic } from '../test/support/fake-anthropic.js';
 
-const [role, upstream] = process.argv.slice(2);
+// upstream [latencyMs] | daemon <upstream URL>
+const [role, arg] = process.argv.slice(2);
 
 async function upstreamRole(): Promise<void> {
-  const fake = await startFakeAnthropic({ record: false });
+  const fake = await startFakeAnthropic({ record: false, latencyMs: Number(arg ?? 0) });
   process.send!({ url: fake.url });
   process.once('SIGTERM', () => void fake.close().then(() => process.exit(0)));
 }
@@ -25,7 +26,7 @@ async function upstreamRole(): Promise<void> {
  * same cache), not across two processes that differ in ways the comparison should not see.
  */
 async function daemonRole(): Promise<void> {
-  const config = applyConfig(defaultConfig(), { port: 0, upstream, cacheSize: 100_000 });
+  const config = applyConfig(defaultConfig(), { port: 0, upstream: arg, cacheSize: 100_000 });
   const store = openUsageStore({
     file: join(mkdtempSync(join(tmpdir(), 'cco-bench-')), 'usage.db'),
     pricer: createPricer(loadPriceTable(null, silentLogger), silentLogger),

@@ -24,7 +24,8 @@ function streamed80k(tag: string) {
 
 function line(label: string, proxied: Sample, direct: Sample): string {
   const r = (a: number, b: number) => (a / b).toFixed(2);
-  return `${label.padEnd(34)} p50 ×${r(proxied.p50, direct.p50)} (+${(proxied.p50 - direct.p50).toFixed(2)} ms)   p99 ×${r(proxied.p99, direct.p99)}`;
+  const d = proxied.p50 - direct.p50;
+  return `${label.padEnd(34)} p50 ×${r(proxied.p50, direct.p50)} (${d < 0 ? '−' : '+'}${Math.abs(d).toFixed(2)} ms)   p99 ×${r(proxied.p99, direct.p99)}`;
 }
 
 interface Measured { rps: number; errors: number; cpuUs: number }
@@ -38,6 +39,8 @@ async function cpuPerRequest(child: Parameters<typeof cpuMicros>[0], load: () =>
 }
 
 const ROUNDS_ALTERNATED = 11;
+/** A modest time to first token for a real model (Anthropic's are usually several hundred ms). */
+const SLOW_MS = 50;
 const ROUND_MS = Math.max(300, DURATION_MS / 5);
 const pct = (f: number) => `${(f * 100).toFixed(1)} %`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -67,6 +70,8 @@ async function alternate(child: Parameters<typeof setRecording>[0], load: () => 
 
 async function main(): Promise<void> {
   const upstream = await startRole('upstream');
+  // A second upstream that thinks for SLOW_MS before answering, as a real model does.
+  const slowUpstream = await startRole('upstream', [String(SLOW_MS)]);
   const daemon = await startRole('daemon', [upstream.url]);
   const direct = new Pool(upstream.url, { connections: 64 });
   const proxy = new Pool(daemon.url, { connections: 64 });
@@ -82,6 +87,9 @@ async function main(): Promise<void> {
     await sequential(proxy, 1, same, headers);
     const pHit = await sequential(proxy, ROUNDS, same, headers);
     const dSame = await sequential(direct, ROUNDS, same, headers);
+    const slow = new Pool(slowUpstream.url, { connections: 4 });
+    const dSlow = await sequential(slow, 20, same, headers);
+    await slow.close();
     const hitLoad = await cpuPerRequest(daemon.child, () => throughput(proxy, 50, DURATION_MS, same(), headers));
     const directLoad = await throughput(direct, 50, DURATION_MS, same(), headers);
     // Recording on vs off, alternated in short rounds so that other load on the machine hits both alike.
@@ -98,6 +106,7 @@ async function main(): Promise<void> {
     console.log(line('miss, small JSON vs direct', pSmall, dSmall));
     console.log(line('miss, 80 KB streamed vs direct', pStream, dStream));
     console.log(line('cache hit vs direct', pHit, dSame));
+    console.log(line(`cache hit vs a ${SLOW_MS} ms upstream`, pHit, dSlow));
     console.log(`${'hit throughput, 50 connections'.padEnd(34)} ${hitLoad.rps.toFixed(0)} req/s = ×${(hitLoad.rps / directLoad.rps).toFixed(2)} of direct (${directLoad.rps.toFixed(0)} req/s), errors ${hitLoad.errors}`);
     const cost = (label: string, c: { rps: number; cpu: number }) =>
       console.log(`${label.padEnd(34)} throughput ×${c.rps.toFixed(3)} of unrecorded (${pct(1 - c.rps)} lost); daemon CPU per request ×${c.cpu.toFixed(3)} (median of ${ROUNDS_ALTERNATED} rounds)`);
@@ -110,6 +119,7 @@ async function main(): Promise<void> {
     await Promise.all([direct.close(), proxy.close()]);
     await stopRole(daemon.child);
     await stopRole(upstream.child);
+    await stopRole(slowUpstream.child);
   }
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 /**
  * A stand-in for api.anthropic.com that speaks the Messages wire format closely enough that the
  * official SDK (and the proxy under test) cannot tell the difference. Behaviour is picked by
@@ -45,6 +46,8 @@ export interface FakeAnthropicOptions {
   splitChunks?: boolean;
   /** false keeps `requests` empty (long benchmark runs would otherwise hold every body); default true */
   record?: boolean;
+  /** The model's thinking time before a message answer starts (the benchmark's realistic upstream); default 0 */
+  latencyMs?: number;
 }
 
 export const TOOL_INPUT = { location: 'Paris', units: 'celsius', nested: { a: [1, 2, 3] } } as const;
@@ -280,6 +283,7 @@ function splitPieces(buf: Buffer, seq: number): Buffer[] {
 
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const splitChunks = options.splitChunks === true;
+  const latencyMs = options.latencyMs ?? 0;
   const keepRequests = options.record !== false;
   const requests: RecordedRequest[] = [];
   const arrivals = new EventEmitter();
@@ -432,6 +436,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return;
     }
 
+    if (latencyMs > 0) await delay(latencyMs);
     const reply = buildReply(body, turn, d);
     const headers = { ...baseHeaders(), ...rateLimitHeaders() };
 
