@@ -295,6 +295,10 @@ describe('cco daemon usage errors and help', () => {
     const env = await runCco(['daemon', 'status'], { env: { ...sandbox.env, CCO_CACHE_TTL: 'soon' } });
     assert.equal(env.code, 2);
     assert.match(env.stderr, /cache TTL/);
+    const host = await runCco(['daemon', 'start', '--host', 'not.a.host'], { env: sandbox.env });
+    assert.equal(host.code, 2);
+    assert.match(host.stderr, /^Error: host must be an IP address .*"not\.a\.host"/m);
+    assert.doesNotMatch(host.stderr, /\n\s+at /, 'a reason, not a stack trace');
   });
 
   it('a corrupt settings.json is reported with its path', async () => {
