@@ -67,6 +67,7 @@ export interface TokenTotals {
 /** `GET /api/stats/summary?range=today|7d|30d|all`, and the `stats` event of `/api/events` (without `cache`). */
 export interface SummaryResponse {
   range: 'today' | '7d' | '30d' | 'all';
+  /** Epoch ms the range starts at; null for `all`. */
   from: number | null;
   to: number;
   requests: number;
@@ -76,7 +77,9 @@ export interface SummaryResponse {
   /** 0..1 */
   hitRate: number;
   errors: number;
+  /** Requests of models without a known price, whose cost `costUsd` cannot include. */
   unpricedRequests: number;
+  /** Null when the range holds no raw rows (percentiles are not kept past retention). */
   latencyMs: { p50: number | null; p95: number | null };
   cache?: CacheStatsResponse;
 }
@@ -90,6 +93,7 @@ export interface ProjectStats {
   hitRate: number;
   errors: number;
   unpricedRequests: number;
+  /** Epoch ms of the project's latest request. */
   lastSeen: number | null;
 }
 
@@ -101,9 +105,12 @@ export interface ProjectStatsResponse {
 export type ChartRange = '1h' | '24h' | '7d' | '30d';
 
 export interface RequestPoint {
+  /** Bucket start, epoch ms. */
   t: number;
+  /** Answered from the cache (hits and coalesced requests). */
   hits: number;
   misses: number;
+  /** Requests that skipped the cache (not cacheable). */
   bypassed: number;
 }
 
@@ -115,11 +122,13 @@ export interface CostPoint {
 
 export interface LatencyPoint {
   t: number;
+  /** Null for a bucket without requests. */
   p50: number | null;
   p95: number | null;
 }
 
 export interface ModelTokens {
+  /** `unknown` when the request failed before any model was known. */
   model: string;
   input: number;
   output: number;
@@ -132,6 +141,7 @@ export interface ChartData {
   range: ChartRange;
   from: number;
   to: number;
+  /** The width of one point of each series; the series names keep their usual (1h) meaning. */
   bucketSeconds: { requests: number; latency: number; cost: number };
   requestsPerMinute: RequestPoint[];
   costPerHour: CostPoint[];
@@ -146,10 +156,9 @@ export interface MachineStatsResponse {
   chartData: ChartData;
 }
 
-/** One recorded request: `GET /api/requests` rows and the `request` event of `/api/events`. */
-export interface RequestEntry {
-  /** Absent on live events (the row id is assigned when the record is written). */
-  id?: number;
+/** What the proxy reports about one finished request. Never a prompt, a reply or a credential. */
+export interface RequestRecord {
+  /** Epoch milliseconds when the request arrived. */
   startedAt: number;
   project: string;
   session: string;
@@ -159,6 +168,7 @@ export interface RequestEntry {
   servedModel: string | null;
   provider: string;
   status: number;
+  /** Anthropic error type (`rate_limit_error`, ...) or a local one (`upstream_unreachable`, `stream_cut`). */
   errorType: string | null;
   cache: CacheOutcome;
   streaming: boolean;
@@ -170,6 +180,12 @@ export interface RequestEntry {
   ttfbMs: number | null;
   requestBytes: number;
   responseBytes: number;
+}
+
+/** One recorded request, priced: `GET /api/requests` rows and the `request` event of `/api/events`. */
+export interface RequestEntry extends RequestRecord {
+  /** Absent on live events (the row id is assigned when the record is written). */
+  id?: number;
   costUsd: number | null;
   savedUsd: number | null;
   costEstimated: boolean;

@@ -3,7 +3,8 @@ import { resolveCliConfig } from './config.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './errors.js';
 import { dashboardLink } from './dashboard-link.js';
-import { formatBytes, formatDuration, formatPercent } from './format.js';
+import { formatBytes } from '../common/format.js';
+import { formatDuration, formatPercent } from './format.js';
 import { daemonUrl, fetchCacheStats, fetchHealth, type CacheSummary } from './health.js';
 import { statusHelp } from './help.js';
 import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions } from './parse.js';
@@ -49,7 +50,7 @@ export async function statusCommand(argv: readonly string[], ctx: CliContext): P
 
 export function cacheLine(cache: CacheSummary | null): string {
   if (!cache) return 'Cache: statistics unavailable';
-  return `Cache: ${cache.size} ${cache.size === 1 ? 'entry' : 'entries'}, ${formatBytes(cache.bytes)}, hit rate ${formatPercent(cache.hitRate)}`;
+  return `Cache: ${cache.size} ${cache.size === 1 ? 'entry' : 'entries'}, ${formatBytes(cache.bytes, ' ')}, hit rate ${formatPercent(cache.hitRate)}`;
 }
 
 function reportStopped(ctx: CliContext, port: number, pidFile: string, json: boolean): number {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -67,6 +68,21 @@ function upstreamUrl(value: unknown): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+/**
+ * An address to bind: an IP literal (brackets around IPv6 allowed) or `localhost`. A host name
+ * would be resolved at bind time and fail there with a stack trace instead of a reason.
+ */
+function bindHost(value: unknown): string {
+  const host = String(value).trim().replace(/^\[(.*)\]$/, '$1');
+  if (host.toLowerCase() === 'localhost') return 'localhost';
+  if (isIP(host) === 0) {
+    throw new ConfigError(
+      `host must be an IP address to listen on (127.0.0.1, ::1, or 0.0.0.0 for every interface), got ${JSON.stringify(value)}`,
+    );
+  }
+  return host;
+}
+
 function logLevel(value: unknown): LogLevel {
   const v = String(value).toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(v)) {
@@ -78,7 +94,7 @@ function logLevel(value: unknown): LogLevel {
 /** Validates one layer of settings (flags, environment or file) over a base; unknown keys are ignored. */
 export function applyConfig(base: DaemonConfig, raw: Raw): DaemonConfig {
   const c = { ...base };
-  if (raw.host !== undefined) c.host = String(raw.host);
+  if (raw.host !== undefined) c.host = bindHost(raw.host);
   if (raw.port !== undefined) c.port = integer('port', raw.port, 0, 65535);
   if (raw.upstream !== undefined) c.upstream = upstreamUrl(raw.upstream);
   if (raw.cacheSize !== undefined) c.cacheSize = integer('cache size', raw.cacheSize, 0, 10_000_000);

@@ -1,5 +1,5 @@
-/** "12.3MB"-style sizes for people (API fields that say `freedMemory`, CLI summaries). */
-export function formatBytes(bytes: number): string {
+/** "12.3MB"-style sizes for people (API fields that say `freedMemory`); `' '` gives "12.3 MB" (CLI summaries). */
+export function formatBytes(bytes: number, separator = ''): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
@@ -7,5 +7,5 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return `${unit === 0 ? value : value.toFixed(1)}${units[unit]}`;
+  return `${unit === 0 ? value : value.toFixed(1)}${separator}${units[unit]}`;
 }

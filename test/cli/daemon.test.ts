@@ -134,6 +134,20 @@ describe('cco daemon start|status|stop|restart', () => {
     assert.equal(result.code, 0, result.stderr);
   });
 
+  it('logs --follow stops by itself when its reader goes away (cco daemon logs -f | grep -m1 ...)', async () => {
+    const started = startCco(['daemon', 'logs', '-n', '1', '--follow'], { env: sandbox.env });
+    await waitFor(() => started.output().stdout.length > 0, 10_000, 'the last line');
+    started.child.stdout!.destroy();
+    // Appending makes the follower write into the closed pipe; it must end rather than follow forever.
+    await waitFor(async () => {
+      appendFileSync(logFile(sandbox), 'nobody reads this\n');
+      return started.child.exitCode !== null || started.child.signalCode !== null;
+    }, 10_000, 'the follower to stop');
+    const result = await started.result;
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /EPIPE/);
+  });
+
   it('restart stops the daemon and starts a new one with the new flags', async () => {
     const before = readPid(sandbox);
     const result = await runCco(['daemon', 'restart', '--upstream', 'http://127.0.0.1:10'], { env: sandbox.env });
@@ -295,6 +309,10 @@ describe('cco daemon usage errors and help', () => {
     const env = await runCco(['daemon', 'status'], { env: { ...sandbox.env, CCO_CACHE_TTL: 'soon' } });
     assert.equal(env.code, 2);
     assert.match(env.stderr, /cache TTL/);
+    const host = await runCco(['daemon', 'start', '--host', 'not.a.host'], { env: sandbox.env });
+    assert.equal(host.code, 2);
+    assert.match(host.stderr, /^Error: host must be an IP address .*"not\.a\.host"/m);
+    assert.doesNotMatch(host.stderr, /\n\s+at /, 'a reason, not a stack trace');
   });
 
   it('a corrupt settings.json is reported with its path', async () => {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
-import { destroySandbox, makeSandbox, runCco, waitFor, type Sandbox } from './harness.js';
+import { instanceFiles } from '../../main/common/paths.js';
+import { makeRecord, openTestStore } from '../unit/usage-fixtures.js';
+import { destroySandbox, makeSandbox, runCco, startCco, waitFor, type Sandbox } from './harness.js';
 
 interface StatsJson {
   summary: { requests: number; costUsd: number; savedUsd: number; hitRate: number } | null;
@@ -95,5 +97,27 @@ describe('cco stats and cco export', () => {
       assert.equal(help.code, 0);
       assert.match(help.stdout, /^Usage: cco (stats|export)/);
     }
+  });
+});
+
+describe('cco export into a reader that stops early (cco export --csv | head)', () => {
+  let sandbox: Sandbox;
+  before(async () => {
+    sandbox = await makeSandbox();
+    mkdirSync(sandbox.env.CCO_HOME!, { recursive: true });
+    // Far more than a pipe's buffer, so the export is still writing when the reader leaves.
+    const { store } = openTestStore(instanceFiles(sandbox.env.CCO_HOME!, sandbox.port).database);
+    for (let i = 0; i < 5000; i++) store.record(makeRecord({ project: `/work/p${i % 9}` }));
+    store.close();
+  });
+  after(() => destroySandbox(sandbox));
+
+  it('stops quietly with exit 0 instead of a broken-pipe stack trace', async () => {
+    const started = startCco(['export', '--csv'], { env: sandbox.env });
+    await waitFor(() => started.output().stdout.length > 0, 10_000, 'the first rows');
+    started.child.stdout!.destroy();
+    const result = await started.result;
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /EPIPE|Error/);
   });
 });

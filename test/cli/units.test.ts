@@ -8,7 +8,8 @@ import { findClaude } from '../../main/common/find-claude.js';
 import { parseLaunchArgs } from '../../main/cli/launch-args.js';
 import { tryLock } from '../../main/cli/lock.js';
 import { lastLines } from '../../main/cli/tail.js';
-import { formatBytes, formatDuration } from '../../main/cli/format.js';
+import { formatBytes } from '../../main/common/format.js';
+import { formatDuration } from '../../main/cli/format.js';
 import { cacheLine } from '../../main/cli/status.js';
 import { looksLikeForegroundDaemon } from '../../main/cli/processes.js';
 import { quoteForCmd } from '../../main/cli/run-child.js';
@@ -146,8 +147,8 @@ describe('formatting', () => {
   });
 
   it('formats sizes and durations', () => {
-    assert.equal(formatBytes(512), '512 B');
-    assert.equal(formatBytes(1536), '1.5 KB');
+    assert.equal(formatBytes(512, ' '), '512 B');
+    assert.equal(formatBytes(1536, ' '), '1.5 KB');
     assert.equal(formatDuration(3725), '1h 2m 5s');
     assert.equal(formatDuration(59), '59s');
   });

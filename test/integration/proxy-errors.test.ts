@@ -105,6 +105,42 @@ test('a stream the upstream drops ends with an error event and is not cached', a
   assert.equal(err.status, 502);
 });
 
+test('Claude Code\'s non-streaming retry after a cut stream is answered, cached, and then serves the stream', async () => {
+  const client = sdk(cco.url);
+  const request = userMessage('DROP_STREAM retry me');
+  const cut = await client.messages.stream(request).finalMessage().catch((e: unknown) => e);
+  assert.ok(cut instanceof Error, 'the cut stream fails on the client');
+  const calls = fake.messageCalls;
+  const { data, response } = await client.messages.create(request).withResponse();
+  assert.equal(response.headers.get('x-cco-cache'), 'miss', 'the cut stream left nothing behind to serve');
+  assert.equal(fake.messageCalls, calls + 1);
+  assert.deepEqual(data.content, [{ type: 'text', text: 'Echo: DROP_STREAM retry me' }]);
+  const { data: replayed, response: again } = await client.messages.stream(request).withResponse()
+    .then(async ({ data: stream, response: r }) => ({ data: await stream.finalMessage(), response: r }));
+  assert.equal(again.headers.get('x-cco-cache'), 'hit', 'the retried answer now serves the streaming form');
+  assert.deepEqual(replayed.content, data.content);
+  assert.equal(fake.messageCalls, calls + 1);
+});
+
+test('a streaming client that goes away mid-stream aborts the upstream request', async () => {
+  const abort = new AbortController();
+  const before = fake.requests.length;
+  const stream = await sdk(cco.url).messages.create({ ...userMessage('HOLD:cco-abort-stream'), stream: true }, { signal: abort.signal });
+  const received: string[] = [];
+  const reading = (async () => {
+    for await (const event of stream) {
+      received.push(event.type);
+      if (event.type === 'content_block_delta') abort.abort();
+    }
+  })().catch((e: unknown) => e);
+  // The SDK ends the iteration quietly (or with an abort error) when its own signal fires.
+  const ended = await reading;
+  assert.ok(ended === undefined || ended instanceof Anthropic.APIUserAbortError, String(ended));
+  assert.ok(received.includes('content_block_delta'), 'the first delta arrived before the upstream finished');
+  await waitFor(() => fake.requests[before]?.aborted === true, { message: 'the upstream stream was aborted' });
+  fake.release('cco-abort-stream');
+});
+
 test('an error event sent by the upstream mid-stream reaches the client and is not cached', async () => {
   const client = sdk(cco.url);
   const run = () => client.messages.stream(userMessage('STREAM_ERROR')).finalMessage().catch((e: unknown) => e);

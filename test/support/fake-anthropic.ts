@@ -8,7 +8,8 @@ import { setTimeout as delay } from 'node:timers/promises';
  * Directives (matched anywhere in that text, case-sensitive, can be combined):
  *   content:  tool_result in the last user message > TOOL:<name> > LONG:<n> > echo;  THINK prefixes
  *             a thinking block to any of them
- *   delivery: ERROR:<status> > HANG > DROP > HOLD:<tag> / STREAM_ERROR
+ *   delivery: ERROR:<status> > HANG > DROP > HOLD:<tag> / STREAM_ERROR;  DROP_STREAM cuts only a
+ *             streaming answer (a non-streaming retry of the same request then succeeds)
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -106,6 +107,7 @@ interface Directives {
   error?: number;
   hang: boolean;
   drop: boolean;
+  dropStream: boolean;
   hold?: string;
   streamError: boolean;
   tool?: string;
@@ -130,6 +132,7 @@ function parseDirectives(text: string): Directives {
   const directives: Directives = {
     hang: /\bHANG\b/.test(text),
     drop: /\bDROP\b/.test(text),
+    dropStream: /\bDROP_STREAM\b/.test(text),
     streamError: /\bSTREAM_ERROR\b/.test(text),
     think: /\bTHINK\b/.test(text),
   };
@@ -427,6 +430,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const turn = lastUserTurn(body.messages);
     const d = parseDirectives(turn.text);
     const streaming = body.stream === true;
+    if (d.dropStream && streaming) d.drop = true;
 
     if (d.error !== undefined) return sendError(res, d.error);
     if (d.hang) return; // the response stays open until the client gives up or close() runs

@@ -27,6 +27,16 @@ test('bad settings are refused with the reason', () => {
   assert.throws(() => resolveConfig({ flags: { upstream: 'ftp://x' } }), /upstream/);
   assert.throws(() => resolveConfig({ flags: { logLevel: 'loud' } }), /log level/);
   assert.throws(() => resolveConfig({ env: { cacheTtlSeconds: 'soon' } }), /cache TTL/);
+  // A host that is not an address to bind used to reach listen() and fail there with a stack trace.
+  for (const host of ['not.a.host', '999.1.1.1', '']) {
+    assert.throws(() => resolveConfig({ flags: { host } }), /host must be an IP address/, host);
+  }
+});
+
+test('hosts to bind: IP literals (IPv6 with or without brackets) and localhost', () => {
+  assert.equal(resolveConfig({ flags: { host: '0.0.0.0' } }).host, '0.0.0.0');
+  assert.equal(resolveConfig({ flags: { host: '[::1]' } }).host, '::1');
+  assert.equal(resolveConfig({ env: { host: 'LocalHost' } }).host, 'localhost');
 });
 
 test('the data directory follows CCO_HOME, else the OS convention', () => {

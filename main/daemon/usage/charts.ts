@@ -1,52 +1,11 @@
+import type { ChartData, CostPoint, LatencyPoint, ModelTokens, RequestPoint } from '../../../shared/api.js';
 import { bucketStarts, chartBuckets, type ChartRange } from './ranges.js';
 import { percentile } from './percentile.js';
 import { DAY_MS } from './retention.js';
 import type { Db } from './schema.js';
 
-export interface RequestPoint {
-  /** Bucket start, epoch ms. */
-  t: number;
-  /** Answered from the cache (hits and coalesced requests). */
-  hits: number;
-  misses: number;
-  /** Requests that skipped the cache (not cacheable). */
-  bypassed: number;
-}
-
-export interface CostPoint {
-  t: number;
-  costUsd: number;
-  savedUsd: number;
-}
-
-export interface LatencyPoint {
-  t: number;
-  /** Null for a bucket without requests. */
-  p50: number | null;
-  p95: number | null;
-}
-
-export interface ModelTokens {
-  /** `unknown` when the request failed before any model was known. */
-  model: string;
-  input: number;
-  output: number;
-  cacheCreation: number;
-  cacheRead: number;
-  costUsd: number;
-}
-
-export interface ChartData {
-  range: ChartRange;
-  from: number;
-  to: number;
-  /** The width of one point of each series; the series names keep their usual (1h) meaning. */
-  bucketSeconds: { requests: number; latency: number; cost: number };
-  requestsPerMinute: RequestPoint[];
-  costPerHour: CostPoint[];
-  latencyPerMinute: LatencyPoint[];
-  tokensByModel: ModelTokens[];
-}
+// The wire shapes are the dashboard's contract, declared once in shared/api.ts.
+export type { ChartData, CostPoint, LatencyPoint, ModelTokens, RequestPoint };
 
 type Row = Record<string, unknown>;
 

@@ -1,18 +1,8 @@
+import type { ProjectStats } from '../../../shared/api.js';
 import type { Db } from './schema.js';
-import { addTotals, DAILY_SUMS, emptyTotals, hitRate, RAW_SUMS, tokensOf, totalsFromRow, type TokenTotals, type Totals } from './totals.js';
+import { addTotals, DAILY_SUMS, emptyTotals, hitRate, RAW_SUMS, tokensOf, totalsFromRow, type Totals } from './totals.js';
 
-export interface ProjectStats {
-  project: string;
-  requests: number;
-  tokens: TokenTotals;
-  costUsd: number;
-  savedUsd: number;
-  hitRate: number;
-  errors: number;
-  unpricedRequests: number;
-  /** Epoch ms of the project's latest request. */
-  lastSeen: number | null;
-}
+export type { ProjectStats };
 
 function totalsByProject(db: Db, sql: string, into: Map<string, Totals>): void {
   for (const row of db.prepare(sql).all() as Array<Record<string, unknown>>) {

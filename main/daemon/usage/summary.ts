@@ -1,30 +1,13 @@
+import type { SummaryResponse } from '../../../shared/api.js';
 import { DAY_MS } from './retention.js';
 import { summaryStart, type SummaryRange } from './ranges.js';
 import { percentileOffset } from './percentile.js';
 import type { Db } from './schema.js';
-import { addTotals, DAILY_SUMS, hitRate, RAW_SUMS, tokensOf, totalsFromRow, type TokenTotals, type Totals } from './totals.js';
+import { addTotals, DAILY_SUMS, hitRate, RAW_SUMS, tokensOf, totalsFromRow, type Totals } from './totals.js';
 
-export interface LatencyPercentiles {
-  /** Null when the range holds no raw rows (percentiles are not kept past retention). */
-  p50: number | null;
-  p95: number | null;
-}
-
-export interface UsageSummary {
-  range: SummaryRange;
-  /** Epoch ms the range starts at; null for `all`. */
-  from: number | null;
-  to: number;
-  requests: number;
-  tokens: TokenTotals;
-  costUsd: number;
-  savedUsd: number;
-  hitRate: number;
-  errors: number;
-  /** Requests of models without a known price, whose cost `costUsd` cannot include. */
-  unpricedRequests: number;
-  latencyMs: LatencyPercentiles;
-}
+/** The summary as `GET /api/stats/summary` serves it, before the cache counters are added. */
+export type UsageSummary = Omit<SummaryResponse, 'cache'>;
+export type LatencyPercentiles = UsageSummary['latencyMs'];
 
 /** Raw rows since `from`, plus the rolled-up days that overlap the range. */
 export function totalsSince(db: Db, from: number): Totals {

@@ -1,3 +1,4 @@
+import type { TokenTotals } from '../../../shared/api.js';
 /**
  * The sums every report is built from, computed alike over raw rows and over the `daily` roll-up,
  * so a report spanning both just adds the two.
@@ -88,12 +89,7 @@ export function hitRate(t: Pick<Totals, 'hits' | 'misses'>): number {
   return lookups === 0 ? 0 : t.hits / lookups;
 }
 
-export interface TokenTotals {
-  input: number;
-  output: number;
-  cacheCreation: number;
-  cacheRead: number;
-}
+export type { TokenTotals };
 
 export function tokensOf(t: Totals): TokenTotals {
   return {
