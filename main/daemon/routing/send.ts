@@ -7,7 +7,7 @@ import { upstreamRequestHeaders } from '../proxy/headers.js';
 import { SseParser } from '../proxy/sse.js';
 import type { UpstreamClient, UpstreamResponse } from '../proxy/upstream.js';
 import { BUILTIN_PROVIDER, type ProviderConfig } from './config.js';
-import type { Target } from './match.js';
+import { type Target, wantsThinking } from './match.js';
 import { toAnthropicError, toAnthropicMessage } from './translate/from-openai.js';
 import type { ChatCompletion } from './translate/openai-types.js';
 import { OpenAiStreamTranslator } from './translate/openai-stream.js';
@@ -92,8 +92,10 @@ async function sendOpenAi(deps: SendDeps, target: Target, call: RoutedCall, sign
     return buffered(res.status, JSON.stringify(toAnthropicError(res.status, text, provider.name)), kept(res.headers));
   }
   const isSse = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
+  const onDrop = (what: string): void => deps.logger.debug(`Provider ${provider.name}: dropped ${what}`);
+  const thinking = wantsThinking(call.body);
   if (isSse) {
-    const translator = new OpenAiStreamTranslator(target.model, (what) => deps.logger.debug(`Provider ${provider.name}: dropped ${what}`));
+    const translator = new OpenAiStreamTranslator(target.model, onDrop, { thinking });
     return {
       status: 200,
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...kept(res.headers) },
@@ -101,7 +103,8 @@ async function sendOpenAi(deps: SendDeps, target: Target, call: RoutedCall, sign
       dump: res.dump,
     };
   }
-  const message = toAnthropicMessage(parseCompletion(await readAll(res, call.maxBufferedBytes), provider.name), target.model);
+  const completion = parseCompletion(await readAll(res, call.maxBufferedBytes), provider.name);
+  const message = toAnthropicMessage(completion, target.model, { thinking, onDrop });
   // A provider that ignored `stream: true` still gets the client a stream.
   if (call.streaming) return buffered(200, messageToSse(message), { 'content-type': 'text/event-stream; charset=utf-8' });
   return buffered(200, JSON.stringify(message), kept(res.headers));
@@ -129,7 +132,7 @@ function parseCompletion(raw: Buffer, provider: string): ChatCompletion {
   throw new HttpError(502, `Provider "${provider}" sent an answer that is not a Chat Completions JSON object`);
 }
 
-async function readAll(res: UpstreamResponse, limit: number): Promise<Buffer> {
+export async function readAll(res: UpstreamResponse, limit: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body) {
@@ -149,7 +152,7 @@ function kept(headers: UpstreamResponse['headers']): Record<string, string> {
   return out;
 }
 
-function buffered(status: number, text: string, headers: Record<string, string>): UpstreamResponse {
+export function buffered(status: number, text: string, headers: UpstreamResponse['headers']): UpstreamResponse {
   const body = Buffer.from(text);
   return {
     status,
