@@ -206,6 +206,16 @@ describe('routed requests', () => {
     assert.equal(streamed.content[1]?.type, 'text');
     const plain = await sdk(cco.url).messages.create(ask('gpt-4o', fresh('THINK but do not show it')));
     assert.deepEqual(plain.content.map((b) => b.type), ['text'], 'no thinking block the client did not ask for');
+
+    // The conversation goes on with a Claude model: Anthropic would refuse the unsigned block.
+    const history: Anthropic.MessageParam[] = [
+      { role: 'user', content: params.messages[0]!.content },
+      { role: 'assistant', content: streamed.content as Anthropic.ContentBlockParam[] },
+      { role: 'user', content: fresh('and now Claude') },
+    ];
+    await sdk(cco.url).messages.create({ model: 'claude-opus-4-8', max_tokens: 2000, thinking, messages: history });
+    const sent = anthropic.requests.at(-1)!.json as { messages: Array<{ content: Array<{ type: string }> }> };
+    assert.deepEqual(sent.messages[1]!.content.map((b) => b.type), ['text'], 'the unsigned thinking block stays behind');
   });
 
   test('an unreachable provider falls back too, streaming', async () => {

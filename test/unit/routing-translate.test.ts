@@ -6,6 +6,7 @@ import { SseParser } from '../../main/daemon/proxy/sse.js';
 import { toAnthropicError, toAnthropicMessage } from '../../main/daemon/routing/translate/from-openai.js';
 import { OpenAiStreamTranslator } from '../../main/daemon/routing/translate/openai-stream.js';
 import { toOpenAiRequest } from '../../main/daemon/routing/translate/to-openai.js';
+import { withoutUnsignedThinking } from '../../main/daemon/routing/send.js';
 
 type Json = Record<string, unknown>;
 
@@ -311,5 +312,22 @@ describe('OpenAI stream → Anthropic stream', () => {
     const { acc } = translate(chunk({ content: 'ok' }) + chunk({}, 'length'));
     assert.ok(acc.complete);
     assert.equal(acc.message()!.stop_reason, 'max_tokens');
+  });
+});
+
+describe('a conversation going back to an Anthropic endpoint', () => {
+  test('loses only the unsigned thinking blocks another provider produced', () => {
+    const signed = { type: 'thinking', thinking: 'a', signature: 'EqQB' };
+    const messages = [
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: [{ type: 'thinking', thinking: 'b', signature: '' }, { type: 'text', text: 'A' }] },
+      { role: 'user', content: 'q2' },
+      { role: 'assistant', content: [signed, { type: 'text', text: 'B' }] },
+      { role: 'assistant', content: [{ type: 'thinking', thinking: 'only', signature: '' }] },
+    ];
+    assert.deepEqual(withoutUnsignedThinking(messages), [
+      messages[0], { role: 'assistant', content: [{ type: 'text', text: 'A' }] }, messages[2], messages[3],
+    ]);
+    assert.equal(withoutUnsignedThinking(messages.slice(2, 4)), undefined, 'nothing to take out: the client\'s bytes go as they are');
   });
 });

@@ -27,6 +27,11 @@ export interface RoutedCall {
 
 export interface SendDeps {
   client(provider: ProviderConfig): UpstreamClient;
+  /**
+   * Some route leads to a provider that is not Anthropic, whose reasoning came back as unsigned
+   * thinking blocks: those are taken out before a request goes to an Anthropic endpoint.
+   */
+  foreignProviders: boolean;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
 }
@@ -61,8 +66,40 @@ async function sendAnthropic(deps: SendDeps, target: Target, call: RoutedCall, s
     delete headers.authorization;
   }
   const sameModel = call.body.model === target.model;
-  const body = sameModel ? call.raw : Buffer.from(JSON.stringify({ ...call.body, model: target.model }));
+  const unsigned = deps.foreignProviders && call.raw.includes(UNSIGNED_THINKING) ? withoutUnsignedThinking(call.body.messages) : undefined;
+  const body = sameModel && !unsigned
+    ? call.raw
+    : Buffer.from(JSON.stringify(unsigned ? { ...call.body, model: target.model, messages: unsigned } : { ...call.body, model: target.model }));
   return deps.client(provider).send({ path: call.path, method: 'POST', headers, body, signal });
+}
+
+/** How an unsigned thinking block looks in the compact JSON Claude Code sends (a cheap first check). */
+const UNSIGNED_THINKING = '"signature":""';
+
+/**
+ * The conversation without the thinking blocks another provider's reasoning became: Anthropic
+ * refuses a thinking block whose signature it did not make, which would end a conversation
+ * switched back to a Claude model. Undefined when there are none.
+ */
+export function withoutUnsignedThinking(messages: unknown): unknown[] | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  let changed = false;
+  const out: unknown[] = [];
+  for (const m of messages) {
+    const content = (m as { role?: unknown; content?: unknown } | null)?.content;
+    if ((m as { role?: unknown }).role !== 'assistant' || !Array.isArray(content)) {
+      out.push(m);
+      continue;
+    }
+    const kept = content.filter((b: { type?: unknown; signature?: unknown } | null) => !(b?.type === 'thinking' && !b.signature));
+    if (kept.length === content.length) {
+      out.push(m);
+      continue;
+    }
+    changed = true;
+    if (kept.length > 0) out.push({ ...(m as object), content: kept });
+  }
+  return changed ? out : undefined;
 }
 
 async function sendOpenAi(deps: SendDeps, target: Target, call: RoutedCall, signal: AbortSignal): Promise<UpstreamResponse> {
