@@ -169,8 +169,53 @@ describe('routed requests', () => {
     assert.equal(record.provider, 'local');
     assert.equal(record.servedModel, 'rescue');
     const oai = (await snapshot(cco)).providers.find((p) => p.name === 'oai')!;
-    assert.equal(oai.health.lastError, 'HTTP 500');
+    assert.equal(oai.health.lastError, 'HTTP 500: fake-openai error 500', 'the provider\'s own words, not just a status');
     assert.ok(oai.health.lastErrorAt);
+  });
+
+  test('a fallback\'s answer is never served later as the route\'s own provider\'s', async () => {
+    const client = sdk(cco.url);
+    const params = ask('flaky-2', fresh('cache the rescue?'));
+    const first = await client.messages.create(params);
+    assert.equal(first.model, 'rescue');
+    const primaryCalls = () => openai.requests.filter((r) => r.json.model === 'error-500').length;
+    const before = primaryCalls();
+    const { data, response } = await client.messages.create(params).withResponse();
+    assert.equal(primaryCalls(), before + 1, 'the route\'s provider is asked again');
+    assert.equal(response.headers.get('x-cco-cache'), 'miss');
+    assert.equal(data.model, 'rescue');
+    assert.equal(cco.records.at(-1)!.provider, 'local');
+  });
+
+  test('parallel tool calls streamed with interleaved fragments arrive whole', async () => {
+    const tools: Anthropic.Tool[] = [{ name: 'lookup', input_schema: { type: 'object', properties: {} } }];
+    const params = ask('gpt-4o', fresh('TOOL:lookup PARALLEL both at once'), { tools });
+    const streamed = await sdk(cco.url).messages.stream(params).finalMessage();
+    const calls = streamed.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
+    assert.deepEqual(calls.map((c) => c.input), [TOOL_INPUT, { n: 2 }]);
+    assert.equal(new Set(calls.map((c) => c.id)).size, 2);
+    assert.equal(streamed.stop_reason, 'tool_use');
+  });
+
+  test('provider reasoning shows as thinking when the client asked for thinking', async () => {
+    const thinking = { type: 'enabled' as const, budget_tokens: 1024 };
+    const params = ask('gpt-4o', fresh('THINK then answer'), { thinking, max_tokens: 2000 });
+    const streamed = await sdk(cco.url).messages.stream(params).finalMessage();
+    assert.equal(streamed.content[0]?.type, 'thinking');
+    assert.match((streamed.content[0] as Anthropic.ThinkingBlock).thinking, /I will give one/);
+    assert.equal(streamed.content[1]?.type, 'text');
+    const plain = await sdk(cco.url).messages.create(ask('gpt-4o', fresh('THINK but do not show it')));
+    assert.deepEqual(plain.content.map((b) => b.type), ['text'], 'no thinking block the client did not ask for');
+
+    // The conversation goes on with a Claude model: Anthropic would refuse the unsigned block.
+    const history: Anthropic.MessageParam[] = [
+      { role: 'user', content: params.messages[0]!.content },
+      { role: 'assistant', content: streamed.content as Anthropic.ContentBlockParam[] },
+      { role: 'user', content: fresh('and now Claude') },
+    ];
+    await sdk(cco.url).messages.create({ model: 'claude-opus-4-8', max_tokens: 2000, thinking, messages: history });
+    const sent = anthropic.requests.at(-1)!.json as { messages: Array<{ content: Array<{ type: string }> }> };
+    assert.deepEqual(sent.messages[1]!.content.map((b) => b.type), ['text'], 'the unsigned thinking block stays behind');
   });
 
   test('an unreachable provider falls back too, streaming', async () => {

@@ -6,6 +6,9 @@
  *   ERROR:<status>  answer with that status and an OpenAI error body (429 adds retry-after: 7)
  *   TOOL:<name>     call the tool <name> with TOOL_INPUT (streamed as argument fragments)
  *   DROP            streaming only: cut the connection after a couple of chunks
+ *   PARALLEL        with TOOL:<name>: two calls of it (TOOL_INPUT, then {"n":2}); streamed with their
+ *                   argument fragments interleaved, as some servers do
+ *   THINK           the answer carries reasoning (`reasoning_content`) before its text
  *   otherwise       reply "openai: <text>"; a last message of role `tool` gets "Tool said: <content>"
  *
  * A model named `error-<status>` always fails with that status, whatever the prompt (for fallbacks).
@@ -88,6 +91,9 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     const error = /\bERROR:(\d{3})\b/.exec(text)?.[1] ?? /^error-(\d{3})$/.exec(model)?.[1];
     if (error) return sendError(res, Number(error));
     const tool = toolReply === undefined ? /\bTOOL:([A-Za-z0-9_-]+)/.exec(text)?.[1] : undefined;
+    const parallel = tool !== undefined && /\bPARALLEL\b/.test(text);
+    const reasoning = /\bTHINK\b/.test(text) ? 'The user wants an answer; I will give one.' : undefined;
+    const second = { n: 2 };
     const reply = toolReply !== undefined ? `Tool said: ${toolReply}` : `openai: ${text}`;
     const id = `chatcmpl-fake${++seq}`;
     const callId = `call_fake${seq}`;
@@ -96,9 +102,12 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
 
     if (json.stream !== true) {
-      const message = tool
-        ? { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: callId, type: 'function', function: { name: tool, arguments: JSON.stringify(TOOL_INPUT) } }] }
+      const calls = [{ id: callId, type: 'function', function: { name: tool, arguments: JSON.stringify(TOOL_INPUT) } }];
+      if (parallel) calls.push({ id: `${callId}b`, type: 'function', function: { name: tool, arguments: JSON.stringify(second) } });
+      const message: Record<string, unknown> = tool
+        ? { role: 'assistant', content: 'Let me check.', tool_calls: calls }
         : { role: 'assistant', content: reply };
+      if (reasoning) message.reasoning_content = reasoning;
       return sendJson(res, 200, {
         id, object: 'chat.completion', created: 1, model,
         choices: [{ index: 0, message, finish_reason: tool ? 'tool_calls' : 'stop' }],
@@ -113,6 +122,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     };
     const choice = (delta: unknown, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
     write(choice({ role: 'assistant', content: '' }));
+    if (reasoning) for (let i = 0; i < reasoning.length; i += TEXT_CHUNK) write(choice({ reasoning_content: reasoning.slice(i, i + TEXT_CHUNK) }));
     const body = tool ? 'Let me check.' : reply;
     let sent = 0;
     for (let i = 0; i < body.length; i += TEXT_CHUNK) {
@@ -125,7 +135,12 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     if (tool) {
       write(choice({ tool_calls: [{ index: 0, id: callId, type: 'function', function: { name: tool, arguments: '' } }] }));
       const args = JSON.stringify(TOOL_INPUT);
-      for (let i = 0; i < args.length; i += 5) write(choice({ tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 5) } }] }));
+      const other = JSON.stringify(second);
+      if (parallel) write(choice({ tool_calls: [{ index: 1, id: `${callId}b`, type: 'function', function: { name: tool, arguments: '' } }] }));
+      for (let i = 0; i < Math.max(args.length, parallel ? other.length : 0); i += 5) {
+        if (i < args.length) write(choice({ tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 5) } }] }));
+        if (parallel && i < other.length) write(choice({ tool_calls: [{ index: 1, function: { arguments: other.slice(i, i + 5) } }] }));
+      }
     }
     write(choice({}, tool ? 'tool_calls' : 'stop'));
     const options = json.stream_options as { include_usage?: boolean } | undefined;

@@ -4,10 +4,10 @@ import type { Context } from 'koa';
 import { cacheKey } from '../cache/key.js';
 import type { StoredAnswer } from '../cache/store.js';
 import { parseJsonObject, readBody } from '../http/body.js';
-import { queryOf, type RouteDecision } from '../routing/match.js';
+import { queryOf, type RouteDecision, type Target } from '../routing/match.js';
 import type { CacheOutcome } from '../usage/record.js';
 import type { ProxyContext } from './context.js';
-import { Flight, type FlightOutcome } from './flight.js';
+import { Flight, type FlightOutcome, type ServedBy } from './flight.js';
 import { buildRecord } from './record.js';
 import { CACHE_HEADER, type ResponseMeter, responseSubscriber, sendStored } from './respond.js';
 
@@ -28,6 +28,24 @@ interface Exchange {
   decision: RouteDecision;
 }
 
+/** The same request routed elsewhere (another provider or target model) is another answer. */
+function keyTarget(target: Target, url: string | undefined): string {
+  return `${target.provider.name}\0${target.provider.baseUrl}${url ?? ''}\0${target.model}`;
+}
+
+/**
+ * Where a finished answer is cached: under the route's own key when its provider answered, under
+ * the fallback's key when a fallback did. A fallback's answer must never be served later as if
+ * the route's provider had given it; the next identical request tries that provider again.
+ */
+function storeKey(ex: Exchange, servedBy: ServedBy | undefined): string {
+  const { decision } = ex;
+  if (!servedBy || (servedBy.provider === decision.provider.name && servedBy.model === decision.model)) return ex.key;
+  const fallback = decision.fallbacks.find((t) => t.provider.name === servedBy.provider && t.model === servedBy.model);
+  if (!fallback) return ex.key;
+  return cacheKey({ target: keyTarget(fallback, ex.req.url), body: ex.body, headers: ex.req.headers, raw: ex.raw });
+}
+
 /** A request asks to skip the cache with `Cache-Control: no-cache` or `x-cco-cache: bypass`. */
 function wantsBypass(req: IncomingMessage): boolean {
   const cc = req.headers['cache-control'];
@@ -43,9 +61,7 @@ export function messagesHandler(px: ProxyContext) {
     const body = parseJsonObject(raw);
     const streaming = body.stream === true;
     const decision = px.router.decide(queryOf(body, raw.length));
-    // The same request routed elsewhere (another provider or target model) is another answer.
-    const target = `${decision.provider.name}\0${decision.provider.baseUrl}${req.url ?? ''}\0${decision.model}`;
-    const key = cacheKey({ target, body, headers: req.headers, raw });
+    const key = cacheKey({ target: keyTarget(decision, req.url), body, headers: req.headers, raw });
     ctx.respond = false;
     const meter: ResponseMeter = { status: 0, bytes: 0, firstByteAt: null };
     const served = await serve(px, { req, res, raw, streaming, key, meter, body, decision }, wantsBypass(req));
@@ -126,7 +142,7 @@ function startFlight(px: ProxyContext, ex: Exchange, shared: boolean): Flight {
   );
   if (shared) px.flights.set(ex.key, flight);
   void flight.done.then((outcome) => {
-    if (outcome.message) px.cache.set(ex.key, outcome.message);
+    if (outcome.message) px.cache.set(storeKey(ex, outcome.servedBy), outcome.message);
     if (px.flights.get(ex.key) === flight) px.flights.delete(ex.key);
   });
   return flight;

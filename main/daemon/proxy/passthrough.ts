@@ -45,7 +45,7 @@ export function passthroughHandler(px: ProxyContext) {
 
 /** A count_tokens call for a model routed to a provider that is not Anthropic-compatible. */
 function routedCountTokens(px: ProxyContext, path: string, raw: Buffer): boolean {
-  if (path !== '/v1/messages/count_tokens') return false;
+  if (path !== '/v1/messages/count_tokens' || px.router.table.upstreamOnly) return false;
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));

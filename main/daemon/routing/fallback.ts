@@ -3,7 +3,9 @@ import { HttpError } from '../http/errors.js';
 import type { UpstreamResponse } from '../proxy/upstream.js';
 import type { HealthBook } from './health.js';
 import type { RouteDecision, Target } from './match.js';
-import { type RoutedCall, type SendDeps, sendToTarget } from './send.js';
+import { errorBody } from '../anthropic/types.js';
+import { buffered, readAll, type RoutedCall, type SendDeps, sendToTarget } from './send.js';
+import { errorMessageOf } from './translate/from-openai.js';
 
 export interface ServedResponse extends UpstreamResponse {
   servedBy: { provider: string; model: string };
@@ -24,8 +26,19 @@ function retryableError(error: unknown): boolean {
   return error instanceof HttpError && (error.status === 502 || error.status === 504);
 }
 
-function describeStatus(status: number): string {
-  return `HTTP ${status}`;
+/**
+ * Reads an error answer (small, and buffered by the proxy anyway) for the provider's own message,
+ * which `GET /api/routing` shows; the client still gets the same status, headers and body.
+ */
+async function readError(res: UpstreamResponse, name: string, limit: number): Promise<{ res: UpstreamResponse; message: string }> {
+  let text: string;
+  try {
+    text = (await readAll(res, limit)).toString('utf8');
+  } catch {
+    return { res: buffered(502, JSON.stringify(errorBody('api_error', `Provider "${name}" sent an error answer that could not be read in full`)), {}), message: `HTTP ${res.status}` };
+  }
+  const said = errorMessageOf(text).replace(`${name}: `, '').slice(0, 300);
+  return { res: buffered(res.status, text, res.headers), message: said ? `HTTP ${res.status}: ${said}` : `HTTP ${res.status}` };
 }
 
 /**
@@ -54,8 +67,11 @@ export async function sendWithFallback(
       deps.logger.warn(`Provider ${name} failed (${(error as Error).message}); trying ${next.provider.name}`);
       continue;
     }
-    if (res.status >= 400) deps.health.failure(name, describeStatus(res.status));
-    else deps.health.success(name);
+    if (res.status >= 400) {
+      const error = await readError(res, name, call.maxBufferedBytes);
+      res = error.res;
+      deps.health.failure(name, error.message);
+    } else deps.health.success(name);
     if (next && retryableStatus(res.status)) {
       await res.dump();
       deps.logger.warn(`Provider ${name} answered ${res.status}; trying ${next.provider.name}`);

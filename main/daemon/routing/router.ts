@@ -45,7 +45,8 @@ export class ModelRouter {
 
   send(decision: RouteDecision, call: RoutedCall, signal: AbortSignal): Promise<ServedResponse> {
     const { env, logger } = this.deps;
-    return sendWithFallback({ client: (p) => this.clients.client(p), env, logger, health: this.health }, decision, call, signal);
+    const foreignProviders = this.table.foreignProviders;
+    return sendWithFallback({ client: (p) => this.clients.client(p), foreignProviders, env, logger, health: this.health }, decision, call, signal);
   }
 
   providerType(name: string): ProviderType | undefined {

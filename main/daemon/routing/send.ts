@@ -7,7 +7,7 @@ import { upstreamRequestHeaders } from '../proxy/headers.js';
 import { SseParser } from '../proxy/sse.js';
 import type { UpstreamClient, UpstreamResponse } from '../proxy/upstream.js';
 import { BUILTIN_PROVIDER, type ProviderConfig } from './config.js';
-import type { Target } from './match.js';
+import { type Target, wantsThinking } from './match.js';
 import { toAnthropicError, toAnthropicMessage } from './translate/from-openai.js';
 import type { ChatCompletion } from './translate/openai-types.js';
 import { OpenAiStreamTranslator } from './translate/openai-stream.js';
@@ -27,6 +27,11 @@ export interface RoutedCall {
 
 export interface SendDeps {
   client(provider: ProviderConfig): UpstreamClient;
+  /**
+   * Some route leads to a provider that is not Anthropic, whose reasoning came back as unsigned
+   * thinking blocks: those are taken out before a request goes to an Anthropic endpoint.
+   */
+  foreignProviders: boolean;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
 }
@@ -61,8 +66,40 @@ async function sendAnthropic(deps: SendDeps, target: Target, call: RoutedCall, s
     delete headers.authorization;
   }
   const sameModel = call.body.model === target.model;
-  const body = sameModel ? call.raw : Buffer.from(JSON.stringify({ ...call.body, model: target.model }));
+  const unsigned = deps.foreignProviders && call.raw.includes(UNSIGNED_THINKING) ? withoutUnsignedThinking(call.body.messages) : undefined;
+  const body = sameModel && !unsigned
+    ? call.raw
+    : Buffer.from(JSON.stringify(unsigned ? { ...call.body, model: target.model, messages: unsigned } : { ...call.body, model: target.model }));
   return deps.client(provider).send({ path: call.path, method: 'POST', headers, body, signal });
+}
+
+/** How an unsigned thinking block looks in the compact JSON Claude Code sends (a cheap first check). */
+const UNSIGNED_THINKING = '"signature":""';
+
+/**
+ * The conversation without the thinking blocks another provider's reasoning became: Anthropic
+ * refuses a thinking block whose signature it did not make, which would end a conversation
+ * switched back to a Claude model. Undefined when there are none.
+ */
+export function withoutUnsignedThinking(messages: unknown): unknown[] | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  let changed = false;
+  const out: unknown[] = [];
+  for (const m of messages) {
+    const content = (m as { role?: unknown; content?: unknown } | null)?.content;
+    if ((m as { role?: unknown }).role !== 'assistant' || !Array.isArray(content)) {
+      out.push(m);
+      continue;
+    }
+    const kept = content.filter((b: { type?: unknown; signature?: unknown } | null) => !(b?.type === 'thinking' && !b.signature));
+    if (kept.length === content.length) {
+      out.push(m);
+      continue;
+    }
+    changed = true;
+    if (kept.length > 0) out.push({ ...(m as object), content: kept });
+  }
+  return changed ? out : undefined;
 }
 
 async function sendOpenAi(deps: SendDeps, target: Target, call: RoutedCall, signal: AbortSignal): Promise<UpstreamResponse> {
@@ -92,8 +129,10 @@ async function sendOpenAi(deps: SendDeps, target: Target, call: RoutedCall, sign
     return buffered(res.status, JSON.stringify(toAnthropicError(res.status, text, provider.name)), kept(res.headers));
   }
   const isSse = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
+  const onDrop = (what: string): void => deps.logger.debug(`Provider ${provider.name}: dropped ${what}`);
+  const thinking = wantsThinking(call.body);
   if (isSse) {
-    const translator = new OpenAiStreamTranslator(target.model, (what) => deps.logger.debug(`Provider ${provider.name}: dropped ${what}`));
+    const translator = new OpenAiStreamTranslator(target.model, onDrop, { thinking });
     return {
       status: 200,
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...kept(res.headers) },
@@ -101,7 +140,8 @@ async function sendOpenAi(deps: SendDeps, target: Target, call: RoutedCall, sign
       dump: res.dump,
     };
   }
-  const message = toAnthropicMessage(parseCompletion(await readAll(res, call.maxBufferedBytes), provider.name), target.model);
+  const completion = parseCompletion(await readAll(res, call.maxBufferedBytes), provider.name);
+  const message = toAnthropicMessage(completion, target.model, { thinking, onDrop });
   // A provider that ignored `stream: true` still gets the client a stream.
   if (call.streaming) return buffered(200, messageToSse(message), { 'content-type': 'text/event-stream; charset=utf-8' });
   return buffered(200, JSON.stringify(message), kept(res.headers));
@@ -129,7 +169,7 @@ function parseCompletion(raw: Buffer, provider: string): ChatCompletion {
   throw new HttpError(502, `Provider "${provider}" sent an answer that is not a Chat Completions JSON object`);
 }
 
-async function readAll(res: UpstreamResponse, limit: number): Promise<Buffer> {
+export async function readAll(res: UpstreamResponse, limit: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body) {
@@ -149,7 +189,7 @@ function kept(headers: UpstreamResponse['headers']): Record<string, string> {
   return out;
 }
 
-function buffered(status: number, text: string, headers: Record<string, string>): UpstreamResponse {
+export function buffered(status: number, text: string, headers: UpstreamResponse['headers']): UpstreamResponse {
   const body = Buffer.from(text);
   return {
     status,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../../common/logger.js';
-import { defaultRouting, parseRoutingConfig, type RoutingConfig } from './config.js';
+import { BUILTIN_PROVIDER, defaultRouting, parseRoutingConfig, type RoutingConfig } from './config.js';
 
 export interface RoutingProblem {
   message: string;
@@ -16,6 +16,7 @@ export class RoutingTable {
   private problem: RoutingProblem | null = null;
   private loaded: number | null = null;
   private lastText: string | undefined;
+  private foreign = false;
 
   constructor(
     readonly file: string | null,
@@ -28,6 +29,16 @@ export class RoutingTable {
 
   current(): RoutingConfig {
     return this.config;
+  }
+
+  /** Whether any provider in force speaks something other than the Anthropic API. */
+  get foreignProviders(): boolean {
+    return this.foreign;
+  }
+
+  /** Whether every request goes to the built-in upstream (no routes, default unchanged). */
+  get upstreamOnly(): boolean {
+    return this.config.routes.length === 0 && this.config.default === BUILTIN_PROVIDER;
   }
 
   get error(): RoutingProblem | null {
@@ -60,6 +71,7 @@ export class RoutingTable {
 
   private apply(config: RoutingConfig, message: string): boolean {
     this.config = config;
+    this.foreign = Object.values(config.providers).some((p) => p.type !== 'anthropic');
     this.problem = null;
     this.loaded = this.now();
     this.logger.info(message);

@@ -47,7 +47,13 @@ export interface ChatCompletion {
   id?: string;
   model?: string;
   choices?: Array<{
-    message?: { content?: string | null; tool_calls?: ChatToolCall[] | null; refusal?: string | null };
+    message?: {
+      content?: string | Array<{ type?: string; text?: string }> | null;
+      tool_calls?: ChatToolCall[] | null;
+      refusal?: string | null;
+      reasoning_content?: string | null;
+      reasoning?: string | null;
+    };
     finish_reason?: string | null;
   }>;
   usage?: ChatUsage | null;
@@ -60,6 +66,8 @@ export interface ChatChunk {
     index?: number;
     delta?: {
       content?: string | null;
+      reasoning_content?: string | null;
+      reasoning?: string | null;
       tool_calls?: Array<{ index?: number; id?: string; type?: string; function?: { name?: string; arguments?: string } }> | null;
     };
     finish_reason?: string | null;

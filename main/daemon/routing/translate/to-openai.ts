@@ -93,14 +93,16 @@ function assistantMessage(content: unknown, dropped: Set<string>): ChatMessage {
       });
     } else dropped.add(`assistant ${String(block.type)} block`);
   }
-  const message: ChatMessage = { role: 'assistant', content: texts.length > 0 ? texts.join('\n\n') : null };
+  // `null` content is allowed only beside tool calls (a turn of thinking alone would be refused).
+  const message: ChatMessage = { role: 'assistant', content: texts.length > 0 ? texts.join('\n\n') : calls.length > 0 ? null : '' };
   if (calls.length > 0) message.tool_calls = calls;
   return message;
 }
 
 /**
  * A user turn: its tool results become `tool` messages, which must come straight after the
- * assistant's calls, then the rest of its content as one user message.
+ * assistant's calls, then the rest of its content as one user message. A `tool` message carries
+ * text only, so images a tool returned (a screenshot, an image file read) ride in that user message.
  */
 function userMessages(content: unknown, dropped: Set<string>): ChatMessage[] {
   if (typeof content === 'string') return [{ role: 'user', content }];
@@ -108,13 +110,10 @@ function userMessages(content: unknown, dropped: Set<string>): ChatMessage[] {
   const parts: ChatContentPart[] = [];
   for (const block of Array.isArray(content) ? content : []) {
     if (!isRecord(block)) continue;
-    if (block.type === 'tool_result') tools.push(toolResult(block, dropped));
+    if (block.type === 'tool_result') tools.push(toolResult(block, parts, dropped));
     else if (block.type === 'text' && typeof block.text === 'string') parts.push({ type: 'text', text: block.text });
-    else if (block.type === 'image') {
-      const part = imagePart(block);
-      if (part) parts.push(part);
-      else dropped.add('image with an unsupported source');
-    } else dropped.add(`user ${String(block.type)} block`);
+    else if (block.type === 'image') addImage(parts, block, dropped);
+    else dropped.add(`user ${String(block.type)} block`);
   }
   if (parts.length === 0) return tools;
   const onlyText = parts.every((p) => p.type === 'text');
@@ -123,6 +122,12 @@ function userMessages(content: unknown, dropped: Set<string>): ChatMessage[] {
     content: onlyText ? parts.map((p) => (p as { text: string }).text).join('\n\n') : parts,
   };
   return [...tools, user];
+}
+
+function addImage(parts: ChatContentPart[], block: Json, dropped: Set<string>): void {
+  const part = imagePart(block);
+  if (part) parts.push(part);
+  else dropped.add('image with an unsupported source');
 }
 
 function imagePart(block: Json): ChatContentPart | undefined {
@@ -136,13 +141,22 @@ function imagePart(block: Json): ChatContentPart | undefined {
 }
 
 /** Tool messages carry text only; an error result says so, since the flag has no equivalent. */
-function toolResult(block: Json, dropped: Set<string>): ChatMessage {
-  const text = textOf(block.content, dropped, 'tool_result');
-  return {
-    role: 'tool',
-    tool_call_id: String(block.tool_use_id),
-    content: block.is_error === true ? `Error: ${text}` : text,
-  };
+function toolResult(block: Json, images: ChatContentPart[], dropped: Set<string>): ChatMessage {
+  const id = String(block.tool_use_id);
+  const texts: string[] = [];
+  const content = block.content;
+  if (typeof content === 'string') texts.push(content);
+  for (const part of Array.isArray(content) ? content : []) {
+    if (!isRecord(part)) continue;
+    if (part.type === 'text' && typeof part.text === 'string') texts.push(part.text);
+    else if (part.type === 'image') {
+      const before = images.length;
+      addImage(images, part, dropped);
+      if (images.length > before) texts.push('(image in the next user message)');
+    } else dropped.add(`tool_result ${String(part.type)} block`);
+  }
+  const text = texts.join('\n\n');
+  return { role: 'tool', tool_call_id: id, content: block.is_error === true ? `Error: ${text}` : text };
 }
 
 function toolsOf(tools: unknown, dropped: Set<string>): ChatTool[] {
