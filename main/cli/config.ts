@@ -13,7 +13,7 @@ export const CONFIG_FLAGS: ReadonlyArray<{ flag: string; key: keyof DaemonConfig
   { flag: 'upstream', key: 'upstream', value: 'URL', help: 'API the daemon forwards to' },
   { flag: 'cache-size', key: 'cacheSize', value: 'N', help: 'most cached responses (0 disables the cache)' },
   { flag: 'cache-ttl', key: 'cacheTtlSeconds', value: 'S', help: 'seconds a cached response stays valid' },
-  { flag: 'cache-max-bytes', key: 'cacheMaxBytes', value: 'B', help: 'most bytes held by the cache' },
+  { flag: 'cache-max-bytes', key: 'cacheMaxBytes', value: 'B', help: 'most bytes held by the cache (a number, or with a unit: 512MB, 1G)' },
   { flag: 'workers', key: 'workers', value: 'N', help: 'most concurrent upstream requests' },
   { flag: 'log-level', key: 'logLevel', value: 'L', help: 'trace, debug, info, warn, error, fatal or off' },
   { flag: 'routing-file', key: 'routingFile', value: 'PATH', help: 'model routing file' },

@@ -55,6 +55,18 @@ function integer(name: string, value: unknown, min: number, max: number): number
   return n;
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+/** A byte count, also written with a unit as people do (`256MB`, `256 MiB`, `1G`; binary multiples). */
+function byteSize(name: string, value: unknown, max: number): number {
+  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value) : null;
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) return integer(name, value, 0, max);
+  const bytes = Math.round(Number(match[1]) * unit);
+  if (bytes > max) throw new ConfigError(`${name} must be at most ${max} bytes, got ${JSON.stringify(value)}`);
+  return bytes;
+}
+
 function upstreamUrl(value: unknown): string {
   let url: URL;
   try {
@@ -99,7 +111,7 @@ export function applyConfig(base: DaemonConfig, raw: Raw): DaemonConfig {
   if (raw.upstream !== undefined) c.upstream = upstreamUrl(raw.upstream);
   if (raw.cacheSize !== undefined) c.cacheSize = integer('cache size', raw.cacheSize, 0, 10_000_000);
   if (raw.cacheTtlSeconds !== undefined) c.cacheTtlSeconds = integer('cache TTL', raw.cacheTtlSeconds, 1, 365 * 86400);
-  if (raw.cacheMaxBytes !== undefined) c.cacheMaxBytes = integer('cache max bytes', raw.cacheMaxBytes, 0, 2 ** 40);
+  if (raw.cacheMaxBytes !== undefined) c.cacheMaxBytes = byteSize('cache max bytes', raw.cacheMaxBytes, 2 ** 40);
   if (raw.workers !== undefined) c.workers = integer('workers', raw.workers, 1, 1024);
   if (raw.logLevel !== undefined) c.logLevel = logLevel(raw.logLevel);
   if (raw.bodyLimitBytes !== undefined) c.bodyLimitBytes = integer('body limit', raw.bodyLimitBytes, 1024, 2 ** 31);

@@ -50,3 +50,17 @@ test('sizes read like people write them', () => {
   assert.equal(formatBytes(512), '512B');
   assert.equal(formatBytes(12.3 * 1024 * 1024), '12.3MB');
 });
+
+test('the cache byte limit accepts the units people write, and refuses the rest with the reason', () => {
+  const bytes = (value: unknown) => resolveConfig({ flags: { cacheMaxBytes: value } }).cacheMaxBytes;
+  assert.equal(bytes('268435456'), 256 * 1024 ** 2);
+  assert.equal(bytes('256MB'), 256 * 1024 ** 2);
+  assert.equal(bytes('256 MiB'), 256 * 1024 ** 2);
+  assert.equal(bytes('1.5g'), 1.5 * 1024 ** 3);
+  assert.equal(bytes('512k'), 512 * 1024);
+  assert.equal(bytes(1000), 1000);
+  assert.throws(() => bytes('256 parsecs'), /cache max bytes must be a whole number/);
+  assert.throws(() => bytes('-5MB'), /cache max bytes/);
+  assert.throws(() => bytes('5TB'), /cache max bytes/);
+  assert.throws(() => bytes('2000GB'), /at most/);
+});
