@@ -122,10 +122,10 @@ export class AppController {
     try {
       this.deps.shell.windows.closeAll();
       await this.deps.daemon.shutdown();
-      this.deps.settings.close();
     } catch (error) {
       this.deps.logger.error(`Quitting: ${(error as Error).stack ?? String(error)}`);
     } finally {
+      this.deps.settings.close();
       this.deps.shell.system.quit(); // whatever went wrong, Quit quits
     }
   }
