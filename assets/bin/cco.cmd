@@ -8,8 +8,8 @@ rem   - this script ships as an extra resource: <install dir>\resources\bin\cco.
 rem     installer adds <install dir>\resources\bin to PATH (a .cmd reached through a symlink
 rem     would see the link's folder in %%~dp0, so PATH, not links, is the supported way);
 rem   - the app binary is <install dir>\CCO.exe (CCO_ELECTRON_PATH overrides it);
-rem   - the CLI is resources\app.asar.unpacked\bin\cco.js when bin\ and dist\ are unpacked
-rem     (preferred), otherwise resources\app.asar\bin\cco.js.
+rem   - the CLI is resources\app\bin\cco.js (packed without an asar archive, see
+rem     electron-builder.yml).
 rem Ctrl-C may still make cmd.exe ask "Terminate batch job (Y/N)?" after cco has exited;
 rem that is cmd.exe's behaviour for any .cmd file.
 setlocal
@@ -22,8 +22,7 @@ echo Error: the CCO app binary was not found: %CCO_APP_EXE% 1>&2
 echo Reinstall the CCO app, or set CCO_ELECTRON_PATH to its executable. 1>&2
 exit /b 127
 :found
-set "CCO_CLI=%CCO_RESOURCES%\app.asar\bin\cco.js"
-if exist "%CCO_RESOURCES%\app.asar.unpacked\bin\cco.js" set "CCO_CLI=%CCO_RESOURCES%\app.asar.unpacked\bin\cco.js"
+set "CCO_CLI=%CCO_RESOURCES%\app\bin\cco.js"
 set "ELECTRON_RUN_AS_NODE=1"
 "%CCO_APP_EXE%" "%CCO_CLI%" %*
 exit /b %ERRORLEVEL%

@@ -35,6 +35,9 @@ export class AppController {
   private lastBridgeState = '';
   private lastOrigin: string | null = null;
   private quitting = false;
+  /** What the tray shows now: it is rebuilt only when this changes (an open menu would close). */
+  private shownTray = '';
+  private appliedLoginItem: boolean | null = null;
 
   constructor(private readonly deps: AppControllerDeps) {
     this.ipc = this.createIpc();
@@ -116,10 +119,15 @@ export class AppController {
   async quit(): Promise<void> {
     if (this.quitting) return;
     this.quitting = true;
-    this.deps.shell.windows.closeAll();
-    await this.deps.daemon.shutdown();
-    this.deps.settings.close();
-    this.deps.shell.system.quit();
+    try {
+      this.deps.shell.windows.closeAll();
+      await this.deps.daemon.shutdown();
+    } catch (error) {
+      this.deps.logger.error(`Quitting: ${(error as Error).stack ?? String(error)}`);
+    } finally {
+      this.deps.settings.close();
+      this.deps.shell.system.quit(); // whatever went wrong, Quit quits
+    }
   }
 
   installCli(): Promise<ShimResult> {
@@ -192,7 +200,15 @@ export class AppController {
 
   private applyLoginItem(): void {
     if (this.deps.settings.error) return;
-    this.deps.shell.system.setStartAtLogin(this.deps.settings.settings.startAtLogin === true);
+    const enabled = this.deps.settings.settings.startAtLogin === true;
+    if (enabled === this.appliedLoginItem) return;
+    this.appliedLoginItem = enabled;
+    try {
+      this.deps.shell.system.setStartAtLogin(enabled);
+    } catch (error) {
+      this.deps.logger.warn(`Start at Login: ${(error as Error).message}`);
+      this.deps.shell.notifier.notify('CCO could not change Start at Login', (error as Error).message);
+    }
   }
 
   private render(): void {
@@ -203,7 +219,11 @@ export class AppController {
       openDashboardOnStart: s.openDashboardOnStart === true,
       settingsProblem: this.deps.settings.error,
     });
-    this.deps.shell.tray.render(trayIconFor(state), view, (action) => void this.action(action));
+    const icon = trayIconFor(state);
+    const key = JSON.stringify([icon, view]);
+    if (key === this.shownTray) return;
+    this.shownTray = key;
+    this.deps.shell.tray.render(icon, view, (action) => void this.action(action));
   }
 
   private info(): BridgeDaemonInfo {

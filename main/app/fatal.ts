@@ -1,6 +1,13 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+export interface FatalHandlers {
+  /** Appends one line to the app's log, synchronously. */
+  log(line: string): void;
+  /** The app cannot go on (e.g. it failed to start): log it, tell the user, exit with 1. */
+  fail(error: unknown): void;
+}
+
 /**
  * Installed before anything else loads, so even a crash while starting is written down. Writes
  * synchronously: the process may be about to die. A crash also tells the user (when a way to do
@@ -11,9 +18,9 @@ export function installFatalHandlers(options: {
   onFatal?: (message: string) => void;
   exit?: (code: number) => void;
   now?: () => Date;
-}): (line: string) => void {
+}): FatalHandlers {
   const now = options.now ?? (() => new Date());
-  const write = (line: string) => {
+  const log = (line: string) => {
     try {
       mkdirSync(dirname(options.logFile), { recursive: true });
       appendFileSync(options.logFile, `${now().toISOString()} ${line}\n`);
@@ -21,13 +28,18 @@ export function installFatalHandlers(options: {
       process.stderr.write(`${line}\n`);
     }
   };
-  process.on('uncaughtException', (error) => {
-    write(`FATAL uncaught exception: ${error.stack ?? String(error)}`);
-    options.onFatal?.(`${error.message}\n\nDetails are in ${options.logFile}`);
-    (options.exit ?? process.exit)(1);
-  });
+  const fail = (error: unknown, what = 'uncaught exception') => {
+    const err = error instanceof Error ? error : new Error(String(error));
+    log(`FATAL ${what}: ${err.stack ?? String(err)}`);
+    try {
+      options.onFatal?.(`${err.message}\n\nDetails are in ${options.logFile}`);
+    } finally {
+      (options.exit ?? process.exit)(1);
+    }
+  };
+  process.on('uncaughtException', (error) => fail(error));
   process.on('unhandledRejection', (reason) => {
-    write(`ERROR unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`);
+    log(`ERROR unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`);
   });
-  return write;
+  return { log, fail: (error) => fail(error, 'error while starting') };
 }

@@ -20,6 +20,8 @@ import { checkUpstream, clearCache, fetchTodayStats } from './probes.js';
 import { SettingsStore } from './settings-store.js';
 
 const POLL_MS = 5000;
+/** electron-builder.yml's appId: Windows shows notifications only for the installer's AppUserModelID. */
+const APP_ID = 'dev.cco.orchestrator';
 
 /** Where the app's own files are: dist/main/app/ → the package root (or app.asar when packaged). */
 export function appRoot(): string {
@@ -29,13 +31,14 @@ export function appRoot(): string {
 /** The composition root: real Electron, real daemon host, real files. */
 export async function runApp(dataDir: string): Promise<void> {
   await app.whenReady();
-  // A menu-bar app on macOS: no Dock icon, no app menu.
+  // A menu-bar app on macOS: no Dock icon.
   if (process.platform === 'darwin') app.dock?.hide();
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   const root = appRoot();
   const logger = createAppLogger(join(dataDir, 'logs', 'app.log'));
   logger.info(`CCO app ${app.getVersion()} starting (pid ${process.pid}, data ${dataDir})`);
   const settings = new SettingsStore(dataDir, logger);
-  const windows = new ElectronWindows({ preload: join(root, 'dist', 'preload', 'index.cjs'), icon: join(root, 'assets', 'icon.png') });
+  const windows = new ElectronWindows({ preload: join(root, 'dist', 'preload', 'index.cjs'), icon: join(root, 'assets', 'icon.png'), logger });
   const shell = createElectronShell({ assetsDir: join(root, 'assets'), windows });
 
   const config = (): DaemonConfig => {

@@ -182,3 +182,46 @@ test('Start at Login follows the setting; New Terminal opens the picked project 
     await app.quit();
   }
 });
+
+test('the tray is rebuilt when what it shows changes (new stats), not on every poll (an open menu would close)', async () => {
+  const { shell, app, daemon, port } = await appOnFreePort();
+  await app.start();
+  try {
+    const renders = shell.renders;
+    await daemon.refresh();
+    await daemon.refresh();
+    assert.equal(shell.renders, renders, 'nothing changed, nothing redrawn');
+    await sdk(`http://127.0.0.1:${port}`).messages.create(userMessage('count me'));
+    await waitFor(async () => {
+      await daemon.refresh();
+      return /^Today: 1 request /.test(shell.statusLabels()[1] ?? '');
+    }, { message: 'the status line to count the request' });
+    assert.ok(shell.renders > renders);
+  } finally {
+    await app.quit();
+  }
+});
+
+test('Start at Login that the OS refuses is reported, not silently left unchecked-but-on', async () => {
+  const { shell, app } = await appOnFreePort();
+  await app.start();
+  try {
+    shell.loginItemError = 'Start at Login works only in the installed app on macOS';
+    await app.action('toggle-start-at-login');
+    assert.deepEqual(shell.notifications.at(-1), { title: 'CCO could not change Start at Login', body: 'Start at Login works only in the installed app on macOS' });
+  } finally {
+    await app.quit();
+  }
+});
+
+test('Quit quits even when stopping the daemon goes wrong', async () => {
+  const { shell, app, daemon } = await appOnFreePort();
+  await app.start();
+  const shutdown = daemon.shutdown.bind(daemon);
+  daemon.shutdown = async () => {
+    await shutdown();
+    throw new Error('disk gone');
+  };
+  await app.quit();
+  assert.equal(shell.quitCalls, 1);
+});

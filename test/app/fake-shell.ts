@@ -20,11 +20,14 @@ export class FakeShell implements Shell {
   asked: string[] = [];
   loginItem: boolean | null = null;
   quitCalls = 0;
+  renders = 0;
+  loginItemError: string | null = null;
   folderAnswer: string | null = null;
   askAnswer = 1;
 
   tray = {
     render: (icon: TrayIconState, view: TrayView, onAction: (action: MenuAction) => void) => {
+      this.renders++;
       this.icon = icon;
       this.view = view;
       this.click = onAction;
@@ -53,7 +56,10 @@ export class FakeShell implements Shell {
     platform: process.platform,
     openPath: async (path: string) => void this.opened.push(path),
     openExternal: async (url: string) => void this.opened.push(url),
-    setStartAtLogin: (enabled: boolean) => void (this.loginItem = enabled),
+    setStartAtLogin: (enabled: boolean) => {
+      if (this.loginItemError) throw new Error(this.loginItemError);
+      this.loginItem = enabled;
+    },
     quit: () => void this.quitCalls++,
   };
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
@@ -59,8 +61,8 @@ test('electron-builder.yml loads and passes electron-builder\'s own validation',
   assert.equal((config.mac as { target: string }).target, 'dmg');
   assert.equal((config.win as { target: string }).target, 'nsis');
   assert.deepEqual((config.linux as { target: string[] }).target, ['AppImage', 'deb']);
-  assert.ok((config.asarUnpack as string[]).some((p) => p.includes('libsql')));
-  assert.ok((config.asarUnpack as string[]).some((p) => p.includes('node-pty')));
+  // No asar: the shim, the spawned daemon and the usage worker run the app's files as plain Node.
+  assert.equal(config.asar, false);
   assert.deepEqual(config.extraResources, [{ from: 'assets/bin', to: 'bin', filter: ['cco', 'cco.cmd'] }]);
 });
 
@@ -93,6 +95,29 @@ test('the app\'s entry points resolve: main, preload, the shim\'s CLI, and a tra
       assert.ok(file.endsWith('.ico') ? head.equals(Buffer.from([0, 0, 1, 0])) : head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])), `${file} is an image`);
     }
   }
-  // The shim looks for the CLI at app.asar(.unpacked)/bin/cco.js, which the packed list contains.
-  assert.match(readFileSync(join(ROOT, 'assets', 'bin', 'cco'), 'utf8'), /app\.asar\.unpacked\/bin\/cco\.js/);
+  // The shims look for the CLI at <resources>/app/bin/cco.js, which the packed list contains.
+  assert.match(readFileSync(join(ROOT, 'assets', 'bin', 'cco'), 'utf8'), /\$resources\/app\/bin\/cco\.js/);
+  assert.match(readFileSync(join(ROOT, 'assets', 'bin', 'cco.cmd'), 'utf8'), /%CCO_RESOURCES%\\app\\bin\\cco\.js/);
+});
+
+test('the shipped shim, linked onto PATH as Install `cco` Command does, runs the packaged CLI with the app binary as Node', { skip: process.platform === 'win32' ? 'a POSIX shell script' : false }, () => {
+  // The installed layout on Linux: <dir>/cco-desktop (Electron) and <dir>/resources/{bin/cco,app/}.
+  const dir = mkdtempSync(join(tmpdir(), 'cco-packaged-'));
+  try {
+    const resources = join(dir, 'resources');
+    mkdirSync(join(resources, 'bin'), { recursive: true });
+    copyFileSync(join(ROOT, 'assets', 'bin', 'cco'), join(resources, 'bin', 'cco'));
+    chmodSync(join(resources, 'bin', 'cco'), 0o755);
+    symlinkSync(ROOT, join(resources, 'app')); // the packed app: package.json, bin/, dist/, node_modules/
+    // Electron in Node mode, played by node; it refuses to run unless asked to act as Node.
+    const electron = join(dir, 'cco-desktop');
+    writeFileSync(electron, `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "not in Node mode" >&2; exit 9; }\nexec "${process.execPath}" "$@"\n`, { mode: 0o755 });
+    const onPath = join(dir, 'home', '.local', 'bin');
+    mkdirSync(onPath, { recursive: true });
+    symlinkSync(join(resources, 'bin', 'cco'), join(onPath, 'cco'));
+    const out = execFileSync(join(onPath, 'cco'), ['--version'], { encoding: 'utf8', env: { ...process.env, CCO_HOME: join(dir, 'home') } });
+    assert.match(out, /^cco \d+\.\d+\.\d+/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -8,7 +8,9 @@ function senderOf(event: IpcMainInvokeEvent, windows: ElectronWindows): IpcSende
   return {
     frameUrl: frame?.url ?? '',
     ownWindow: windows.owns(event.sender),
-    mainFrame: frame !== null && frame === event.sender.mainFrame,
+    // The top frame has no parent. (Comparing with event.sender.mainFrame would rely on Electron
+    // handing out the same wrapper object for a frame each time.)
+    mainFrame: frame !== null && frame.parent === null,
   };
 }
 

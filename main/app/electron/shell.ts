@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { app, dialog, Menu, nativeImage, Notification, shell, Tray, type MenuItemConstructorOptions } from 'electron';
 import type { TrayIconState } from '../daemon-state.js';
+import { autostartFile, setLinuxAutostart } from '../autostart.js';
 import { appleScriptFor } from '../install-shim.js';
 import type { MenuAction, MenuEntry, TrayView } from '../menu-model.js';
 import type { DialogsPort, NotifierPort, Shell, SystemPort, TrayPort } from '../ports.js';
@@ -41,8 +43,11 @@ class ElectronTray implements TrayPort {
   constructor(private readonly assetsDir: string) {}
 
   render(icon: TrayIconState, view: TrayView, onAction: (action: MenuAction) => void): void {
-    if (!this.tray) this.tray = new Tray(this.image(icon));
-    else if (this.shownIcon !== icon) this.tray.setImage(this.image(icon));
+    if (!this.tray) {
+      this.tray = new Tray(this.image(icon));
+      // Windows opens a tray icon's menu on right-click only; a left-click should not do nothing.
+      if (process.platform === 'win32') this.tray.on('click', () => this.tray?.popUpContextMenu());
+    } else if (this.shownIcon !== icon) this.tray.setImage(this.image(icon));
     this.shownIcon = icon;
     this.tray.setToolTip(view.tooltip);
     this.tray.setContextMenu(Menu.buildFromTemplate(toTemplate(view.menu, onAction)));
@@ -61,7 +66,7 @@ const dialogs: DialogsPort = {
     return result.canceled ? null : (result.filePaths[0] ?? null);
   },
   async ask(message, detail, buttons) {
-    const result = await dialog.showMessageBox({ type: 'question', message, detail, buttons: [...buttons], defaultId: 0, cancelId: buttons.length - 1 });
+    const result = await dialog.showMessageBox({ type: 'question', message, detail, buttons: [...buttons], defaultId: 0, cancelId: buttons.length - 1, noLink: true });
     return result.response;
   },
   async inform(message, detail) {
@@ -85,8 +90,19 @@ const system: SystemPort = {
   },
   openExternal: (url) => shell.openExternal(url),
   setStartAtLogin(enabled) {
-    // Linux has no login-item API in Electron; autostart there is left to the desktop environment.
-    if (process.platform === 'darwin' || process.platform === 'win32') app.setLoginItemSettings({ openAtLogin: enabled });
+    // Run from a checkout, the executable is Electron itself, which needs the app's folder.
+    const args = app.isPackaged ? [] : [app.getAppPath()];
+    if (process.platform === 'win32') {
+      app.setLoginItemSettings({ openAtLogin: enabled, path: process.execPath, args });
+    } else if (process.platform === 'darwin') {
+      // macOS starts the app bundle; from a checkout that would be a bare Electron.app, so only packaged.
+      if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: enabled });
+      else if (enabled) throw new Error('Start at Login works only in the installed app on macOS');
+    } else {
+      // An AppImage runs from a temporary mount: autostart must start the .AppImage file itself.
+      const command = process.env.APPIMAGE ? [process.env.APPIMAGE] : [process.execPath, ...args];
+      setLinuxAutostart(autostartFile(process.env, homedir()), enabled, command);
+    }
   },
   async runElevated(command) {
     if (process.platform !== 'darwin') throw new Error('administrator prompts are only used on macOS');

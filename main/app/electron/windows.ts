@@ -1,5 +1,6 @@
-import { BrowserWindow, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, session, shell, type WebContents } from 'electron';
 import type { BridgeEventChannel } from '../../../shared/bridge.js';
+import type { Logger } from '../../common/logger.js';
 import { isExternalLinkAllowed, isNavigationAllowed, originOf } from '../navigation.js';
 import type { WindowsPort } from '../ports.js';
 
@@ -16,32 +17,49 @@ export function secureWebPreferences(preload: string): Electron.WebPreferences {
   };
 }
 
+/** The one permission pages get: writing to the clipboard (the terminal's copy). */
+const ALLOWED_PERMISSION = 'clipboard-sanitized-write';
+
+/** Permissions for every page of the app's session (set once: all windows share the default session). */
+function lockDownSession(): void {
+  const { defaultSession } = session;
+  defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === ALLOWED_PERMISSION));
+  defaultSession.setPermissionCheckHandler((_contents, permission) => permission === ALLOWED_PERMISSION);
+}
+
 /** New windows are denied; web links go to the browser; the page never leaves the daemon's origin. */
 function lockDown(contents: WebContents, daemonOrigin: () => string | null): void {
   contents.setWindowOpenHandler(({ url }) => {
     if (isExternalLinkAllowed(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  contents.on('will-navigate', (event, url) => {
-    if (isNavigationAllowed(url, daemonOrigin())) return;
+  // The URL is read from the event itself (the separate url argument is deprecated).
+  contents.on('will-navigate', (event) => {
+    if (isNavigationAllowed(event.url, daemonOrigin())) return;
     event.preventDefault();
-    if (isExternalLinkAllowed(url)) void shell.openExternal(url);
+    if (isExternalLinkAllowed(event.url)) void shell.openExternal(event.url);
   });
-  contents.on('will-redirect', (event, url) => {
-    if (!isNavigationAllowed(url, daemonOrigin())) event.preventDefault();
+  contents.on('will-redirect', (event) => {
+    if (!isNavigationAllowed(event.url, daemonOrigin())) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.session.setPermissionRequestHandler((_contents, permission, callback) => {
-    callback(permission === 'clipboard-sanitized-write');
-  });
+}
+
+function sameOrigin(url: string, origin: string): boolean {
+  try {
+    return originOf(url) === origin;
+  } catch {
+    return false;
+  }
 }
 
 export class ElectronWindows implements WindowsPort {
   private dashboard: BrowserWindow | null = null;
   private readonly all = new Set<BrowserWindow>();
   private allowedOrigin: string | null = null;
+  private sessionLocked = false;
 
-  constructor(private readonly options: { preload: string; icon?: string }) {}
+  constructor(private readonly options: { preload: string; icon?: string; logger: Logger }) {}
 
   /** Whether an IPC sender belongs to one of the app's windows. */
   owns(contents: WebContents): boolean {
@@ -52,13 +70,16 @@ export class ElectronWindows implements WindowsPort {
   showDashboard(url: string): void {
     this.allowedOrigin = originOf(url);
     if (this.dashboard && !this.dashboard.isDestroyed()) {
-      if (!this.dashboard.webContents.getURL().startsWith(this.allowedOrigin)) void this.dashboard.loadURL(url);
-      this.dashboard.show();
-      this.dashboard.focus();
+      // Same daemon: keep the page as it is. A daemon on another port: load its dashboard.
+      if (!sameOrigin(this.dashboard.webContents.getURL(), this.allowedOrigin)) this.load(this.dashboard, url);
+      this.bringToFront(this.dashboard);
       return;
     }
-    this.dashboard = this.create(url, 'CCO', 1200, 800);
-    this.dashboard.on('closed', () => (this.dashboard = null));
+    const window = this.create(url, 'CCO', 1200, 800);
+    this.dashboard = window;
+    window.on('closed', () => {
+      if (this.dashboard === window) this.dashboard = null;
+    });
   }
 
   openTerminal(url: string): void {
@@ -71,19 +92,37 @@ export class ElectronWindows implements WindowsPort {
   }
 
   closeAll(): void {
-    for (const window of this.all) if (!window.isDestroyed()) window.destroy();
+    for (const window of [...this.all]) if (!window.isDestroyed()) window.destroy();
   }
 
   focusAny(): boolean {
     const window = this.dashboard ?? [...this.all][0];
     if (!window || window.isDestroyed()) return false;
     if (window.isMinimized()) window.restore();
-    window.show();
-    window.focus();
+    this.bringToFront(window);
     return true;
   }
 
+  private bringToFront(window: BrowserWindow): void {
+    window.show();
+    window.focus();
+    // With no Dock icon, clicking the menu-bar item does not make the app active, so a window
+    // would open behind the frontmost app.
+    if (process.platform === 'darwin') app.focus({ steal: true });
+  }
+
+  private load(window: BrowserWindow, url: string): void {
+    window.loadURL(url).catch((error: Error & { code?: string }) => {
+      // ERR_ABORTED: another load replaced this one. Anything else leaves an error page: log why.
+      if (error.code !== 'ERR_ABORTED') this.options.logger.warn(`Could not load ${new URL(url).origin}${new URL(url).pathname}: ${error.message}`);
+    });
+  }
+
   private create(url: string, title: string, width: number, height: number): BrowserWindow {
+    if (!this.sessionLocked) {
+      lockDownSession();
+      this.sessionLocked = true;
+    }
     const window = new BrowserWindow({
       title,
       width,
@@ -96,8 +135,8 @@ export class ElectronWindows implements WindowsPort {
     this.all.add(window);
     window.on('closed', () => this.all.delete(window));
     lockDown(window.webContents, () => this.allowedOrigin);
-    window.once('ready-to-show', () => window.show());
-    void window.loadURL(url);
+    window.once('ready-to-show', () => this.bringToFront(window));
+    this.load(window, url);
     return window;
   }
 }

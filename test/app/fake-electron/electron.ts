@@ -1,0 +1,278 @@
+// A stand-in for the `electron` module, so the app's real entry point (dist/main/app/main.js) and
+// its Electron adapter can run under plain Node. It behaves like Electron where the app depends
+// on it (events are checked against Electron's own typings; 'ready' comes only after the entry
+// module has finished loading, as Electron does for an ESM entry) and reports what the app did,
+// one JSON line per thing on stdout, for test/app/electron-adapter.test.ts to read.
+import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+export function report(type: string, data: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ type, ...data })}\n`);
+}
+
+const typings = readFileSync(createRequire(import.meta.url).resolve('electron/electron.d.ts'), 'utf8');
+
+/** The event names Electron's typings declare for a class or interface (and what it extends). */
+function eventsOf(...names: string[]): Set<string> {
+  const found = new Set<string>();
+  for (const name of names) {
+    const start = typings.search(new RegExp(`\\n  (class|interface) ${name} extends`));
+    if (start < 0) throw new Error(`electron.d.ts has no ${name}`);
+    const end = typings.slice(start + 1).search(/\n  (class|interface) /) + start + 1;
+    for (const m of typings.slice(start, end).matchAll(/\n    on\(event: '([^']+)'/g)) found.add(m[1]!);
+  }
+  return found;
+}
+
+/** An EventEmitter that throws on an event Electron does not have: a typo would otherwise never fire. */
+class Checked extends EventEmitter {
+  constructor(private readonly kind: string, private readonly known: Set<string>) {
+    super();
+  }
+  override on(name: string | symbol, listener: (...args: any[]) => void): this {
+    if (typeof name === 'string' && !this.known.has(name)) throw new Error(`Electron's ${this.kind} has no '${name}' event`);
+    return super.on(name, listener);
+  }
+}
+
+function preventable(url?: string) {
+  const event = { defaultPrevented: false, url, preventDefault: () => void (event.defaultPrevented = true) };
+  return event;
+}
+
+let markReady: () => void = () => {};
+const ready = new Promise<void>((resolve) => (markReady = resolve));
+let isReady = false;
+
+class FakeApp extends Checked {
+  readonly dock = process.platform === 'darwin' ? { hide: () => report('dock-hide') } : undefined;
+  readonly isPackaged = false;
+  constructor() {
+    super('App', eventsOf('App'));
+  }
+  requestSingleInstanceLock(): boolean {
+    return process.env.FAKE_ELECTRON_LOCK !== 'taken';
+  }
+  whenReady(): Promise<void> {
+    return ready;
+  }
+  isReady(): boolean {
+    return isReady;
+  }
+  getVersion(): string {
+    return '0.0.0-fake';
+  }
+  getAppPath(): string {
+    return process.env.FAKE_ELECTRON_APP_PATH ?? process.cwd();
+  }
+  setAppUserModelId(id: string): void {
+    report('app-user-model-id', { id });
+  }
+  setLoginItemSettings(settings: object): void {
+    report('login-item', { settings });
+  }
+  focus(options?: object): void {
+    report('app-focus', { options });
+  }
+  quit(): void {
+    const event = preventable();
+    this.emit('before-quit', event);
+    if (!event.defaultPrevented) this.exit(0);
+  }
+  exit(code = 0): void {
+    report('exit', { code });
+    process.exit(code);
+  }
+}
+
+export const app = new FakeApp();
+
+/** Called by the boot script once the entry module has finished evaluating, as Electron does. */
+export function emitReady(): void {
+  isReady = true;
+  app.emit('ready');
+  markReady();
+}
+
+export const dialog = {
+  showErrorBox: (title: string, content: string) => report('error-box', { title, content }),
+  showMessageBox: async (options: { message: string }) => {
+    report('message-box', { message: options.message });
+    return { response: Number(process.env.FAKE_ELECTRON_ANSWER ?? 1), checkboxChecked: false };
+  },
+  showOpenDialog: async () => ({ canceled: true, filePaths: [] as string[] }),
+};
+
+type Template = Array<{ label?: string; submenu?: Template; click?: () => void; enabled?: boolean; type?: string }>;
+let lastMenu: Template = [];
+
+export const Menu = {
+  buildFromTemplate: (template: Template) => ({ template }),
+};
+
+function flat(template: Template): Template {
+  return template.flatMap((item) => [item, ...(item.submenu ? flat(item.submenu) : [])]);
+}
+
+/** Clicks the tray menu item with this label, as a user would. */
+export function clickMenu(label: string): void {
+  const item = flat(lastMenu).find((i) => i.label === label);
+  if (!item?.click) throw new Error(`no clickable menu item "${label}"`);
+  item.click();
+}
+
+export const nativeImage = {
+  createFromPath: (path: string) => ({ path, isEmpty: () => !existsSync(path), setTemplateImage: () => {} }),
+};
+
+export class Notification {
+  static isSupported(): boolean {
+    return true;
+  }
+  constructor(private readonly options: { title: string; body: string }) {}
+  show(): void {
+    report('notification', this.options);
+  }
+}
+
+export const shell = {
+  openExternal: async (url: string) => report('open-external', { url }),
+  openPath: async (path: string) => {
+    report('open-path', { path });
+    return '';
+  },
+};
+
+type Image = { path: string; isEmpty(): boolean };
+
+export class Tray extends Checked {
+  constructor(image: Image) {
+    super('Tray', eventsOf('Tray'));
+    report('tray', { icon: image.path, empty: image.isEmpty() });
+  }
+  setImage(image: Image): void {
+    report('tray-image', { icon: image.path, empty: image.isEmpty() });
+  }
+  setToolTip(tooltip: string): void {
+    report('tray-tooltip', { tooltip });
+  }
+  setContextMenu(menu: { template: Template }): void {
+    lastMenu = menu.template;
+    report('tray-menu', { labels: flat(menu.template).map((i) => i.label ?? '-') });
+  }
+  popUpContextMenu(): void {
+    report('tray-popup');
+  }
+}
+
+type PermissionHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void) => void;
+export const session = {
+  defaultSession: {
+    permissionRequest: null as PermissionHandler | null,
+    permissionCheck: null as ((...args: unknown[]) => boolean) | null,
+    setPermissionRequestHandler(handler: PermissionHandler) {
+      this.permissionRequest = handler;
+    },
+    setPermissionCheckHandler(handler: (...args: unknown[]) => boolean) {
+      this.permissionCheck = handler;
+    },
+  },
+};
+
+export class WebContents extends Checked {
+  url = '';
+  openHandler: ((details: { url: string }) => { action: string }) | null = null;
+  readonly session = session.defaultSession;
+  readonly mainFrame = { parent: null, get url() { return ''; } };
+  constructor(readonly owner: BrowserWindow) {
+    super('WebContents', eventsOf('WebContents'));
+    const contents = this;
+    this.mainFrame = { parent: null, get url() { return contents.url; } };
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    this.openHandler = handler;
+  }
+  getURL(): string {
+    return this.url;
+  }
+  send(channel: string, payload: unknown): void {
+    report('send', { channel, payload });
+  }
+  /** A page-initiated navigation: returns whether the app let it happen. */
+  navigate(url: string): boolean {
+    const event = preventable(url);
+    this.emit('will-navigate', event, url);
+    if (!event.defaultPrevented) this.url = url;
+    return !event.defaultPrevented;
+  }
+}
+
+const windows = new Set<BrowserWindow>();
+
+export class BrowserWindow extends Checked {
+  readonly webContents: WebContents;
+  private destroyed = false;
+  constructor(readonly options: { webPreferences?: { preload?: string } & Record<string, unknown> } & Record<string, unknown>) {
+    super('BrowserWindow', eventsOf('BrowserWindow', 'BaseWindow'));
+    this.webContents = new WebContents(this);
+    windows.add(this);
+    const preload = options.webPreferences?.preload;
+    report('window', { options, preloadExists: preload ? existsSync(preload) : false });
+  }
+  static fromWebContents(contents: WebContents): BrowserWindow | null {
+    return contents.owner ?? null;
+  }
+  static getAllWindows(): BrowserWindow[] {
+    return [...windows];
+  }
+  async loadURL(url: string): Promise<void> {
+    this.webContents.url = url;
+    report('load', { url });
+    setImmediate(() => this.emit('ready-to-show'));
+  }
+  show(): void {
+    report('window-show');
+  }
+  focus(): void {}
+  isMinimized(): boolean {
+    return false;
+  }
+  restore(): void {}
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  destroy(): void {
+    this.destroyed = true;
+    windows.delete(this);
+    this.emit('closed');
+  }
+}
+
+type Handler = (event: unknown, ...args: unknown[]) => unknown;
+const handlers = new Map<string, Handler>();
+
+export const ipcMain = {
+  handle(channel: string, handler: Handler): void {
+    if (handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    handlers.set(channel, handler);
+  },
+  removeHandler(channel: string): void {
+    handlers.delete(channel);
+  },
+};
+
+/** ipcRenderer.invoke from a window's top frame (or from a frame at `frameUrl`, for foreign senders). */
+export async function invoke(channel: string, args: unknown[], from?: { frameUrl?: string; subFrame?: boolean; stranger?: boolean }): Promise<unknown> {
+  const handler = handlers.get(channel);
+  if (!handler) throw new Error(`No handler registered for '${channel}'`);
+  const window = [...windows][0];
+  const sender = from?.stranger || !window ? new WebContents(null as unknown as BrowserWindow) : window.webContents;
+  const url = from?.frameUrl ?? sender.url;
+  const senderFrame = from?.subFrame ? { parent: sender.mainFrame, url } : from?.frameUrl ? { parent: null, url } : sender.mainFrame;
+  return handler({ sender, senderFrame }, ...args);
+}
+
+export function firstWindow(): BrowserWindow | undefined {
+  return [...windows][0];
+}
