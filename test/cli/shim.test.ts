@@ -28,7 +28,7 @@ interface Install {
   record: string;
 }
 
-/** An installed app: Linux (`<dir>/cco-desktop`, CLI unpacked) or macOS (`MacOS/CCO`, CLI in app.asar). */
+/** An installed app: Linux (`<dir>/cco-desktop`) or macOS (`MacOS/CCO`); the app's files in `<resources>/app` (no asar). */
 function install(layout: 'linux' | 'mac'): Install {
   const root = mkdtempSync(join(tmpdir(), 'cco shim '));
   roots.push(root);
@@ -40,8 +40,8 @@ function install(layout: 'linux' | 'mac'): Install {
   mkdirSync(dirname(electron), { recursive: true });
   copyFileSync(SHIM, join(resources, 'bin', 'cco'));
   chmodSync(join(resources, 'bin', 'cco'), 0o755);
-  // The checkout stands in for the app's files: <resources>/app.asar[.unpacked]/bin/cco.js.
-  symlinkSync(ROOT, join(resources, layout === 'linux' ? 'app.asar.unpacked' : 'app.asar'));
+  // The checkout stands in for the app's files: <resources>/app/bin/cco.js.
+  symlinkSync(ROOT, join(resources, 'app'));
   writeFileSync(
     electron,
     [
@@ -83,12 +83,12 @@ describe('the installed app\'s `cco` shim (POSIX sh)', { skip: process.platform 
     assert.match(result.stdout, new RegExp(VERSION.replace(/\./g, '\\.')));
     assert.deepEqual(recorded(app), [
       'ELECTRON_RUN_AS_NODE=1',
-      `arg=${join(app.resources, 'app.asar.unpacked', 'bin', 'cco.js')}`,
+      `arg=${join(app.resources, 'app', 'bin', 'cco.js')}`,
       'arg=--version',
     ]);
   });
 
-  it('follows a chain of relative links, and finds the macOS layout and the CLI inside app.asar', async () => {
+  it('follows a chain of relative links, and finds the macOS layout', async () => {
     const app = install('mac');
     const local = join(app.root, 'home', 'me', '.local', 'bin');
     const tools = join(app.root, 'home', 'me', 'tools');
@@ -99,7 +99,7 @@ describe('the installed app\'s `cco` shim (POSIX sh)', { skip: process.platform 
     symlinkSync(join('..', '..', 'tools', 'cco'), join(local, 'cco'));
     const result = await run(join(local, 'cco'), ['--version']);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(recorded(app)[1], `arg=${join(app.resources, 'app.asar', 'bin', 'cco.js')}`);
+    assert.equal(recorded(app)[1], `arg=${join(app.resources, 'app', 'bin', 'cco.js')}`);
   });
 
   it('passes arguments verbatim and returns the CLI\'s exit code', async () => {
