@@ -15,7 +15,7 @@ const COLUMNS: Array<{ key: ProjectSortKey; label: string; numeric: boolean; det
 ];
 
 function cellClass(c: (typeof COLUMNS)[number]): string {
-  return [c.numeric ? 'num' : '', c.detail ? 'detail' : '', c.key === 'project' ? 'project grow' : '', c.key === 'lastSeen' ? 'aside' : ''].filter(Boolean).join(' ');
+  return [c.numeric ? 'num' : '', c.detail ? 'detail' : '', c.key === 'project' ? 'project grow' : '', c.key === 'lastSeen' ? 'aside end' : ''].filter(Boolean).join(' ');
 }
 
 export function projectsTable() {

@@ -30,12 +30,12 @@ export function recentRequests() {
         h('td', { class: 'time' }, formatClock(r.startedAt)),
         h('td', { title: r.project, class: 'project grow' }, projectName(r.project)),
         h('td', { class: 'model grow', title: model(r) }, model(r)),
-        h('td', {}, h('span', { class: `badge c-${r.cache}` }, r.cache)),
+        h('td', { class: 'end' }, h('span', { class: `badge c-${r.cache}` }, r.cache)),
         // `detail` cells go on a second, labelled line when the page is narrow (index.css).
         h('td', { class: 'num detail', 'data-label': 'Tokens', title: `in ${r.inputTokens}, out ${r.outputTokens}, cache write ${r.cacheCreationTokens}, cache read ${r.cacheReadTokens}` }, formatCount(totalTokens(r))),
         h('td', { class: 'num detail', 'data-label': 'Cost' }, costText(r)),
         h('td', { class: 'num detail', 'data-label': 'Latency' }, formatMs(r.latencyMs)),
-        h('td', { class: 'num detail http-status', 'data-label': 'Status' }, statusText(r)),
+        h('td', { class: 'num detail http-status', 'data-label': 'HTTP' }, statusText(r)),
       ),
     );
     const head = h('tr', {}, ...['Time', 'Project', 'Model', 'Cache', 'Tokens', 'Cost', 'Latency', 'Status'].map((label, i) => h('th', { scope: 'col', class: i >= 4 ? 'num' : null }, label)));
