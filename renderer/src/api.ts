@@ -41,14 +41,14 @@ async function errorMessage(res: Response): Promise<string> {
   }
 }
 
-export function createApi(token: () => string | null, fetchImpl: typeof fetch = (...args) => fetch(...args)): Api {
+export function createApi(token: () => Promise<string | null>, fetchImpl: typeof fetch = (...args) => fetch(...args)): Api {
   async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
     const res = await fetchImpl(path, { cache: 'no-store', ...init });
     if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
     return (await res.json()) as T;
   }
-  function admin<T>(path: string): Promise<T> {
-    const value = token();
+  async function admin<T>(path: string): Promise<T> {
+    const value = await token();
     return call<T>(path, { method: 'POST', headers: value ? { [TOKEN_HEADER]: value } : {} });
   }
   return {

@@ -5,6 +5,8 @@ export function formatUsd(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   const abs = Math.abs(value);
   if (abs === 0) return '$0.00';
+  // A real cost too small for four decimals must not read as nothing.
+  if (abs < 0.00005) return value > 0 ? '<$0.0001' : '-<$0.0001';
   if (abs < 0.01) return `$${value.toFixed(4)}`;
   if (abs < 1000) return `$${value.toFixed(2)}`;
   return `$${Math.round(value).toLocaleString('en-US')}`;

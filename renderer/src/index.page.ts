@@ -9,7 +9,7 @@ import { requestsChart } from './charts/requests-chart.js';
 import { byId } from './dom.js';
 import { formatMs, formatUsd } from './format.js';
 import { connectLive, type ConnectionStatus } from './live.js';
-import { adoptToken, storedToken } from './token.js';
+import { accessToken, adoptFragmentToken } from './token.js';
 import { cachePanel } from './views/cache-panel.js';
 import { renderCards } from './views/cards.js';
 import { renderDaemonInfo, renderStatus } from './views/header.js';
@@ -22,8 +22,8 @@ const RANGE_KEY = 'cco-range';
 /** Live requests refresh the aggregates at most this often. */
 const REFRESH_MS = 500;
 
-adoptToken();
-const api = createApi(() => storedToken());
+adoptFragmentToken();
+const api = createApi(() => accessToken());
 
 const charts = [
   requestsChart(),

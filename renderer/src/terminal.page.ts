@@ -3,7 +3,7 @@ import './terminal.css';
 import { SavedSessions } from './terminal/saved.js';
 import { TerminalTab, type TabHost, type TabProblem } from './terminal/tab.js';
 import { followSystemTheme } from './terminal/theme.js';
-import { takeToken } from './terminal/token.js';
+import { accessToken, adoptFragmentToken } from './token.js';
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -101,10 +101,13 @@ function openRequestedProject(add: (cwd: string) => void): void {
   add(cwd);
 }
 
-const token = takeToken(location, sessionStorage, history);
+adoptFragmentToken();
+const token = await accessToken();
 if (token) startPage(token);
 else {
   form.querySelector('button')!.disabled = true;
   cwdInput.disabled = true;
   say('This page needs the daemon\'s access token. Open it from the dashboard, or add #token=TOKEN to the address, where TOKEN is the content of the file `token` in CCO\'s data directory.');
 }
+// The page has decided whether it can open terminals (tests wait on this).
+document.body.dataset.ready = 'true';

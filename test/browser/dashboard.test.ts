@@ -70,6 +70,16 @@ function projectOrder(): Promise<Array<string | null>> {
   return page.locator('#projects tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-project')));
 }
 
+/** Records Content-Security-Policy violations (an inline script or style the page would need) in the page. */
+const WATCH_CSP = {
+  content: `window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`,
+};
+
+function cspViolations(p: Page): Promise<string[]> {
+  return p.evaluate('window.cspViolations') as Promise<string[]>;
+}
+
 async function statusText(): Promise<string> {
   return (await page.locator('#status-text').textContent()) ?? '';
 }
@@ -84,6 +94,7 @@ before(async () => {
   await waitFor(async () => (await api<SummaryResponse>('/api/stats/summary?range=today')).requests === 5);
   chromium = await launchChromium();
   context = await chromium.browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce', colorScheme: 'light' });
+  await context.addInitScript(WATCH_CSP);
   page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
@@ -104,6 +115,7 @@ describe('the dashboard in a real browser', () => {
   it('loads without console errors, connected, showing the daemon and today\'s numbers', async () => {
     await page.locator('#status-text', { hasText: /^Connected$/ }).waitFor();
     assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(await cspViolations(page), [], 'nothing the strict CSP had to block');
     const info = await page.locator('#daemon-info').textContent();
     assert.match(info ?? '', new RegExp(`port ${daemon.port}`));
     assert.match(info ?? '', new RegExp(new URL(fake.url).host.replace(/\./g, '\\.')));
@@ -115,7 +127,17 @@ describe('the dashboard in a real browser', () => {
 
   it('moves the token from the address bar into session storage', async () => {
     assert.equal(new URL(page.url()).hash, '');
-    assert.equal(await page.evaluate('sessionStorage.getItem("cco-token")'), token);
+    assert.equal(await page.evaluate('sessionStorage.getItem("cco.token")'), token);
+  });
+
+  it('keeps the token when the user goes to the Terminal view and back', async () => {
+    await page.click('a#nav-terminal');
+    await page.locator('body[data-ready="true"] #new-session').waitFor();
+    assert.equal(await page.locator('#notice').isHidden(), true, (await page.locator('#notice').textContent()) ?? '');
+    assert.equal(await page.isEnabled('#new-session button'), true);
+    await page.goto(`${daemon.url}/`); // no #token= this time: the tab's session storage has it
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.locator('#status-text', { hasText: /^Connected$/ }).waitFor();
   });
 
   it('draws chart marks that match the API\'s numbers', async () => {
@@ -140,6 +162,11 @@ describe('the dashboard in a real browser', () => {
     const latencyPoints = chartData.latencyPerMinute.filter((p) => p.p50 !== null).length * 2;
     assert.equal(drawn.latency, latencyPoints);
     assert.deepEqual(drawn.models, Object.fromEntries(chartData.tokensByModel.map((m) => [m.model, m.costUsd])));
+    // Two models spread over the plot instead of huddling at its top above an empty card.
+    const plot = await page.locator('[data-chart="models"] .overlay').evaluate((el) => el.getBoundingClientRect().height);
+    const rows = await page.locator('[data-chart="models"] g.model-row').evaluateAll((gs) => gs.map((g) => g.getBoundingClientRect()));
+    const covered = Math.max(...rows.map((r) => r.bottom)) - Math.min(...rows.map((r) => r.top));
+    assert.ok(covered > plot * 0.5, `the model bars cover ${Math.round(covered)} of ${Math.round(plot)} px`);
     assert.equal(drawn.empty, 0);
   });
 
@@ -204,6 +231,28 @@ describe('the dashboard in a real browser', () => {
     await page.locator('[data-stat="size"] dd', { hasText: /^0 \// }).waitFor();
   });
 
+  it('in the desktop app, takes the token from the preload bridge (window.cco)', async () => {
+    const app = await context.browser()!.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+    try {
+      // What preload/index.cts exposes before the page's scripts run; only daemonInfo matters here.
+      await app.addInitScript({
+        content: `Object.defineProperty(window, 'cco', { value: { version: 1,
+          daemonInfo: async () => ({ url: location.origin, token: ${JSON.stringify(token)}, state: { kind: 'stopped' } }) } });`,
+      });
+      const p = await app.newPage();
+      await p.goto(`${daemon.url}/`); // no #token=: the bridge is the only source
+      await p.locator('body[data-ready="true"]').waitFor();
+      await p.click('#clear-cache');
+      await p.click('#confirm-clear');
+      await p.locator('#cache-message.ok', { hasText: /^Cleared/ }).waitFor();
+      await p.goto(`${daemon.url}/terminal`);
+      await p.locator('body[data-ready="true"]').waitFor();
+      assert.equal(await p.isEnabled('#new-session button'), true, 'the terminal page has the token too');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('shows a clear empty state before the first request, never a blank chart', async () => {
     const emptyDir = mkdtempSync(join(tmpdir(), 'cco-dashboard-empty-'));
     const empty = await runDaemonHost({ config: applyConfig(defaultConfig(), { port: 0, upstream: fake.url }), dataDir: emptyDir, console: false });
@@ -253,12 +302,16 @@ describe('the dashboard in a real browser', () => {
     for (const scheme of ['light', 'dark'] as const) {
       for (const width of [1280, 420]) {
         const shot = await context.browser()!.newContext({ viewport: { width, height: 800 }, reducedMotion: 'reduce', colorScheme: scheme });
+        await shot.addInitScript(WATCH_CSP);
         const p = await shot.newPage();
         await p.goto(`${daemon.url}/`);
         await p.locator('body[data-ready="true"]').waitFor();
         await p.locator('#status-text', { hasText: /^Connected$/ }).waitFor();
         const overflow = Number(await p.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
         assert.ok(overflow <= 0, `no horizontal scrolling at ${width}px (${overflow}px too wide)`);
+        const sideways = await p.locator('.table-wrap').evaluateAll((wraps) => wraps.map((w) => w.scrollWidth - w.clientWidth));
+        assert.deepEqual(sideways.filter((px) => px > 0), [], `no table scrolls sideways at ${width}px`);
+        assert.deepEqual(await cspViolations(p), []);
         await p.screenshot({ path: screenshotPath(`dashboard-${width}-${scheme}`), fullPage: width < 1000 });
         await shot.close();
       }

@@ -31,6 +31,21 @@ after(async () => {
 
 const ACTIVE_ROWS = '.pane:not([hidden]) .xterm-rows';
 
+/** The size the process sees (`stty size`), printed on the active terminal: [rows, cols]. */
+async function ptySize(page: Page, mark: string): Promise<[number, number]> {
+  await page.keyboard.type(`echo ${mark}=$(stty size)`);
+  await page.keyboard.press('Enter');
+  const pattern = new RegExp(`${mark}=(\\d+) (\\d+)`);
+  await page.locator(ACTIVE_ROWS, { hasText: pattern }).waitFor({ timeout: 10_000 });
+  const match = pattern.exec(await page.locator(ACTIVE_ROWS).innerText())!;
+  return [Number(match[1]), Number(match[2])];
+}
+
+/** Rows of the active terminal's screen, as xterm.js laid them out. */
+function screenRows(page: Page): Promise<number> {
+  return page.locator(`${ACTIVE_ROWS} > div`).count();
+}
+
 /** Waits until the active terminal's screen (xterm's DOM renderer) shows `text`. */
 async function screenShows(page: Page, text: string): Promise<void> {
   try {
@@ -50,6 +65,9 @@ test('the terminal page runs Claude Code in a pty, echoes typing, and reattaches
     if (message.type() === 'error') problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
+  await page.addInitScript({
+    content: "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP blocked ' + e.violatedDirective))",
+  });
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
   });
@@ -75,9 +93,22 @@ test('the terminal page runs Claude Code in a pty, echoes typing, and reattaches
   await page.keyboard.press('Enter');
   await screenShows(page, 'second-2');
   assert.equal(await page.locator('.tab').count(), 2);
-  await page.screenshot({ path: join(SCREENSHOTS, 'terminal.png') });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: join(SCREENSHOTS, 'terminal-dark.png') });
+
+  // The process follows the view's size: a narrow window gives it fewer columns and rows.
+  const wide = await ptySize(page, 'wide');
+  assert.equal(wide[0], await screenRows(page));
+  await page.setViewportSize({ width: 420, height: 500 });
+  await waitFor(async () => (await screenRows(page)) < wide[0], { message: 'the terminal refits to the smaller view' });
+  const narrow = await ptySize(page, 'narrow');
+  assert.ok(narrow[0] < wide[0] && narrow[1] < wide[1], `${narrow} inside ${wide}`);
+  assert.equal(narrow[0], await screenRows(page));
+  for (const [width, height] of [[1280, 800], [420, 800]]) {
+    await page.setViewportSize({ width: width!, height: height! });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(SCREENSHOTS, `terminal-${width}-${scheme}.png`) });
+    }
+  }
   await page.emulateMedia({ colorScheme: 'light' });
 
   const pids = t.service.list().map((s) => s.pid).sort();

@@ -33,6 +33,7 @@ test('the dashboard page is served at / with a strict Content-Security-Policy', 
   assert.match(res.headers.get('content-type') ?? '', /text\/html/);
   assert.equal(res.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
   assert.match(CONTENT_SECURITY_POLICY, /script-src 'self'(;|$)/);
+  assert.match(CONTENT_SECURITY_POLICY, /style-src 'self'(;|$)/, 'no inline style on the dashboard either');
   assert.match(await res.text(), /<title>CCO<\/title>/);
   const js = await fetch(`${url}/index.js`);
   assert.equal(js.status, 200);

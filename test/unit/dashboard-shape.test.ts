@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChartData, ProjectStats, RequestEntry } from '../../shared/api.js';
 import {
+  barRows,
   addRecentRequest,
   bucketIndexAt,
   costLines,
@@ -71,6 +72,15 @@ describe('cost by model', () => {
   it('keeps every model when they fit', () => {
     assert.deepEqual(modelBars([model('x', 0), model('y', 0, 50)]).map((b) => b.model), ['y', 'x']);
   });
+
+  it('spreads a few bars over the whole plot, never thicker than a bar should be', () => {
+    const two = barRows(2, 160);
+    assert.deepEqual([two.step, two.bar], [80, 24]);
+    assert.equal(two.top(0), 28, 'centred in its row');
+    assert.equal(two.top(1) + two.bar, 132, 'the last bar ends near the bottom, where the axis is');
+    const six = barRows(6, 160);
+    assert.ok(six.bar < six.step && six.top(5) + six.bar <= 160);
+  });
 });
 
 describe('empty range and hover', () => {
@@ -123,6 +133,7 @@ describe('dashboard formatting', () => {
   it('shows small costs with enough digits to tell apart', () => {
     assert.equal(formatUsd(0), '$0.00');
     assert.equal(formatUsd(0.00042), '$0.0004');
+    assert.equal(formatUsd(0.00002), '<$0.0001', 'a real cost never reads as $0.0000');
     assert.equal(formatUsd(1.234), '$1.23');
     assert.equal(formatUsd(12345.6), '$12,346');
     assert.equal(formatUsd(null), '—');

@@ -1,12 +1,11 @@
 // Cost by model in the selected range: horizontal bars, the most expensive on top.
-import { axisBottom, scaleBand, scaleLinear, select } from 'd3';
+import { axisBottom, scaleLinear, select } from 'd3';
 import type { ChartData } from '../../../shared/api.js';
 import { formatCount, formatUsd } from '../format.js';
 import { createFrame, transitionMs } from './frame.js';
-import { modelBars, RANGE_LABELS, type ModelBar } from './shape.js';
+import { barRows, modelBars, RANGE_LABELS, type ModelBar } from './shape.js';
 import { hideTooltip, showTooltip } from './tooltip.js';
 
-const ROW_HEIGHT = 26;
 const LABEL_CHARS = 22;
 
 function shortName(model: string): string {
@@ -24,8 +23,10 @@ export function modelChart() {
     const labelWidth = Math.min(170, Math.max(60, s.innerWidth * 0.38));
     const valueWidth = 64;
     const barSpace = Math.max(40, s.innerWidth - labelWidth - valueWidth);
-    const barsHeight = Math.min(s.innerHeight, Math.max(1, bars.length) * ROW_HEIGHT);
-    const y = scaleBand<string>().domain(bars.map((b) => b.model)).range([0, barsHeight]).padding(0.25);
+    // The bars fill the plot and the axis sits at its bottom, level with the latency chart's beside it.
+    const barsHeight = s.innerHeight - 4;
+    const layout = barRows(bars.length, barsHeight);
+    const rowOf = new Map(bars.map((b, i) => [b.model, i]));
     const max = bars.reduce((m, b) => Math.max(m, b.costUsd), 0);
     const x = scaleLinear().domain([0, max > 0 ? max : 1]).nice().range([0, barSpace]);
     frame.setEmpty(bars.length === 0 ? `No model was used in ${RANGE_LABELS[data.range]} yet.` : null);
@@ -44,24 +45,24 @@ export function modelChart() {
         g.append('text').attr('class', 'model-value').attr('dy', '0.35em');
         return g;
       });
-    rows.attr('transform', (d) => `translate(0,${y(d.model) ?? 0})`).attr('data-model', (d) => d.model).attr('data-value', (d) => d.costUsd);
+    rows.attr('transform', (d) => `translate(0,${layout.top(rowOf.get(d.model) ?? 0)})`).attr('data-model', (d) => d.model).attr('data-value', (d) => d.costUsd);
     rows
       .select<SVGTextElement>('text.model-label')
       .attr('x', labelWidth - 8)
-      .attr('y', y.bandwidth() / 2)
+      .attr('y', layout.bar / 2)
       .attr('text-anchor', 'end')
       .text((d) => shortName(d.model));
     rows
       .select<SVGRectElement>('rect.bar')
       .attr('x', labelWidth)
-      .attr('height', y.bandwidth())
+      .attr('height', layout.bar)
       .attr('data-value', (d) => d.costUsd)
       .transition()
       .duration(duration)
       .attr('width', (d) => Math.max(d.costUsd > 0 ? 2 : 0, x(d.costUsd)));
     rows
       .select<SVGTextElement>('text.model-value')
-      .attr('y', y.bandwidth() / 2)
+      .attr('y', layout.bar / 2)
       .text((d) => formatUsd(d.costUsd))
       .transition()
       .duration(duration)

@@ -21,7 +21,8 @@ export function requestsChart() {
     const starts = points.map((p) => p.t);
     const x = timeScale(starts, bucketMs, s.innerWidth);
     const tallest = tallestStack(points);
-    const y = scaleLinear().domain([0, Math.max(tallest, 4)]).nice().range([s.innerHeight, 0]);
+    // Headroom above the tallest stack, so no bar runs into the top of the chart; nice(4) matches the 4 ticks.
+    const y = scaleLinear().domain([0, Math.max(tallest * 1.08, 4)]).nice(4).range([s.innerHeight, 0]);
     drawAxes(frame, s, x, y, (v) => (Number.isInteger(v) ? integer(v) : ''));
     frame.setEmpty(tallest === 0 ? `No requests in ${RANGE_LABELS[data.range]} yet.` : null);
     const barWidth = (d: StackSegment) => Math.max(1, x(d.t + bucketMs) - x(d.t) - (s.innerWidth / points.length > 4 ? 1 : 0));

@@ -97,6 +97,23 @@ export function modelBars(models: readonly ModelTokens[], limit = 6): ModelBar[]
   return [...bars.slice(0, limit - 1), { ...other, model: `${other.models} other models` }];
 }
 
+/** Where row `i` of a bar chart sits: rows share the plot's height, each bar at most `maxBar` thick. */
+export interface BarRows {
+  step: number;
+  bar: number;
+  top(i: number): number;
+}
+
+/**
+ * Bars spread over the whole plot, so two models do not leave most of the card empty, yet never
+ * swell into slabs (at most `maxBar` thick) nor squeeze below `minStep` per row.
+ */
+export function barRows(count: number, height: number, maxBar = 24, minStep = 22): BarRows {
+  const step = Math.max(minStep, height / Math.max(1, count));
+  const bar = Math.min(maxBar, step * 0.72);
+  return { step, bar, top: (i) => i * step + (step - bar) / 2 };
+}
+
 /** Nothing happened in the range: every chart shows its empty state rather than flat lines. */
 export function isEmptyRange(data: ChartData): boolean {
   return tallestStack(data.requestsPerMinute) === 0 && data.tokensByModel.length === 0;

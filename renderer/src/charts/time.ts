@@ -4,6 +4,9 @@ import { bucketIndexAt } from './shape.js';
 import type { Frame, Size } from './frame.js';
 import { hideTooltip, showTooltip, type TooltipRow } from './tooltip.js';
 
+/** Half the width of a time label such as "03:45". */
+const EDGE_LABEL_PX = 18;
+
 export function timeScale(starts: readonly number[], bucketMs: number, innerWidth: number): ScaleTime<number, number> {
   const first = starts[0] ?? Date.now() - bucketMs;
   const last = starts[starts.length - 1] ?? first;
@@ -12,6 +15,11 @@ export function timeScale(starts: readonly number[], bucketMs: number, innerWidt
 
 export function drawAxes(frame: Frame, s: Size, x: ScaleTime<number, number>, y: ScaleLinear<number, number>, yFormat: (v: number) => string): void {
   frame.xAxis.call(axisBottom(x).ticks(Math.max(2, Math.floor(s.innerWidth / 90))).tickSizeOuter(0));
+  // A time label centred on a tick close to the left end would run into the y axis's "0".
+  frame.xAxis
+    .selectAll<SVGGElement, Date>('.tick')
+    .select('text')
+    .attr('visibility', (d) => (x(d) < EDGE_LABEL_PX ? 'hidden' : null));
   frame.yAxis.call(
     axisLeft(y)
       .ticks(4)

@@ -4,14 +4,19 @@ import { byId, fill, h } from '../dom.js';
 import { formatAgo, formatCount, formatPercent, formatUsd, projectName } from '../format.js';
 import { nextSort, sortProjects, type ProjectSortKey, type SortDirection } from '../charts/shape.js';
 
-const COLUMNS: Array<{ key: ProjectSortKey; label: string; numeric: boolean; cell(p: ProjectStats, now: number): string }> = [
-  { key: 'project', label: 'Project', numeric: false, cell: (p) => projectName(p.project) },
-  { key: 'requests', label: 'Requests', numeric: true, cell: (p) => formatCount(p.requests) },
-  { key: 'costUsd', label: 'Cost', numeric: true, cell: (p) => formatUsd(p.costUsd) },
-  { key: 'savedUsd', label: 'Saved', numeric: true, cell: (p) => formatUsd(p.savedUsd) },
-  { key: 'hitRate', label: 'Hit rate', numeric: true, cell: (p) => formatPercent(p.hitRate) },
-  { key: 'lastSeen', label: 'Last seen', numeric: true, cell: (p, now) => formatAgo(p.lastSeen, now) },
+/** `detail` columns go on a row's second line, labelled, when the page is narrow (index.css). */
+const COLUMNS: Array<{ key: ProjectSortKey; label: string; numeric: boolean; detail: boolean; cell(p: ProjectStats, now: number): string }> = [
+  { key: 'project', label: 'Project', numeric: false, detail: false, cell: (p) => projectName(p.project) },
+  { key: 'requests', label: 'Requests', numeric: true, detail: true, cell: (p) => formatCount(p.requests) },
+  { key: 'costUsd', label: 'Cost', numeric: true, detail: true, cell: (p) => formatUsd(p.costUsd) },
+  { key: 'savedUsd', label: 'Saved', numeric: true, detail: true, cell: (p) => formatUsd(p.savedUsd) },
+  { key: 'hitRate', label: 'Hit rate', numeric: true, detail: true, cell: (p) => formatPercent(p.hitRate) },
+  { key: 'lastSeen', label: 'Last seen', numeric: true, detail: false, cell: (p, now) => formatAgo(p.lastSeen, now) },
 ];
+
+function cellClass(c: (typeof COLUMNS)[number]): string {
+  return [c.numeric ? 'num' : '', c.detail ? 'detail' : '', c.key === 'project' ? 'project grow' : '', c.key === 'lastSeen' ? 'aside end' : ''].filter(Boolean).join(' ');
+}
 
 export function projectsTable() {
   let projects: ProjectStats[] = [];
@@ -31,10 +36,10 @@ export function projectsTable() {
       ),
     );
     const rows = sortProjects(projects, sort.key, sort.direction).map((p) =>
-      h('tr', { 'data-project': p.project }, ...COLUMNS.map((c) => h('td', { class: c.numeric ? 'num' : null, title: c.key === 'project' ? p.project : null }, c.cell(p, now)))),
+      h('tr', { 'data-project': p.project }, ...COLUMNS.map((c) => h('td', { class: cellClass(c), 'data-label': c.detail ? c.label : null, title: c.key === 'project' ? p.project : null }, c.cell(p, now)))),
     );
     const body = rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'empty-row' }, 'No projects yet: requests are grouped by the directory `cco` was run in.'))];
-    fill(byId('projects'), h('table', { class: 'table' }, h('thead', {}, head), h('tbody', {}, ...body)));
+    fill(byId('projects'), h('table', { class: 'table stack' }, h('thead', {}, head), h('tbody', {}, ...body)));
   }
 
   return {
