@@ -111,7 +111,7 @@ export class TerminalSession {
 
   acknowledge(bytes: number): void {
     this.unacked = Math.max(0, this.unacked - bytes);
-    if (this.paused && this.unacked <= this.limits.lowWaterBytes) this.setPaused(false);
+    if (this.paused && this.unacked + this.pendingBytes <= this.limits.lowWaterBytes) this.setPaused(false);
   }
 
   /** Ends the process (SIGHUP, as closing a terminal window does); escalates if it lingers. */
@@ -136,6 +136,8 @@ export class TerminalSession {
     if (!this.client) return;
     this.pending.push(text);
     this.pendingBytes += Buffer.byteLength(text);
+    // Output read but not yet sent counts too: a slow event loop must not let a batch outgrow the watermark.
+    if (this.unacked + this.pendingBytes >= this.limits.highWaterBytes) this.setPaused(true);
     if (this.pendingBytes >= this.limits.maxBatchBytes) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.limits.batchMs);
   }
