@@ -1,5 +1,5 @@
 import type { ProjectStats } from '../daemon/usage/projects.js';
-import { isSummaryRange, SUMMARY_RANGES, type SummaryRange } from '../daemon/usage/ranges.js';
+import { isSummaryRange, SUMMARY_RANGES, summaryStart, type SummaryRange } from '../daemon/usage/ranges.js';
 import type { UsageSummary } from '../daemon/usage/summary.js';
 import { resolveCliConfig } from './config.js';
 import type { CliContext } from './context.js';
@@ -40,11 +40,12 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
     return EXIT.ok;
   }
   const [{ querySummary }, { queryProjects }] = await Promise.all([import('../daemon/usage/summary.js'), import('../daemon/usage/projects.js')]);
+  const now = Date.now();
   let summary: UsageSummary;
   let projects: ProjectStats[];
   try {
-    summary = querySummary(opened.db, range, Date.now());
-    projects = queryProjects(opened.db).slice(0, top);
+    summary = querySummary(opened.db, range, now);
+    projects = queryProjects(opened.db, summaryStart(range, now)).slice(0, top);
   } finally {
     opened.db.close();
   }
@@ -101,5 +102,5 @@ export function renderStats(s: UsageSummary, projects: readonly ProjectStats[], 
   const head = ['PROJECT', 'REQUESTS', 'COST', 'SAVED', 'HIT RATE', 'LAST SEEN'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => '  ' + r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [...lines, '', 'Projects (all time, most expensive first)', fmt(head), ...rows.map(fmt)];
+  return [...lines, '', `Projects, ${RANGE_TITLES[s.range]}, most expensive first`, fmt(head), ...rows.map(fmt)];
 }

@@ -62,6 +62,7 @@ describe('cco stats and cco export', () => {
     assert.match(text.stdout, /Requests\s+3/);
     assert.match(text.stdout, /hit rate 33%/);
     assert.match(text.stdout, /\/work\/alpha\s+2\s+\$/);
+    assert.match(text.stdout, /Projects, the last 7 days, most expensive first/);
   });
 
   it('exports the rows as CSV to stdout and as JSON to a file', async () => {

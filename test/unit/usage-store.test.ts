@@ -166,6 +166,7 @@ describe('retention', () => {
     assert.equal(store.summary('7d').requests, 1);
     const projects = store.projects();
     assert.deepEqual(projects.map((p) => [p.project, p.requests]), [['old', 3], ['new', 1]]);
+    assert.deepEqual(store.projects('7d').map((p) => [p.project, p.requests]), [['new', 1]], 'a range keeps to its projects');
 
     assert.deepEqual(store.prune(NOON), { pruned: 0 }, 'pruning again changes nothing');
     assert.equal(store.summary('all').requests, 4);

@@ -55,7 +55,7 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
     noStore(ctx, deps.cacheStats ? { ...summary, cache: deps.cacheStats() } : summary);
   }));
 
-  router.get('/api/project/stats', guarded((ctx) => noStore(ctx, { projects: store.projects() })));
+  router.get('/api/project/stats', guarded((ctx) => noStore(ctx, { projects: store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all')) })));
 
   router.get('/api/machine/stats', guarded((ctx) => {
     const chartData = store.charts(oneOf(ctx.query, 'range', CHART_RANGES, '1h'));

@@ -1,21 +1,25 @@
 import type { ProjectStats } from '../../../shared/api.js';
+import { DAY_MS } from './retention.js';
 import type { Db } from './schema.js';
 import { addTotals, DAILY_SUMS, emptyTotals, hitRate, RAW_SUMS, tokensOf, totalsFromRow, type Totals } from './totals.js';
 
 export type { ProjectStats };
 
-function totalsByProject(db: Db, sql: string, into: Map<string, Totals>): void {
-  for (const row of db.prepare(sql).all() as Array<Record<string, unknown>>) {
+function totalsByProject(db: Db, sql: string, from: number, into: Map<string, Totals>): void {
+  for (const row of db.prepare(sql).all({ from }) as Array<Record<string, unknown>>) {
     const project = String(row.project);
     into.set(project, addTotals(into.get(project) ?? emptyTotals(), totalsFromRow(row)));
   }
 }
 
-/** Every project ever seen (raw rows and rolled-up days), the most expensive first. */
-export function queryProjects(db: Db): ProjectStats[] {
+/**
+ * Every project seen since `from` (epoch ms; raw rows and the rolled-up days that overlap it),
+ * the most expensive first. By default: all time.
+ */
+export function queryProjects(db: Db, from: number = Number.MIN_SAFE_INTEGER): ProjectStats[] {
   const byProject = new Map<string, Totals>();
-  totalsByProject(db, `SELECT project, ${RAW_SUMS} FROM requests GROUP BY project`, byProject);
-  totalsByProject(db, `SELECT project, ${DAILY_SUMS} FROM daily GROUP BY project`, byProject);
+  totalsByProject(db, `SELECT project, ${RAW_SUMS} FROM requests WHERE started_at >= :from GROUP BY project`, from, byProject);
+  totalsByProject(db, `SELECT project, ${DAILY_SUMS} FROM daily WHERE day_start + ${DAY_MS} > :from GROUP BY project`, from, byProject);
   return [...byProject]
     .map(([project, t]) => ({
       project,

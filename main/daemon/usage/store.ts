@@ -175,8 +175,9 @@ export class UsageStore implements RequestRecorder {
     return querySummary(this.readable(), range, this.options.clock.now());
   }
 
-  projects(): ProjectStats[] {
-    return queryProjects(this.readable());
+  /** Projects with activity in the range (default: all time). */
+  projects(range: SummaryRange = 'all'): ProjectStats[] {
+    return queryProjects(this.readable(), summaryStart(range, this.options.clock.now()));
   }
 
   requests(filter: RequestFilter): StoredRequest[] {
