@@ -95,6 +95,16 @@ describe('terminal with Claude Code installed', () => {
     await client.message('closed');
   });
 
+  test('typing that arrives while the process starts is kept and reaches it', async () => {
+    const client = await TerminalClient.connect(t.url);
+    client.send({ type: 'open', cols: 100, rows: 30, cwd: project });
+    client.type('echo early-$((2*21))\r');
+    await client.message('ready');
+    await client.sees('early-42');
+    client.send({ type: 'close' });
+    await client.message('closed');
+  });
+
   test('a page that reloads reattaches to the same process and gets its scrollback', async () => {
     const first = await TerminalClient.connect(t.url);
     const ready = await first.open(project);

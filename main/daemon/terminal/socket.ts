@@ -6,6 +6,9 @@ import { parseClientMessage } from './messages.js';
 import type { TerminalService } from './service.js';
 import type { SessionClient, TerminalSession } from './session.js';
 
+/** Messages held while a session starts; a paste is one message. */
+const EARLY_MAX = 1000;
+
 /** Close codes in the application range, so a page can tell why its socket ended. */
 export const CLOSE = { normal: 1000, refused: 4400, replaced: 4409 } as const;
 
@@ -54,6 +57,7 @@ export function serveSocket(ws: WebSocket, service: TerminalService, logger: Log
       }
       service.attached(session);
       session.attach(client);
+      for (const queued of early.splice(0)) handle(queued);
     } catch (error) {
       if (error instanceof TerminalError) return refuse(error);
       logger.error(`Terminal: ${(error as Error).stack}`);
@@ -63,14 +67,17 @@ export function serveSocket(ws: WebSocket, service: TerminalService, logger: Log
     }
   };
 
+  /** Typing that arrives while the process starts waits for it (bounded), rather than being lost. */
+  const early: TerminalClientMessage[] = [];
   ws.on('message', (data, isBinary) => {
     const message = isBinary ? null : parseClientMessage(data.toString());
     if (!message) return refuse(new TerminalError('bad-request', 'Malformed terminal message'));
-    if (!session) {
-      if (starting) return; // input typed before the session is ready is dropped, as a closed terminal would
-      void start(message);
-      return;
-    }
+    if (session) return handle(message);
+    if (!starting) return void start(message);
+    if (early.length < EARLY_MAX) early.push(message);
+  });
+  function handle(message: TerminalClientMessage): void {
+    if (!session) return;
     switch (message.type) {
       case 'input':
         return session.write(message.data);
@@ -86,7 +93,7 @@ export function serveSocket(ws: WebSocket, service: TerminalService, logger: Log
       default:
         return refuse(new TerminalError('bad-request', 'The session is already open'));
     }
-  });
+  }
   ws.on('close', () => {
     if (!session) return;
     session.detach(client);

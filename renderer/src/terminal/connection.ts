@@ -19,17 +19,24 @@ export interface ConnectionEvents {
   lost(): void;
 }
 
+const EARLY_MAX = 1000;
+
 /** One WebSocket to `/api/terminal` for one session (shared/terminal.ts describes the protocol). */
 export class TerminalConnection {
   private readonly ws: WebSocket;
   private finished = false;
   /** Set when this page let go of the socket: anything still arriving is for nobody. */
   private released = false;
+  /** Typing and resizes from before the socket opened, sent right after the opening message. */
+  private early: TerminalClientMessage[] = [];
 
   constructor(url: string, first: TerminalClientMessage, events: ConnectionEvents) {
     this.ws = new WebSocket(url);
     this.ws.binaryType = 'arraybuffer';
-    this.ws.addEventListener('open', () => this.send(first));
+    this.ws.addEventListener('open', () => {
+      this.send(first);
+      for (const message of this.early.splice(0)) this.send(message);
+    });
     this.ws.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) => {
       if (this.released) return;
       if (typeof event.data !== 'string') return events.output(new Uint8Array(event.data));
@@ -85,5 +92,7 @@ export class TerminalConnection {
 
   private send(message: TerminalClientMessage): void {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    // Keystrokes typed while connecting are kept (a bounded few), not lost; stale acks are not.
+    else if (this.ws.readyState === WebSocket.CONNECTING && message.type !== 'ack' && this.early.length < EARLY_MAX) this.early.push(message);
   }
 }
