@@ -95,7 +95,9 @@ export function buildTrayView(state: DaemonState, options: MenuOptions): TrayVie
     { type: 'separator' },
     { type: 'action', id: 'quit', label: 'Quit CCO', enabled: true },
   ];
-  return { tooltip: `CCO — ${lines[0]}`, menu };
+  // The tooltip is all some users look at: a problem reaching the upstream belongs in it too.
+  const warning = state.kind === 'running' && state.upstreamProblem ? ` — ⚠ ${state.upstreamProblem}` : '';
+  return { tooltip: `CCO — ${lines[0]}${warning}`, menu };
 }
 
 /** Every action id present and enabled in a menu (for adapters and tests). */

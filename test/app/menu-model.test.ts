@@ -69,6 +69,8 @@ test('an unreachable upstream turns the icon to error and shows the reason while
   assert.ok(labels(view.menu).includes('⚠ Upstream https://api.anthropic.com is unreachable (ENOTFOUND)'));
   assert.equal(trayIconFor(state), 'error');
   assert.ok(enabledActions(view.menu).includes('stop'));
+  assert.match(view.tooltip, /^CCO — Running on port \d+ — ⚠ Upstream https:\/\/api\.anthropic\.com is unreachable/);
+  assert.doesNotMatch(buildTrayView(running, options).tooltip, /⚠/);
 });
 
 test('settings checkboxes reflect the settings, and a broken settings file is shown', () => {
