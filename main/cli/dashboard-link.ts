@@ -1,7 +1,9 @@
 import { readOrCreateToken } from '../common/token.js';
 import type { ResolvedCli } from './config.js';
 import { daemonUrl } from './health.js';
+import { errorCode } from './errors.js';
 import { dashboardUrl } from './format.js';
+import { dataDirError } from './preflight.js';
 
 /**
  * The dashboard address with the per-install token in the fragment: browsers never send a
@@ -9,5 +11,14 @@ import { dashboardUrl } from './format.js';
  */
 export function dashboardLink(resolved: ResolvedCli, url = daemonUrl(resolved.config.host, resolved.config.port)): string {
   const { config, dataDir } = resolved;
-  return `${dashboardUrl(config.host, config.port, url)}/#token=${encodeURIComponent(readOrCreateToken(dataDir))}`;
+  return `${dashboardUrl(config.host, config.port, url)}/#token=${encodeURIComponent(tokenOf(dataDir))}`;
+}
+
+/** The token, or the data directory's problem said plainly (a file in its place, no permission). */
+function tokenOf(dataDir: string): string {
+  try {
+    return readOrCreateToken(dataDir);
+  } catch (error) {
+    throw dataDirError(dataDir, errorCode(error) ?? (error as Error).message);
+  }
 }

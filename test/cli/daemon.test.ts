@@ -115,6 +115,15 @@ describe('cco daemon start|status|stop|restart', () => {
     assert.match(result.stdout, /#token=/);
   });
 
+  it('dashboard --print names a data directory it cannot use, without a stack trace', async () => {
+    const file = join(sandbox.home, 'a-file');
+    writeFileSync(file, '');
+    const result = await runCco(['dashboard', '--print'], { env: { ...sandbox.env, CCO_HOME: file } });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^Error: The data directory cannot be created: .*a-file \(ENOTDIR: a file is in the way\)\nMove that file away/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+
   it('logs -n prints the last lines of the log file', async () => {
     appendFileSync(logFile(sandbox), 'marker one\nmarker two\n');
     const result = await runCco(['daemon', 'logs', '-n', '2'], { env: sandbox.env });
