@@ -7,9 +7,12 @@ export interface Logger {
   info(message: string, ...args: unknown[]): void;
   warn(message: string, ...args: unknown[]): void;
   error(message: string, ...args: unknown[]): void;
+  /** False when debug lines are dropped, so a hot path can skip building them. Absent: assume kept. */
+  debugEnabled?(): boolean;
 }
 
 export const silentLogger: Logger = {
+  debugEnabled: () => false,
   debug() {},
   info() {},
   warn() {},

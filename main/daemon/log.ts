@@ -33,6 +33,7 @@ export function createLogger(options: LogOptions): { logger: Logger; shutdown():
   const line = (message: string, args: unknown[]) => redactSecrets(args.length ? format(message, ...args) : message);
   return {
     logger: {
+      debugEnabled: () => l4.isDebugEnabled(),
       debug: (m, ...a) => l4.isDebugEnabled() && l4.debug(line(m, a)),
       info: (m, ...a) => l4.isInfoEnabled() && l4.info(line(m, a)),
       warn: (m, ...a) => l4.warn(line(m, a)),

@@ -77,7 +77,8 @@ export function messagesHandler(px: ProxyContext) {
       usage: answer?.message.usage ?? served.outcome?.usage,
     });
     px.recorder.record(record);
-    px.logger.debug(
+    // Built only when kept: this line would otherwise cost every request a string.
+    if (px.logger.debugEnabled?.() !== false) px.logger.debug(
       `${record.method} ${record.path} ${record.status} ${record.cache} ${record.requestedModel ?? '-'} ` +
         `${record.provider}${record.servedModel && record.servedModel !== record.requestedModel ? `:${record.servedModel}` : ''} ` +
         `${record.latencyMs}ms${record.errorType ? ` ${record.errorType}` : ''}`,
