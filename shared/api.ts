@@ -64,12 +64,8 @@ export interface TokenTotals {
   cacheRead: number;
 }
 
-/** `GET /api/stats/summary?range=today|7d|30d|all`, and the `stats` event of `/api/events` (without `cache`). */
-export interface SummaryResponse {
-  range: 'today' | '7d' | '30d' | 'all';
-  /** Epoch ms the range starts at; null for `all`. */
-  from: number | null;
-  to: number;
+/** What every usage report says of its requests: a summary and each project alike. */
+export interface UsageTotals {
   requests: number;
   tokens: TokenTotals;
   costUsd: number;
@@ -79,20 +75,21 @@ export interface SummaryResponse {
   errors: number;
   /** Requests of models without a known price, whose cost `costUsd` cannot include. */
   unpricedRequests: number;
+}
+
+/** `GET /api/stats/summary?range=today|7d|30d|all`, and the `stats` event of `/api/events` (without `cache`). */
+export interface SummaryResponse extends UsageTotals {
+  range: 'today' | '7d' | '30d' | 'all';
+  /** Epoch ms the range starts at; null for `all`. */
+  from: number | null;
+  to: number;
   /** Null when the range holds no raw rows (percentiles are not kept past retention). */
   latencyMs: { p50: number | null; p95: number | null };
   cache?: CacheStatsResponse;
 }
 
-export interface ProjectStats {
+export interface ProjectStats extends UsageTotals {
   project: string;
-  requests: number;
-  tokens: TokenTotals;
-  costUsd: number;
-  savedUsd: number;
-  hitRate: number;
-  errors: number;
-  unpricedRequests: number;
   /** Epoch ms of the project's latest request. */
   lastSeen: number | null;
 }

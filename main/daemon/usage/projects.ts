@@ -1,7 +1,7 @@
 import type { ProjectStats } from '../../../shared/api.js';
 import { DAY_MS } from './retention.js';
 import type { Db } from './schema.js';
-import { addTotals, DAILY_SUMS, emptyTotals, hitRate, RAW_SUMS, tokensOf, totalsFromRow, type Totals } from './totals.js';
+import { addTotals, DAILY_SUMS, emptyTotals, RAW_SUMS, totalsFromRow, usageTotals, type Totals } from './totals.js';
 
 export type { ProjectStats };
 
@@ -21,16 +21,6 @@ export function queryProjects(db: Db, from: number = Number.MIN_SAFE_INTEGER): P
   totalsByProject(db, `SELECT project, ${RAW_SUMS} FROM requests WHERE started_at >= :from GROUP BY project`, from, byProject);
   totalsByProject(db, `SELECT project, ${DAILY_SUMS} FROM daily WHERE day_start + ${DAY_MS} > :from GROUP BY project`, from, byProject);
   return [...byProject]
-    .map(([project, t]) => ({
-      project,
-      requests: t.requests,
-      tokens: tokensOf(t),
-      costUsd: t.costUsd,
-      savedUsd: t.savedUsd,
-      hitRate: hitRate(t),
-      errors: t.errors,
-      unpricedRequests: t.unpriced,
-      lastSeen: t.lastSeen,
-    }))
+    .map(([project, t]) => ({ project, ...usageTotals(t), lastSeen: t.lastSeen }))
     .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || a.project.localeCompare(b.project));
 }

@@ -3,7 +3,7 @@ import { DAY_MS } from './retention.js';
 import { summaryStart, type SummaryRange } from './ranges.js';
 import { percentileOffset } from './percentile.js';
 import type { Db } from './schema.js';
-import { addTotals, DAILY_SUMS, hitRate, RAW_SUMS, tokensOf, totalsFromRow, type Totals } from './totals.js';
+import { addTotals, DAILY_SUMS, RAW_SUMS, totalsFromRow, usageTotals, type Totals } from './totals.js';
 
 /** The summary as `GET /api/stats/summary` serves it, before the cache counters are added. */
 export type UsageSummary = Omit<SummaryResponse, 'cache'>;
@@ -34,17 +34,5 @@ export function latencySince(db: Db, from: number): LatencyPercentiles {
 export function querySummary(db: Db, range: SummaryRange, now: number): UsageSummary {
   const from = summaryStart(range, now);
   const t = totalsSince(db, from);
-  return {
-    range,
-    from: range === 'all' ? null : from,
-    to: now,
-    requests: t.requests,
-    tokens: tokensOf(t),
-    costUsd: t.costUsd,
-    savedUsd: t.savedUsd,
-    hitRate: hitRate(t),
-    errors: t.errors,
-    unpricedRequests: t.unpriced,
-    latencyMs: latencySince(db, from),
-  };
+  return { range, from: range === 'all' ? null : from, to: now, ...usageTotals(t), latencyMs: latencySince(db, from) };
 }

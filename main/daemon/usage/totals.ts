@@ -1,4 +1,4 @@
-import type { TokenTotals } from '../../../shared/api.js';
+import type { TokenTotals, UsageTotals } from '../../../shared/api.js';
 /**
  * The sums every report is built from, computed alike over raw rows and over the `daily` roll-up,
  * so a report spanning both just adds the two.
@@ -97,5 +97,18 @@ export function tokensOf(t: Totals): TokenTotals {
     output: t.outputTokens,
     cacheCreation: t.cacheCreationTokens,
     cacheRead: t.cacheReadTokens,
+  };
+}
+
+/** The sums as every report shows them. */
+export function usageTotals(t: Totals): UsageTotals {
+  return {
+    requests: t.requests,
+    tokens: tokensOf(t),
+    costUsd: t.costUsd,
+    savedUsd: t.savedUsd,
+    hitRate: hitRate(t),
+    errors: t.errors,
+    unpricedRequests: t.unpriced,
   };
 }
