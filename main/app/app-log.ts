@@ -1,7 +1,8 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { format } from 'node:util';
 import { type Logger, redactSecrets } from '../common/logger.js';
+import { ensurePrivateDir, touchPrivateFile } from '../common/private-fs.js';
 
 /**
  * The app's own log (logs/app.log): tray and window events. Kept apart from log4js, which the
@@ -9,7 +10,8 @@ import { type Logger, redactSecrets } from '../common/logger.js';
  * are cheap and survive a crash right after them.
  */
 export function createAppLogger(file: string, now: () => Date = () => new Date()): Logger {
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateDir(dirname(file));
+  touchPrivateFile(file);
   const write = (level: string, message: string, args: unknown[]) => {
     const text = redactSecrets(args.length ? format(message, ...args) : message);
     try {

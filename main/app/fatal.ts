@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../common/private-fs.js';
 
 export interface FatalHandlers {
   /** Appends one line to the app's log, synchronously. */
@@ -22,8 +23,8 @@ export function installFatalHandlers(options: {
   const now = options.now ?? (() => new Date());
   const log = (line: string) => {
     try {
-      mkdirSync(dirname(options.logFile), { recursive: true });
-      appendFileSync(options.logFile, `${now().toISOString()} ${line}\n`);
+      ensurePrivateDir(dirname(options.logFile));
+      appendFileSync(options.logFile, `${now().toISOString()} ${line}\n`, { mode: PRIVATE_FILE_MODE });
     } catch {
       process.stderr.write(`${line}\n`);
     }

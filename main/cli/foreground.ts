@@ -31,7 +31,9 @@ export async function runDaemonInForeground(resolved: ResolvedCli, ctx: CliConte
   writePidFile(files.pidFile, process.pid);
   process.on('exit', ownPid);
   ctx.out(`CCO daemon ${appVersion()} listening on ${daemon.url} (PID ${process.pid})`);
-  ctx.out(`Dashboard: ${dashboardLink(resolved, daemon.url)}`);
+  // Spawned by `cco daemon start`, this output is the log file: the link (and its token) goes only
+  // to the terminal that asked, printed by the parent.
+  if (!spawned(ctx)) ctx.out(`Dashboard: ${dashboardLink(resolved, daemon.url)}`);
   const signal = await nextSignal();
   ctx.out(`${signal} received: finishing requests in flight (at most ${DRAIN_MS / 1000} s; signal again to quit now)`);
   process.once('SIGINT', () => process.exit(EXIT.failure));
@@ -45,7 +47,7 @@ export async function runDaemonInForeground(resolved: ResolvedCli, ctx: CliConte
 async function host(resolved: ResolvedCli, ctx: CliContext): Promise<RunningDaemon> {
   const { runDaemonHost } = await import('../daemon/host.js');
   try {
-    return await runDaemonHost({ config: resolved.config, dataDir: resolved.dataDir, console: ctx.env[SPAWNED_ENV] !== '1' });
+    return await runDaemonHost({ config: resolved.config, dataDir: resolved.dataDir, console: !spawned(ctx) });
   } catch (error) {
     // The port can be taken between the probe and the bind; the host may wrap the cause.
     const code = errorCode(error) ?? errorCode((error as { cause?: unknown }).cause);
@@ -55,6 +57,10 @@ async function host(resolved: ResolvedCli, ctx: CliContext): Promise<RunningDaem
     if (code === 'DATA_DIR') throw new CliError((error as Error).message);
     throw error;
   }
+}
+
+function spawned(ctx: CliContext): boolean {
+  return ctx.env[SPAWNED_ENV] === '1';
 }
 
 /** The port was free, so a live pid in the file is not serving it; say so rather than clobber silently. */

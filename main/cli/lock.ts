@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { writePrivateFile } from '../common/private-fs.js';
 import { errorCode } from './errors.js';
 import { isAlive } from './processes.js';
 
@@ -78,7 +79,7 @@ export function tryLock(path: string, options: LockOptions): StartLock | null {
   const content = `${process.pid} ${token}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      writeFileSync(path, content, { flag: 'wx' });
+      writePrivateFile(path, content, 'wx');
       return { release: () => releaseIfOurs(path, content) };
     } catch (error) {
       if (errorCode(error) !== 'EEXIST') throw error;

@@ -1,4 +1,5 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { writePrivateFile } from '../common/private-fs.js';
 
 /** The pid recorded in a PID file, or undefined when there is none or it is unreadable. */
 export function readPidFile(file: string): number | undefined {
@@ -13,7 +14,7 @@ export function readPidFile(file: string): number | undefined {
 }
 
 export function writePidFile(file: string, pid: number): void {
-  writeFileSync(file, `${pid}\n`);
+  writePrivateFile(file, `${pid}\n`);
 }
 
 /** Removes the file only while it still names `pid`, so a newer daemon's file survives. */

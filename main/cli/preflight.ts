@@ -1,6 +1,7 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
+import { ensurePrivateDir } from '../common/private-fs.js';
 import { CliError, errorCode } from './errors.js';
 
 /** Binding the port ourselves is the only reliable "is it free" test; the server closes at once. */
@@ -44,7 +45,7 @@ export function portDeniedError(host: string, port: number): CliError {
 /** Creates the directory (and a file's parent) and proves it is writable, naming the fix if not. */
 export function assertWritableDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    ensurePrivateDir(dir);
     accessSync(dir, constants.W_OK);
   } catch (error) {
     throw dataDirError(dir, errorCode(error) ?? (error as Error).message);

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DaemonConfig } from '../common/config.js';
+import { ensurePrivateDir, openPrivateFile } from '../common/private-fs.js';
 import { configToFlags } from './config.js';
 
 /** Set in the spawned daemon's environment: its console output already goes to the log file. */
@@ -32,8 +33,8 @@ export interface SpawnedDaemon {
  * stderr are appended to the instance log so a crash before logging is set up is still on record.
  */
 export function spawnDaemon(config: DaemonConfig, dataDir: string, logFile: string): SpawnedDaemon {
-  mkdirSync(dirname(logFile), { recursive: true });
-  const out = openSync(logFile, 'a');
+  ensurePrivateDir(dirname(logFile));
+  const out = openPrivateFile(logFile, 'a');
   try {
     const child = spawn(process.execPath, [cliScript(), 'daemon', 'start', '--foreground', ...configToFlags(config)], {
       detached: true,

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError, applyConfig, defaultConfig, type DaemonConfig, type LogLevel } from './config.js';
 import { settingsFile } from './paths.js';
+import { ensurePrivateDir, writePrivateFile } from './private-fs.js';
 
 /**
  * `settings.json` in the data directory. The CLI reads it as the layer under the environment;
@@ -115,9 +116,9 @@ export function readSettings(dir: string): Settings {
 export function writeSettings(dir: string, settings: Settings): void {
   const file = settingsFile(dir);
   const valid = validateSettings(settings, 'settings');
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateDir(dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600 });
+  writePrivateFile(tmp, `${JSON.stringify(valid, null, 2)}\n`);
   renameSync(tmp, file);
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync, openSync, readFileSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, openPrivateFile } from './private-fs.js';
 
 /** Where the per-install secret lives: one file for every instance in the data directory. */
 export function tokenFile(dataDir: string): string {
@@ -15,16 +16,15 @@ export function readOrCreateToken(dataDir: string): string {
   const file = tokenFile(dataDir);
   const existing = tryRead(file);
   if (existing) return existing;
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const token = randomBytes(24).toString('base64url');
   try {
-    const fd = openSync(file, 'wx', 0o600);
+    const fd = openPrivateFile(file, 'wx');
     try {
       writeSync(fd, token + '\n');
     } finally {
       closeSync(fd);
     }
-    chmodSync(file, 0o600); // umask may have loosened the create mode
     return token;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -1,7 +1,8 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DaemonConfig } from '../common/config.js';
 import { instanceFiles, routingFile } from '../common/paths.js';
+import { ensurePrivateDir, makeDataDirPrivate } from '../common/private-fs.js';
 import { readOrCreateToken } from '../common/token.js';
 import { appVersion } from '../common/version.js';
 import { createDaemon } from './app.js';
@@ -41,7 +42,7 @@ export class HostError extends Error {
 
 function ensureWritableDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    ensurePrivateDir(dir);
     accessSync(dir, constants.W_OK);
   } catch (error) {
     throw new HostError(
@@ -56,6 +57,7 @@ function ensureWritableDir(dir: string): void {
 export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon> {
   const { config, dataDir } = options;
   ensureWritableDir(dataDir);
+  makeDataDirPrivate(dataDir); // what an older CCO left readable to others
   const files = instanceFiles(dataDir, config.port);
   ensureWritableDir(dirname(files.logFile));
   const log = createLogger({ file: files.logFile, level: config.logLevel, console: options.console });

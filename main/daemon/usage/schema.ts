@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'libsql';
+import { ensurePrivateDir, makePrivate, touchPrivateFile } from '../../common/private-fs.js';
 
 export type Db = Database.Database;
 
@@ -110,7 +111,10 @@ function configure(db: Db, busyTimeoutMs: number): void {
 
 /** Opens (creating if needed) and migrates the usage database of one daemon instance. */
 export function openUsageDatabase(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS): Db {
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateDir(dirname(file));
+  // SQLite gives its -wal and -shm files the database file's mode: a private file keeps all three private.
+  for (const side of ['', '-wal', '-shm']) makePrivate(file + side);
+  if (!existsSync(file)) touchPrivateFile(file);
   const db = new Database(file);
   try {
     db.exec(`PRAGMA busy_timeout = ${Math.floor(busyTimeoutMs)}`);
