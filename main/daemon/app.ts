@@ -8,6 +8,7 @@ import { ResponseCache } from './cache/store.js';
 import { HttpError } from './http/errors.js';
 import { refuseAdminRequest } from './http/admin.js';
 import { refuseForeignRequest } from './http/guard.js';
+import { normalisePath } from './http/path.js';
 import { upgradeDispatcher, type UpgradeRoute, type UpgradeShared } from './http/upgrade.js';
 import type { ProxyContext } from './proxy/context.js';
 import { Limiter } from './proxy/limiter.js';
@@ -185,7 +186,9 @@ function guard(extraHosts: ReadonlySet<string>) {
 
 function adminGuard(token: string | undefined) {
   return async (ctx: Context, next: Next) => {
-    const reason = refuseAdminRequest(ctx.req, ctx.path, token);
+    const path = normalisePath(ctx.path);
+    if (path === null) throw new HttpError(400, 'The request path is not valid percent-encoding');
+    const reason = refuseAdminRequest(ctx.req, path, token);
     if (reason) throw new HttpError(403, reason, 'permission_error');
     await next();
   };

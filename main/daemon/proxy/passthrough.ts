@@ -1,6 +1,8 @@
 import { pipeline } from 'node:stream/promises';
 import type { Context } from 'koa';
 import { readBody } from '../http/body.js';
+import { HttpError } from '../http/errors.js';
+import { normalisePath } from '../http/path.js';
 import { estimatePromptTokens, queryOf } from '../routing/match.js';
 import type { ProxyContext } from './context.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
@@ -10,6 +12,11 @@ import { CACHE_HEADER } from './respond.js';
 export function passthroughHandler(px: ProxyContext) {
   return async (ctx: Context): Promise<void> => {
     const { req, res } = ctx;
+    // The upstream's URL parser resolves `..` (also spelled `%2e%2e`): what leaves /v1/ would
+    // reach another of its paths with the client's credentials.
+    if (!normalisePath(ctx.path)?.startsWith('/v1/')) {
+      throw new HttpError(400, `Path ${ctx.path} leaves /v1/; only /v1/* is passed to the upstream`);
+    }
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
     const body = hasBody ? await readBody(req, px.bodyLimitBytes) : undefined;
     if (body && routedCountTokens(px, ctx.path, body)) {
