@@ -1,7 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { format } from 'node:util';
-import { type Logger, redactSecrets } from '../common/logger.js';
+import { type Logger, logLine } from '../common/logger.js';
 import { ensurePrivateDir, touchPrivateFile } from '../common/private-fs.js';
 
 /**
@@ -13,7 +12,7 @@ export function createAppLogger(file: string, now: () => Date = () => new Date()
   ensurePrivateDir(dirname(file));
   touchPrivateFile(file);
   const write = (level: string, message: string, args: unknown[]) => {
-    const text = redactSecrets(args.length ? format(message, ...args) : message);
+    const text = logLine(message, args);
     try {
       appendFileSync(file, `${now().toISOString()} ${level} ${text}\n`);
     } catch {

@@ -1,3 +1,5 @@
+import { format } from 'node:util';
+
 /**
  * The logging surface every module depends on. Hosts (CLI, Electron, tests) decide where lines go;
  * modules only receive a Logger, so they never reach for a global.
@@ -33,4 +35,26 @@ export function redactSecrets(text: string): string {
   let out = text;
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;
+}
+
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r' };
+
+/**
+ * One log record, one line: control characters (C0 but tab, DEL, C1, the Unicode line and
+ * paragraph separators) are written as escapes. A model name, path or header value holding
+ * `\n2026-… ERROR …` then cannot forge a line, nor an ESC sequence repaint the terminal that
+ * reads the log.
+ */
+export function escapeControlChars(text: string): string {
+  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/g, (char) =>
+    NAMED_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * What every host's appender writes for a log call: formatted, secrets masked, control
+ * characters escaped. Applied at the logger, so no call site can forget it for request data.
+ */
+export function logLine(message: string, args: readonly unknown[]): string {
+  return escapeControlChars(redactSecrets(args.length ? format(message, ...args) : message));
 }

@@ -1,7 +1,6 @@
-import { format } from 'node:util';
 import log4js from 'log4js';
 import type { LogLevel } from '../common/config.js';
-import { type Logger, redactSecrets } from '../common/logger.js';
+import { type Logger, logLine } from '../common/logger.js';
 
 export interface LogOptions {
   file: string;
@@ -11,7 +10,8 @@ export interface LogOptions {
 
 /**
  * Configures log4js for a daemon host: a rolling file (10 MB × 5) and, in the foreground, the
- * console. Every line passes through redactSecrets, so a key that slips into a message is masked.
+ * console. Every line passes through logLine: a key that slips into a message is masked, and a
+ * control character from a request is escaped, so one record is always one line.
  */
 export function createLogger(options: LogOptions): { logger: Logger; shutdown(): Promise<void> } {
   const appenders: Record<string, log4js.Appender> = {
@@ -30,7 +30,7 @@ export function createLogger(options: LogOptions): { logger: Logger; shutdown():
     categories: { default: { appenders: Object.keys(appenders), level: options.level } },
   });
   const l4 = log4js.getLogger('cco');
-  const line = (message: string, args: unknown[]) => redactSecrets(args.length ? format(message, ...args) : message);
+  const line = logLine;
   return {
     logger: {
       debugEnabled: () => l4.isDebugEnabled(),
