@@ -1,10 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, maxHeaderSize, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import type { DaemonConfig } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
 import { ResponseCache } from './cache/store.js';
+import { appErrorListener, clientErrorHandler, isClientGone } from './http/client-errors.js';
 import { HttpError } from './http/errors.js';
 import { refuseAdminRequest } from './http/admin.js';
 import { refuseForeignRequest } from './http/guard.js';
@@ -93,6 +94,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     make({ logger, ...(deps.token ? { token: deps.token } : {}), url: () => boundUrl, port: () => boundPort }),
   );
   const app = new Koa();
+  app.on('error', appErrorListener(logger));
   app.use(errorHandler(logger));
   app.use(guard(extraHosts));
   app.use(adminGuard(deps.token));
@@ -113,7 +115,9 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     cache: px.cache,
     router: px.router,
     async listen(port, host) {
-      server = createServer(app.callback());
+      // requireHostHeader off: the guard answers a missing Host itself, Anthropic-shaped, not Node's empty 400.
+      server = createServer({ requireHostHeader: false }, app.callback());
+      server.on('clientError', clientErrorHandler(logger, maxHeaderSize));
       server.on('upgrade', upgradeDispatcher(upgrades, extraHosts));
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
@@ -162,6 +166,11 @@ function errorHandler(logger: Logger) {
       await next();
     } catch (error) {
       const httpError = error instanceof HttpError ? error : new HttpError(500, 'Internal proxy error');
+      if (isClientGone(error)) {
+        logger.debug(`Client went away during ${ctx.method} ${ctx.path}`); // an aborted upload, a closed tab
+        ctx.res.destroy();
+        return;
+      }
       if (!(error instanceof HttpError)) logger.error(`Unhandled error on ${ctx.method} ${ctx.path}: ${(error as Error).stack}`);
       if (ctx.res.headersSent || !ctx.res.writable) {
         ctx.res.destroy();

@@ -8,6 +8,7 @@ import { queryOf, type RouteDecision, type Target } from '../routing/match.js';
 import type { CacheOutcome } from '../usage/record.js';
 import type { ProxyContext } from './context.js';
 import { Flight, type FlightOutcome, type ServedBy } from './flight.js';
+import { logUpstreamFailure } from './failure-log.js';
 import { buildRecord } from './record.js';
 import { CACHE_HEADER, type ResponseMeter, responseSubscriber, sendStored } from './respond.js';
 
@@ -143,8 +144,19 @@ function startFlight(px: ProxyContext, ex: Exchange, shared: boolean): Flight {
   );
   if (shared) px.flights.set(ex.key, flight);
   void flight.done.then((outcome) => {
+    // Once per call: requests that joined this flight share its one failure.
+    logUpstreamFailure(px.logger, {
+      status: outcome.status, errorType: outcome.errorType, baseUrl: servingBaseUrl(ex.decision, outcome.servedBy),
+      method: ex.req.method ?? 'POST', path: call.path, model: outcome.servedBy?.model ?? ex.decision.model,
+    });
     if (outcome.message) px.cache.set(storeKey(ex, outcome.servedBy), outcome.message);
     if (px.flights.get(ex.key) === flight) px.flights.delete(ex.key);
   });
   return flight;
+}
+
+/** The base URL of the provider that answered: the route's own, or the fallback that served. */
+function servingBaseUrl(decision: RouteDecision, servedBy: ServedBy | undefined): string {
+  if (!servedBy || servedBy.provider === decision.provider.name) return decision.provider.baseUrl;
+  return decision.fallbacks.find((t) => t.provider.name === servedBy.provider)?.provider.baseUrl ?? decision.provider.baseUrl;
 }

@@ -1,11 +1,12 @@
 import { pipeline } from 'node:stream/promises';
 import type { Context } from 'koa';
 import { readBody } from '../http/body.js';
-import { HttpError } from '../http/errors.js';
+import { errorTypeForStatus, HttpError } from '../http/errors.js';
 import { normalisePath } from '../http/path.js';
 import { estimatePromptTokens, queryOf } from '../routing/match.js';
 import type { ProxyContext } from './context.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
+import { logUpstreamFailure } from './failure-log.js';
 import { CACHE_HEADER } from './respond.js';
 
 /** Any other `/v1/*` call (count_tokens, models, batches, files, ...): streamed through untouched. */
@@ -31,6 +32,7 @@ export function passthroughHandler(px: ProxyContext) {
       if (!res.writableFinished) abort.abort(new Error('client went away'));
     });
     const release = await px.limiter.acquire(abort.signal);
+    const failure = { baseUrl: px.upstream.baseUrl, method: req.method ?? 'GET', path: ctx.path };
     try {
       const up = await px.upstream.send({
         path: req.url ?? '/',
@@ -38,7 +40,11 @@ export function passthroughHandler(px: ProxyContext) {
         headers: upstreamRequestHeaders(req.headers),
         ...(body ? { body } : {}),
         signal: abort.signal,
+      }).catch((error: unknown) => {
+        if (error instanceof HttpError) logUpstreamFailure(px.logger, { ...failure, status: error.status, errorType: error.type });
+        throw error;
       });
+      logUpstreamFailure(px.logger, { ...failure, status: up.status, errorType: errorTypeForStatus(up.status) });
       ctx.respond = false;
       const headers = clientResponseHeaders(up.headers);
       headers[CACHE_HEADER] = 'bypass';
