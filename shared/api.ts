@@ -10,6 +10,8 @@ export interface HealthResponse {
   port: number;
   uptimeSeconds: number;
   upstream?: string;
+  /** A hash naming the daemon's data directory (not secret), so a CLI can tell its own daemon apart. */
+  dataDirId?: string;
 }
 
 export interface CacheStatsResponse {

@@ -4,6 +4,7 @@ import type { ResolvedCli } from './config.js';
 import { CliError } from './errors.js';
 import { daemonUrl, fetchHealth, type Health } from './health.js';
 import { tryLock, lockHolder } from './lock.js';
+import { assertOwnDaemon } from './own-daemon.js';
 import { removePidFileIf } from './pidfile.js';
 import { assertPortFree, assertWritableDir } from './preflight.js';
 import { delay } from './processes.js';
@@ -32,6 +33,7 @@ const LOG_LINES_ON_FAILURE = 20;
 export async function findDaemon(resolved: ResolvedCli, timeoutMs = 500): Promise<DaemonHandle | null> {
   const url = daemonUrl(resolved.config.host, resolved.config.port);
   const health = await fetchHealth(url, timeoutMs);
+  if (health) assertOwnDaemon(resolved, health);
   return health ? { url, health, started: false } : null;
 }
 

@@ -8,6 +8,7 @@ export interface Health {
   version?: string;
   uptimeSeconds?: number;
   upstream?: string;
+  dataDirId?: string;
 }
 
 export interface CacheSummary {

@@ -8,6 +8,7 @@ import { formatDuration, formatPercent } from './format.js';
 import { daemonUrl, fetchCacheStats, fetchHealth, type CacheSummary } from './health.js';
 import { statusHelp } from './help.js';
 import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions } from './parse.js';
+import { assertOwnDaemon } from './own-daemon.js';
 import { readPidFile } from './pidfile.js';
 import { isRunning } from './processes.js';
 
@@ -22,6 +23,7 @@ export async function statusCommand(argv: readonly string[], ctx: CliContext): P
   const url = daemonUrl(config.host, config.port);
   const health = await fetchHealth(url, 2000);
   if (!health) return reportStopped(ctx, config.port, instanceFiles(dataDir, config.port).pidFile, values.json === true);
+  assertOwnDaemon(resolved, health);
   const cache = await fetchCacheStats(url, 2000);
   const status = {
     running: true,

@@ -3,6 +3,7 @@ import { resolveCliConfig, type ResolvedCli } from './config.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
 import { daemonUrl, fetchHealth } from './health.js';
+import { assertOwnDaemon } from './own-daemon.js';
 import { stopHelp } from './help.js';
 import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions } from './parse.js';
 import { readPidFile, removePidFile, removePidFileIf } from './pidfile.js';
@@ -35,6 +36,7 @@ export async function stopDaemon(resolved: ResolvedCli, ctx: CliContext): Promis
   const url = daemonUrl(host, port);
   const pid = readPidFile(pidFile);
   const health = await fetchHealth(url, 2000);
+  if (health) assertOwnDaemon(resolved, health);
   if (pid === undefined) {
     if (health) throw foreignDaemon(port, health.pid, pidFile);
     ctx.out(`Daemon is not running on port ${port}`);

@@ -42,6 +42,8 @@ export interface DaemonDeps {
   env?: Readonly<Record<string, string | undefined>>;
   /** WebSocket endpoints (the terminal), created with the daemon's logger, token and address. */
   upgrades?: Array<(shared: UpgradeShared) => UpgradeRoute>;
+  /** Shown in /health so a CLI can tell a daemon of another data directory (main/common/data-dir-id.ts). */
+  dataDirId?: string;
 }
 
 export interface Daemon {
@@ -99,7 +101,8 @@ export function createDaemon(deps: DaemonDeps): Daemon {
   app.use(guard(extraHosts));
   app.use(adminGuard(deps.token));
   for (const router of [
-    healthRouter({ startedAt: now(), now, port: () => boundPort, upstream: config.upstream, limiter: px.limiter }),
+    healthRouter({ startedAt: now(), now, port: () => boundPort, upstream: config.upstream, limiter: px.limiter,
+      ...(deps.dataDirId ? { dataDirId: deps.dataDirId } : {}) }),
     cacheRouter(px.cache, px.limiter, logger),
     routingRouter(px.router),
     ...(deps.routers ?? []).map((make) => make({ cache: px.cache, limiter: px.limiter })),

@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DaemonConfig } from '../common/config.js';
+import { dataDirId } from '../common/data-dir-id.js';
 import { instanceFiles, routingFile } from '../common/paths.js';
 import { ensurePrivateDir, makeDataDirPrivate } from '../common/private-fs.js';
 import { readOrCreateToken } from '../common/token.js';
@@ -81,6 +82,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     recorder: store,
     uiDir: defaultUiDir(),
     token: readOrCreateToken(dataDir),
+    dataDirId: dataDirId(dataDir),
     routingFile: routingFile(dataDir, config.routingFile),
     upgrades: [terminalEndpoint({ env: process.env, version: appVersion() })],
     routers: [({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats() })],

@@ -8,6 +8,8 @@ export interface HealthDeps {
   port: () => number;
   upstream: string;
   limiter: Limiter;
+  /** main/common/data-dir-id.ts of the host's data directory, when it has one. */
+  dataDirId?: string;
 }
 
 export function healthRouter(deps: HealthDeps): Router {
@@ -22,6 +24,7 @@ export function healthRouter(deps: HealthDeps): Router {
       uptimeSeconds: Math.floor((deps.now() - deps.startedAt) / 1000),
       upstream: deps.upstream,
       queue: deps.limiter.stats(),
+      ...(deps.dataDirId ? { dataDirId: deps.dataDirId } : {}),
     };
   });
   return router;
