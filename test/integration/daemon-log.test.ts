@@ -2,14 +2,29 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Router from '@koa/router';
 import { applyConfig, defaultConfig } from '../../main/common/config.js';
 import { createDaemon, type Daemon } from '../../main/daemon/app.js';
 import { createLogger } from '../../main/daemon/log.js';
 import { rawPost, TEST_KEY } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
 import { waitFor } from '../support/wait.js';
+
+/** A host route whose body stream fails halfway, as a file read can: Koa reports it on its `error` event. */
+function brokenStreamRouter(): Router {
+  const router = new Router();
+  router.get('/broken-stream', (ctx) => {
+    const body = new Readable({ read() {} });
+    body.push('partial');
+    setImmediate(() => body.destroy(Object.assign(new Error('disk went away'), { code: 'EIO' })));
+    ctx.type = 'text/plain';
+    ctx.body = body;
+  });
+  return router;
+}
 
 /** The daemon with the host's real logger (log4js, a file, every line through its formatting). */
 let dir: string;
@@ -28,7 +43,11 @@ before(async () => {
   const log = createLogger({ file: logFile, level: 'debug', console: false });
   shutdownLog = log.shutdown;
   fake = await startFakeAnthropic();
-  daemon = createDaemon({ config: applyConfig(defaultConfig(), { port: 0, upstream: fake.url }), logger: log.logger });
+  daemon = createDaemon({
+    config: applyConfig(defaultConfig(), { port: 0, upstream: fake.url }),
+    logger: log.logger,
+    routers: [brokenStreamRouter],
+  });
   ({ url, port } = await daemon.listen(0, '127.0.0.1'));
   // An upstream nobody listens on (port 9, discard): every call is a 502 "unreachable".
   deadDaemon = createDaemon({ config: applyConfig(defaultConfig(), { port: 0, upstream: 'http://127.0.0.1:9' }), logger: log.logger });
@@ -122,6 +141,15 @@ describe('the daemon log', () => {
     socket.destroy();
     await logLineMatching(/DEBUG Client went away during POST \/v1\/messages/, 'the debug line of the abort');
     assert.doesNotMatch(logText(), /^\S+ ERROR /m, 'no error line');
+    assert.doesNotMatch(logText(), /\n\s+at /, 'no stack');
+  });
+});
+
+describe('errors Koa reports', () => {
+  it('are one warn line in the log, never a bare stack', async () => {
+    await fetch(`${url}/broken-stream`).then((res) => res.text()).catch(() => undefined);
+    const line = await logLineMatching(/WARN .*disk went away/, 'the warn line of the failed stream');
+    assert.match(line, /GET \/broken-stream/);
     assert.doesNotMatch(logText(), /\n\s+at /, 'no stack');
   });
 });
