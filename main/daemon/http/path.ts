@@ -8,7 +8,7 @@
  * Null when the path cannot be decoded at all.
  */
 export function normalisePath(rawPath: string): string | null {
-  let path = rawPath.split('?')[0]!;
+  let path = rawPath.split('?', 1)[0] ?? '';
   for (let round = 0; round < 3; round++) {
     let decoded: string;
     try {
