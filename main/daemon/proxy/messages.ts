@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
 import type { Context } from 'koa';
 import { cacheKey } from '../cache/key.js';
-import type { StoredAnswer } from '../cache/store.js';
+import { type StoredAnswer, storedAnswer } from '../cache/store.js';
 import { parseJsonObject, readBody } from '../http/body.js';
 import { queryOf, type RouteDecision, type Target } from '../routing/match.js';
 import type { CacheOutcome } from '../usage/record.js';
@@ -73,8 +73,8 @@ export function messagesHandler(px: ProxyContext) {
       streaming, cache: served.cache, meter: { status: meter.status || 499, bytes: meter.bytes, firstByteAt: meter.firstByteAt },
       provider: served.outcome?.servedBy?.provider ?? decision.provider.name,
       errorType: served.outcome?.errorType ?? null,
-      servedModel: answer?.message.model ?? served.outcome?.servedModel ?? served.outcome?.servedBy?.model ?? null,
-      usage: answer?.message.usage ?? served.outcome?.usage,
+      servedModel: answer?.model ?? served.outcome?.servedModel ?? served.outcome?.servedBy?.model ?? null,
+      usage: answer?.usage ?? served.outcome?.usage,
     });
     px.recorder.record(record);
     // Built only when kept: this line would otherwise cost every request a string.
@@ -114,7 +114,7 @@ async function joinFlight(px: ProxyContext, ex: Exchange): Promise<Served | unde
   // The other form can be served only from a complete answer; otherwise this request makes its own call.
   const outcome = await flight.done;
   if (!outcome.message || ex.res.destroyed) return undefined;
-  const answer = { message: outcome.message, json: JSON.stringify(outcome.message) };
+  const answer = storedAnswer(outcome.message);
   px.cache.counters.coalesced++;
   sendStored(ex.res, answer, ex.streaming, 'coalesced', ex.meter, px.now);
   return { cache: 'coalesced', stored: answer };
