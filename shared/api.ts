@@ -21,7 +21,11 @@ export interface CacheStatsResponse {
   bytes: number;
   maxBytes: number;
   evictions: number;
+  /** Complete answers passed on but not stored: they held an event or field replay cannot reproduce. */
+  uncacheable?: number;
   ttlSeconds: number;
+  /** Upstream concurrency (`--workers`): calls under way and requests waiting for one. */
+  queue?: { workers: number; active: number; queued: number };
 }
 
 export interface CacheClearResponse {

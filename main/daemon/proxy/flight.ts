@@ -23,6 +23,8 @@ export interface FlightOutcome {
   streaming: boolean;
   /** The complete answer (a 200 that finished), the only thing ever cached. */
   message?: Message;
+  /** A complete answer with an event, delta or field the cache cannot replay: passed on, never stored. */
+  uncacheable?: boolean;
   /** What is known of usage even when the answer is incomplete. */
   usage?: Message['usage'];
   servedModel?: string;
@@ -185,7 +187,8 @@ export class Flight {
     const complete = status === 200 && acc.complete;
     const outcome = this.outcome(status, true);
     outcome.errorType = complete ? null : cut ? 'stream_cut' : 'stream_error';
-    if (complete && partial) outcome.message = partial;
+    if (complete && acc.uncacheable) outcome.uncacheable = true;
+    else if (complete && partial) outcome.message = partial;
     if (partial) {
       outcome.usage = partial.usage;
       outcome.servedModel = partial.model;

@@ -144,6 +144,7 @@ function startFlight(px: ProxyContext, ex: Exchange, shared: boolean): Flight {
   if (shared) px.flights.set(ex.key, flight);
   void flight.done.then((outcome) => {
     if (outcome.message) px.cache.set(storeKey(ex, outcome.servedBy), outcome.message);
+    else if (outcome.uncacheable) px.cache.counters.uncacheable++;
     if (px.flights.get(ex.key) === flight) px.flights.delete(ex.key);
   });
   return flight;
