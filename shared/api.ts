@@ -10,6 +10,7 @@ export interface HealthResponse {
   port: number;
   uptimeSeconds: number;
   upstream?: string;
+  queue?: { workers: number; active: number; queued: number };
 }
 
 export interface CacheStatsResponse {

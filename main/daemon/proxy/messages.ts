@@ -138,7 +138,7 @@ function startFlight(px: ProxyContext, ex: Exchange, shared: boolean): Flight {
     maxBufferedBytes: px.bodyLimitBytes,
   };
   const flight = new Flight(
-    { limiter: px.limiter, now: px.now, maxBufferedBytes: px.bodyLimitBytes },
+    { limiter: px.limiter, now: px.now, maxBufferedBytes: px.bodyLimitBytes, stopping: px.stopping },
     { streaming: ex.streaming, send: (signal) => px.router.send(ex.decision, call, signal) },
   );
   if (shared) px.flights.set(ex.key, flight);
