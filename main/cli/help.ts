@@ -13,7 +13,7 @@ function formatBytes(n: number): string {
 function defaultText(key: keyof DaemonConfig, config: DaemonConfig): string {
   const value = config[key];
   if (key === 'cacheMaxBytes') return formatBytes(Number(value));
-  if (key === 'workers') return `${value} (64, or 2 × CPUs if more)`;
+  if (key === 'workers') return `${value} (or 2 × CPUs when that is more)`;
   if (key === 'routingFile') return 'model-routing.json in the data directory';
   return String(value);
 }

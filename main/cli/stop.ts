@@ -8,7 +8,7 @@ import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions } from './parse.j
 import { readPidFile, removePidFile, removePidFileIf } from './pidfile.js';
 import { commandLineOf, isRunning, looksLikeForegroundDaemon, waitUntil } from './processes.js';
 
-/** Longer than the daemon's own drain (`drainTimeoutSeconds`, 10 s by default) so a clean shutdown is never cut short. */
+/** Added to the daemon's own drain (`drainTimeoutSeconds`) so a clean shutdown is never cut short. */
 const GRACE_BEYOND_DRAIN_MS = 5_000;
 const KILL_WAIT_MS = 5_000;
 

@@ -139,7 +139,8 @@ export function applyConfig(base: DaemonConfig, raw: Raw): DaemonConfig {
     c.upstreamTimeoutSeconds = seconds('upstream timeout', raw.upstreamTimeoutSeconds, 0.001, MAX_TIMER_SECONDS);
   }
   if (raw.upstreamIdleTimeoutSeconds !== undefined) {
-    c.upstreamIdleTimeoutSeconds = seconds('upstream idle timeout', raw.upstreamIdleTimeoutSeconds, 0.001, MAX_TIMER_SECONDS);
+    const value = raw.upstreamIdleTimeoutSeconds;
+    c.upstreamIdleTimeoutSeconds = seconds('upstream idle timeout', value, 0.001, MAX_TIMER_SECONDS);
   }
   if (raw.queueTimeoutSeconds !== undefined) {
     c.queueTimeoutSeconds = seconds('queue timeout', raw.queueTimeoutSeconds, 0.001, MAX_TIMER_SECONDS);

@@ -21,7 +21,10 @@ export interface RunningDaemon {
   url: string;
   port: number;
   logFile: string;
-  /** Stops accepting, drains in-flight requests for at most `drainMs` (default: the config's drain), flushes records, closes. */
+  /**
+   * Stops accepting, drains in-flight requests for at most `drainMs` (default: the config's
+   * drainTimeoutSeconds), flushes records, closes.
+   */
   close(drainMs?: number): Promise<void>;
 }
 

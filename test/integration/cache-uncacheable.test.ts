@@ -78,7 +78,8 @@ test('a stream the cache fully understands is stored and replayed (the control)'
 });
 
 for (const [prompt, variant] of [['unknown delta', 'delta'], ['unknown field', 'field']] as const) {
-  test(`an answer with an ${variant === 'delta' ? 'unknown delta type' : 'unknown message_delta field'} reaches the client untouched but is never stored`, async () => {
+  const what = variant === 'delta' ? 'unknown delta type' : 'unknown message_delta field';
+  test(`an answer with an ${what} reaches the client untouched but is never stored`, async () => {
     const before = await uncacheable();
     const first = await ask(prompt);
     assert.equal(first.cache, 'miss');

@@ -20,7 +20,9 @@ function text(answer: StoredAnswer | undefined): unknown {
 
 function cache(overrides: Partial<ConstructorParameters<typeof ResponseCache>[0]> = {}) {
   const clock = { t: 1_000_000 };
-  const c = new ResponseCache({ maxEntries: 3, maxBytes: 10_000, ttlMs: 60_000, now: () => clock.t, entryOverheadBytes: 0, ...overrides });
+  const c = new ResponseCache({
+    maxEntries: 3, maxBytes: 10_000, ttlMs: 60_000, now: () => clock.t, entryOverheadBytes: 0, ...overrides,
+  });
   return { c, clock };
 }
 

@@ -56,7 +56,10 @@ interface Request {
 }
 
 const CUT_EVENT = formatSse('error', errorBody('api_error', 'The upstream connection was lost mid-stream'));
-const IDLE_EVENT = formatSse('error', errorBody('timeout_error', 'The upstream stopped sending mid-stream (idle timeout)'));
+const IDLE_EVENT = formatSse(
+  'error',
+  errorBody('timeout_error', 'The upstream stopped sending mid-stream (idle timeout)'),
+);
 // overloaded_error: clients (Claude Code, the SDKs) retry it, and a restarted daemon will answer.
 const STOPPING_MESSAGE = 'CCO is stopping; retry the request';
 const STOPPING_EVENT = formatSse('error', errorBody('overloaded_error', STOPPING_MESSAGE));
@@ -192,7 +195,9 @@ export class Flight {
       for (const event of parser.flush()) acc.apply(event);
     } catch (error) {
       cut = this.stopped ? 'overloaded_error' : isIdleTimeout(error) ? 'timeout_error' : 'stream_cut';
-      if (this.abort.signal.aborted && !this.stopped) throw new HttpError(499, 'Client closed the request', 'client_closed');
+      if (this.abort.signal.aborted && !this.stopped) {
+        throw new HttpError(499, 'Client closed the request', 'client_closed');
+      }
     }
     if (!cut && !acc.complete && !acc.failed) cut = 'stream_cut';
     // A cut stream must end in an error event, so the client knows to retry rather than trust a partial answer.
