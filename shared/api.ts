@@ -12,6 +12,7 @@ export interface HealthResponse {
   upstream?: string;
   /** A hash naming the daemon's data directory (not secret), so a CLI can tell its own daemon apart. */
   dataDirId?: string;
+  queue?: { workers: number; active: number; queued: number };
 }
 
 export interface CacheStatsResponse {
@@ -23,7 +24,11 @@ export interface CacheStatsResponse {
   bytes: number;
   maxBytes: number;
   evictions: number;
+  /** Complete answers passed on but not stored: they held an event or field replay cannot reproduce. */
+  uncacheable?: number;
   ttlSeconds: number;
+  /** Upstream concurrency (`--workers`): calls under way and requests waiting for one. */
+  queue?: { workers: number; active: number; queued: number };
 }
 
 export interface CacheClearResponse {

@@ -5,9 +5,6 @@ import type { Health } from '../cli/health.js';
 import type { StartDecision } from './attach.js';
 import type { DaemonState, TodayStats } from './daemon-state.js';
 
-/** Longest wait for requests under way when the app stops the daemon it hosts. */
-export const DRAIN_MS = 10_000;
-
 export interface DaemonControllerDeps {
   /** The config to start with, read fresh each start (settings may have changed). Throws when settings are unusable. */
   config(): DaemonConfig;
@@ -173,7 +170,8 @@ export class DaemonController {
       const hosted = this.hosted;
       this.hosted = null;
       try {
-        await hosted.close(DRAIN_MS);
+        // The drain is the hosted daemon's own setting (drainTimeoutSeconds).
+        await hosted.close();
       } catch (error) {
         this.deps.logger.error(`Stopping the daemon failed: ${(error as Error).message}`);
       }

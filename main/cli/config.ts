@@ -14,7 +14,23 @@ export const CONFIG_FLAGS: ReadonlyArray<{ flag: string; key: keyof DaemonConfig
   { flag: 'cache-size', key: 'cacheSize', value: 'N', help: 'most cached responses (0 disables the cache)' },
   { flag: 'cache-ttl', key: 'cacheTtlSeconds', value: 'S', help: 'seconds a cached response stays valid' },
   { flag: 'cache-max-bytes', key: 'cacheMaxBytes', value: 'B', help: 'most bytes held by the cache (a number, or with a unit: 512MB, 1G)' },
-  { flag: 'workers', key: 'workers', value: 'N', help: 'most concurrent upstream requests' },
+  { flag: 'workers', key: 'workers', value: 'N', help: 'most concurrent upstream requests (more wait in a queue)' },
+  {
+    flag: 'queue-timeout', key: 'queueTimeoutSeconds', value: 'S',
+    help: 'seconds a request may wait for a worker before 529',
+  },
+  {
+    flag: 'upstream-timeout', key: 'upstreamTimeoutSeconds', value: 'S',
+    help: 'seconds to wait for the upstream\'s response headers before 504',
+  },
+  {
+    flag: 'upstream-idle-timeout', key: 'upstreamIdleTimeoutSeconds', value: 'S',
+    help: 'seconds of upstream silence mid-answer before giving up',
+  },
+  {
+    flag: 'drain-timeout', key: 'drainTimeoutSeconds', value: 'S',
+    help: 'on stop, seconds requests under way may still finish',
+  },
   { flag: 'log-level', key: 'logLevel', value: 'L', help: 'trace, debug, info, warn, error, fatal or off' },
   { flag: 'routing-file', key: 'routingFile', value: 'PATH', help: 'model routing file' },
 ];

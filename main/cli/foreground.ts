@@ -10,7 +10,6 @@ import { assertPortFree, assertWritableDir, assertWritableParent, portDeniedErro
 import { isRunning } from './processes.js';
 import { SPAWNED_ENV } from './spawn-daemon.js';
 
-const DRAIN_MS = 10_000;
 /** After close, whatever a library left open must not keep a stopped daemon alive. */
 const EXIT_GRACE_MS = 2_000;
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -35,10 +34,11 @@ export async function runDaemonInForeground(resolved: ResolvedCli, ctx: CliConte
   // to the terminal that asked, printed by the parent.
   if (!spawned(ctx)) ctx.out(`Dashboard: ${dashboardLink(resolved, daemon.url)}`);
   const signal = await nextSignal();
-  ctx.out(`${signal} received: finishing requests in flight (at most ${DRAIN_MS / 1000} s; signal again to quit now)`);
+  const drainSeconds = config.drainTimeoutSeconds;
+  ctx.out(`${signal} received: finishing requests in flight (at most ${drainSeconds} s; signal again to quit now)`);
   process.once('SIGINT', () => process.exit(EXIT.failure));
   process.once('SIGTERM', () => process.exit(EXIT.failure));
-  await daemon.close(DRAIN_MS);
+  await daemon.close(drainSeconds * 1000);
   ownPid();
   setTimeout(() => process.exit(EXIT.ok), EXIT_GRACE_MS).unref();
   return EXIT.ok;

@@ -13,7 +13,7 @@ function formatBytes(n: number): string {
 function defaultText(key: keyof DaemonConfig, config: DaemonConfig): string {
   const value = config[key];
   if (key === 'cacheMaxBytes') return formatBytes(Number(value));
-  if (key === 'workers') return `${value} (2 × CPUs)`;
+  if (key === 'workers') return `${value} (or 2 × CPUs when that is more)`;
   if (key === 'routingFile') return 'model-routing.json in the data directory';
   return String(value);
 }
@@ -27,6 +27,10 @@ const ENV_NAMES: Partial<Record<keyof DaemonConfig, string>> = {
   cacheMaxBytes: 'CCO_CACHE_MAX_BYTES',
   workers: 'CCO_WORKERS',
   logLevel: 'CCO_LOG_LEVEL',
+  upstreamTimeoutSeconds: 'CCO_UPSTREAM_TIMEOUT',
+  upstreamIdleTimeoutSeconds: 'CCO_UPSTREAM_IDLE_TIMEOUT',
+  queueTimeoutSeconds: 'CCO_QUEUE_TIMEOUT',
+  drainTimeoutSeconds: 'CCO_DRAIN_TIMEOUT',
   routingFile: 'CCO_ROUTING_FILE',
 };
 

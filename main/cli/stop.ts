@@ -9,8 +9,8 @@ import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions } from './parse.j
 import { readPidFile, removePidFile, removePidFileIf } from './pidfile.js';
 import { commandLineOf, isRunning, looksLikeForegroundDaemon, waitUntil } from './processes.js';
 
-/** Longer than the daemon's own drain (10 s) so a clean shutdown is never cut short. */
-const GRACE_MS = 15_000;
+/** Added to the daemon's own drain (`drainTimeoutSeconds`) so a clean shutdown is never cut short. */
+const GRACE_BEYOND_DRAIN_MS = 5_000;
 const KILL_WAIT_MS = 5_000;
 
 export type StopOutcome = 'stopped' | 'not-running';
@@ -49,7 +49,7 @@ export async function stopDaemon(resolved: ResolvedCli, ctx: CliContext): Promis
     if (health) throw foreignDaemon(port, health.pid, pidFile);
     return 'not-running';
   }
-  await terminate(pid, ctx);
+  await terminate(pid, ctx, resolved.config.drainTimeoutSeconds);
   removePidFileIf(pidFile, pid);
   ctx.out(`✅ Daemon stopped (PID ${pid})`);
   return 'stopped';
@@ -67,10 +67,11 @@ function foreignDaemon(port: number, pid: number, pidFile: string): CliError {
   ]);
 }
 
-async function terminate(pid: number, ctx: CliContext): Promise<void> {
+async function terminate(pid: number, ctx: CliContext, drainSeconds: number): Promise<void> {
+  const graceMs = drainSeconds * 1000 + GRACE_BEYOND_DRAIN_MS;
   signal(pid, 'SIGTERM');
-  if (await waitUntil(() => !isRunning(pid), GRACE_MS, 50)) return;
-  ctx.err(`Daemon (PID ${pid}) did not exit within ${GRACE_MS / 1000} s; killing it (SIGKILL).`);
+  if (await waitUntil(() => !isRunning(pid), graceMs, 50)) return;
+  ctx.err(`Daemon (PID ${pid}) did not exit within ${graceMs / 1000} s; killing it (SIGKILL).`);
   signal(pid, 'SIGKILL');
   if (await waitUntil(() => !isRunning(pid), KILL_WAIT_MS, 50)) return;
   throw new CliError(`Daemon (PID ${pid}) is still running after SIGKILL`, EXIT.failure, [

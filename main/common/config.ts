@@ -13,10 +13,14 @@ export interface DaemonConfig {
   workers: number;
   logLevel: LogLevel;
   bodyLimitBytes: number;
-  /** Longest wait for the upstream's response headers before answering 504. */
-  upstreamTimeoutMs: number;
-  /** Longest silence between two chunks of an upstream body before the request is given up. */
-  upstreamIdleTimeoutMs: number;
+  /** Longest wait for the upstream's response headers before answering 504 (seconds, fractions allowed). */
+  upstreamTimeoutSeconds: number;
+  /** Longest silence between two chunks of an upstream body before the request is given up (seconds). */
+  upstreamIdleTimeoutSeconds: number;
+  /** Longest wait for a free worker before a request is answered 529 overloaded_error (seconds). */
+  queueTimeoutSeconds: number;
+  /** On stop, how long requests under way may still finish before they are ended (seconds). */
+  drainTimeoutSeconds: number;
   /** model-routing.json; '' means the one in the data directory. */
   routingFile: string;
 }
@@ -32,11 +36,15 @@ export function defaultConfig(): DaemonConfig {
     cacheSize: 1000,
     cacheTtlSeconds: 3600,
     cacheMaxBytes: 256 * 1024 * 1024,
-    workers: 2 * Math.max(1, cpus().length),
+    // Concurrent model calls last minutes; a cap near the CPU count would queue ordinary sessions.
+    workers: Math.max(64, 2 * cpus().length),
     logLevel: 'info',
     bodyLimitBytes: 32 * 1024 * 1024,
-    upstreamTimeoutMs: 10 * 60 * 1000,
-    upstreamIdleTimeoutMs: 5 * 60 * 1000,
+    // A non-streaming answer sends its headers only once the model has finished thinking.
+    upstreamTimeoutSeconds: 600,
+    upstreamIdleTimeoutSeconds: 300,
+    queueTimeoutSeconds: 120,
+    drainTimeoutSeconds: 10,
     routingFile: '',
   };
 }
@@ -51,6 +59,18 @@ function integer(name: string, value: unknown, min: number, max: number): number
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** Node timers overflow (and fire at once) past 2^31 - 1 ms. */
+const MAX_TIMER_SECONDS = 2_000_000;
+
+/** A duration in seconds; fractions allowed (0.5). */
+function seconds(name: string, value: unknown, min: number, max: number): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a number of seconds from ${min} to ${max}, got ${JSON.stringify(value)}`);
   }
   return n;
 }
@@ -115,9 +135,18 @@ export function applyConfig(base: DaemonConfig, raw: Raw): DaemonConfig {
   if (raw.workers !== undefined) c.workers = integer('workers', raw.workers, 1, 1024);
   if (raw.logLevel !== undefined) c.logLevel = logLevel(raw.logLevel);
   if (raw.bodyLimitBytes !== undefined) c.bodyLimitBytes = integer('body limit', raw.bodyLimitBytes, 1024, 2 ** 31);
-  if (raw.upstreamTimeoutMs !== undefined) c.upstreamTimeoutMs = integer('upstream timeout', raw.upstreamTimeoutMs, 1, 2 ** 31);
-  if (raw.upstreamIdleTimeoutMs !== undefined) {
-    c.upstreamIdleTimeoutMs = integer('upstream idle timeout', raw.upstreamIdleTimeoutMs, 1, 2 ** 31);
+  if (raw.upstreamTimeoutSeconds !== undefined) {
+    c.upstreamTimeoutSeconds = seconds('upstream timeout', raw.upstreamTimeoutSeconds, 0.001, MAX_TIMER_SECONDS);
+  }
+  if (raw.upstreamIdleTimeoutSeconds !== undefined) {
+    const value = raw.upstreamIdleTimeoutSeconds;
+    c.upstreamIdleTimeoutSeconds = seconds('upstream idle timeout', value, 0.001, MAX_TIMER_SECONDS);
+  }
+  if (raw.queueTimeoutSeconds !== undefined) {
+    c.queueTimeoutSeconds = seconds('queue timeout', raw.queueTimeoutSeconds, 0.001, MAX_TIMER_SECONDS);
+  }
+  if (raw.drainTimeoutSeconds !== undefined) {
+    c.drainTimeoutSeconds = seconds('drain timeout', raw.drainTimeoutSeconds, 0, 3600);
   }
   // Absolute, so a daemon spawned elsewhere reads the same file.
   if (raw.routingFile !== undefined) c.routingFile = raw.routingFile === '' ? '' : resolve(String(raw.routingFile));
@@ -133,6 +162,10 @@ const ENV_KEYS: ReadonlyArray<[string, keyof DaemonConfig]> = [
   ['CCO_CACHE_MAX_BYTES', 'cacheMaxBytes'],
   ['CCO_WORKERS', 'workers'],
   ['CCO_LOG_LEVEL', 'logLevel'],
+  ['CCO_UPSTREAM_TIMEOUT', 'upstreamTimeoutSeconds'],
+  ['CCO_UPSTREAM_IDLE_TIMEOUT', 'upstreamIdleTimeoutSeconds'],
+  ['CCO_QUEUE_TIMEOUT', 'queueTimeoutSeconds'],
+  ['CCO_DRAIN_TIMEOUT', 'drainTimeoutSeconds'],
   ['CCO_ROUTING_FILE', 'routingFile'],
 ];
 

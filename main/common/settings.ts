@@ -17,6 +17,10 @@ export interface Settings {
   cacheMaxBytes?: number;
   workers?: number;
   logLevel?: LogLevel;
+  upstreamTimeoutSeconds?: number;
+  upstreamIdleTimeoutSeconds?: number;
+  queueTimeoutSeconds?: number;
+  drainTimeoutSeconds?: number;
   /** App-only: the daemon ignores these. */
   startAtLogin?: boolean;
   openDashboardOnStart?: boolean;
@@ -33,6 +37,10 @@ const SCHEMA: Readonly<Record<keyof Settings, SettingType>> = {
   cacheMaxBytes: 'number',
   workers: 'number',
   logLevel: 'string',
+  upstreamTimeoutSeconds: 'number',
+  upstreamIdleTimeoutSeconds: 'number',
+  queueTimeoutSeconds: 'number',
+  drainTimeoutSeconds: 'number',
   startAtLogin: 'boolean',
   openDashboardOnStart: 'boolean',
 };
@@ -46,6 +54,10 @@ export const DAEMON_SETTING_KEYS = [
   'cacheMaxBytes',
   'workers',
   'logLevel',
+  'upstreamTimeoutSeconds',
+  'upstreamIdleTimeoutSeconds',
+  'queueTimeoutSeconds',
+  'drainTimeoutSeconds',
 ] as const satisfies ReadonlyArray<keyof Settings & keyof DaemonConfig>;
 
 /** A settings file that cannot be used; a ConfigError so every caller already reports it. */

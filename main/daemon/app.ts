@@ -59,17 +59,18 @@ export interface Daemon {
 export function createDaemon(deps: DaemonDeps): Daemon {
   const { config, logger } = deps;
   const now = deps.now ?? Date.now;
-  const upstream = createUpstreamClient({
-    baseUrl: config.upstream,
-    headersTimeoutMs: config.upstreamTimeoutMs,
-    idleTimeoutMs: config.upstreamIdleTimeoutMs,
-  });
+  const timeouts = {
+    headersTimeoutMs: Math.round(config.upstreamTimeoutSeconds * 1000),
+    idleTimeoutMs: Math.round(config.upstreamIdleTimeoutSeconds * 1000),
+  };
+  const upstream = createUpstreamClient({ baseUrl: config.upstream, ...timeouts });
+  const stopping = new AbortController();
   const px: ProxyContext = {
     upstream,
     router: new ModelRouter({
       file: deps.routingFile ?? null,
       upstream,
-      timeouts: { headersTimeoutMs: config.upstreamTimeoutMs, idleTimeoutMs: config.upstreamIdleTimeoutMs },
+      timeouts,
       env: deps.env ?? process.env,
       logger,
       now,
@@ -80,13 +81,14 @@ export function createDaemon(deps: DaemonDeps): Daemon {
       ttlMs: config.cacheTtlSeconds * 1000,
       now,
     }),
-    limiter: new Limiter(config.workers),
+    limiter: new Limiter(config.workers, Math.round(config.queueTimeoutSeconds * 1000)),
     flights: new Map(),
     recorder: deps.recorder ?? nullRecorder,
     logger,
     now,
     bodyLimitBytes: config.bodyLimitBytes,
     inFlight: { count: 0, idle: [] },
+    stopping: stopping.signal,
   };
   let server: Server | undefined;
   let boundPort = config.port;
@@ -131,12 +133,16 @@ export function createDaemon(deps: DaemonDeps): Daemon {
       boundUrl = dialableUrl(host, boundPort);
       return { port: boundPort, url: `http://${shownHost}:${boundPort}` };
     },
-    async close(drainMs = 10_000) {
+    async close(drainMs = config.drainTimeoutSeconds * 1000) {
       await Promise.all(upgrades.map((route) => route.close()));
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();
         await waitIdle(px, drainMs);
+        // What is still under way is ended in a form clients retry (529, or an overloaded_error event)
+        // and recorded as such; the short wait lets those last writes and records go out.
+        stopping.abort();
+        await waitIdle(px, ENDING_GRACE_MS);
         server.closeAllConnections();
         await closed;
       }
@@ -145,6 +151,9 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     },
   };
 }
+
+/** After the drain, how long ended requests get to write their last bytes and records. */
+const ENDING_GRACE_MS = 1000;
 
 /** The address local programs (Claude Code in a terminal) dial: a wildcard bind is reached through loopback. */
 function dialableUrl(host: string, port: number): string {

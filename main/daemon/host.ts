@@ -23,7 +23,10 @@ export interface RunningDaemon {
   url: string;
   port: number;
   logFile: string;
-  /** Stops accepting, drains in-flight requests for at most `drainMs`, flushes records, closes. */
+  /**
+   * Stops accepting, drains in-flight requests for at most `drainMs` (default: the config's
+   * drainTimeoutSeconds), flushes records, closes.
+   */
   close(drainMs?: number): Promise<void>;
 }
 
@@ -105,7 +108,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   return {
     ...bound,
     logFile: files.logFile,
-    async close(drainMs = 10_000) {
+    async close(drainMs?: number) {
       logger.info('Stopping: draining requests under way');
       await daemon.close(drainMs);
       // After the drain, so the requests that finished during it are recorded too.

@@ -229,6 +229,7 @@ describe('the dashboard in a real browser', () => {
     assert.match(message ?? '', /^Cleared 4 entries, freed \d/);
     assert.equal((await api<CacheStatsResponse>('/api/cache/stats')).size, 0);
     await page.locator('[data-stat="size"] dd', { hasText: /^0 \// }).waitFor();
+    await page.locator('[data-stat="queue"] dd', { hasText: /^0 of \d+ under way, 0 waiting$/ }).waitFor();
   });
 
   it('in the desktop app, takes the token from the preload bridge (window.cco)', async () => {

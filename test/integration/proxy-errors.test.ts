@@ -70,7 +70,7 @@ test('an unreachable upstream gets a 502 that names it', async () => {
 });
 
 test('an upstream that does not answer in time gets a 504', async () => {
-  const slow = await startTestDaemon(fake.url, { upstreamTimeoutMs: 200 });
+  const slow = await startTestDaemon(fake.url, { upstreamTimeoutSeconds: 0.2 });
   try {
     const err = await sdk(slow.url).messages.create(userMessage('HANG')).catch((e: unknown) => e);
     assert.ok(err instanceof Anthropic.APIError);

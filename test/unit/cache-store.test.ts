@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Message } from '../../main/daemon/anthropic/types.js';
-import { ResponseCache } from '../../main/daemon/cache/store.js';
+import { ResponseCache, type StoredAnswer } from '../../main/daemon/cache/store.js';
 
 /** A message whose JSON form is exactly `bytes` long (padding goes into the id). */
 function message(text: string, bytes = 200): Message {
@@ -14,9 +14,15 @@ function message(text: string, bytes = 200): Message {
   return { ...base, id: `msg_${text}${'x'.repeat(Math.max(0, pad))}` };
 }
 
+function text(answer: StoredAnswer | undefined): unknown {
+  return answer && (JSON.parse(answer.json.toString('utf8')) as Message).content[0]?.text;
+}
+
 function cache(overrides: Partial<ConstructorParameters<typeof ResponseCache>[0]> = {}) {
   const clock = { t: 1_000_000 };
-  const c = new ResponseCache({ maxEntries: 3, maxBytes: 10_000, ttlMs: 60_000, now: () => clock.t, ...overrides });
+  const c = new ResponseCache({
+    maxEntries: 3, maxBytes: 10_000, ttlMs: 60_000, now: () => clock.t, entryOverheadBytes: 0, ...overrides,
+  });
   return { c, clock };
 }
 
@@ -24,7 +30,7 @@ test('a stored answer is served until its TTL passes, then never again', () => {
   const { c, clock } = cache();
   c.set('k', message('a', 300));
   clock.t += 59_999;
-  assert.equal(c.get('k')?.message.content[0]?.text, 'a');
+  assert.equal(text(c.get('k')), 'a');
   clock.t += 1;
   assert.equal(c.get('k'), undefined);
   assert.equal(c.stats().size, 0);
@@ -63,7 +69,7 @@ test('replacing a key does not double count it', () => {
   c.set('a', message('a2', 450));
   assert.equal(c.stats().size, 1);
   assert.equal(c.stats().bytes, 450);
-  assert.equal(c.get('a')?.message.content[0]?.text, 'a2');
+  assert.equal(text(c.get('a')), 'a2');
 });
 
 test('clear reports what it freed', () => {

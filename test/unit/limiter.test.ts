@@ -33,3 +33,17 @@ test('a waiter whose client went away leaves the queue without taking a slot', a
   release(); // releasing twice must not free a second slot
   assert.deepEqual(limiter.stats(), { workers: 1, active: 0, queued: 0 });
 });
+
+test('a waiter that waited longer than the bound is refused with 529 overloaded_error and leaves the queue', async () => {
+  const limiter = new Limiter(1, 20);
+  const held = await limiter.acquire();
+  const late = limiter.acquire();
+  await assert.rejects(late, (error: { status?: number; type?: string }) => {
+    assert.equal(error.status, 529);
+    assert.equal(error.type, 'overloaded_error');
+    return true;
+  });
+  assert.deepEqual(limiter.stats(), { workers: 1, active: 1, queued: 0 });
+  held();
+  assert.deepEqual(limiter.stats(), { workers: 1, active: 0, queued: 0 });
+});

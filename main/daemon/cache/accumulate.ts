@@ -21,6 +21,35 @@ interface StreamEvent {
 }
 
 /**
+ * The fields of each event, and of each delta type, that replay (cache/replay.ts) reproduces. An
+ * answer with anything else (a new event, delta type or field the API added) is not stored: it
+ * would be replayed without it to every later identical request.
+ */
+const EVENT_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  message_start: new Set(['type', 'message']),
+  content_block_start: new Set(['type', 'index', 'content_block']),
+  content_block_delta: new Set(['type', 'index', 'delta']),
+  content_block_stop: new Set(['type', 'index']),
+  message_delta: new Set(['type', 'delta', 'usage']),
+  message_stop: new Set(['type']),
+};
+
+const DELTA_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  text_delta: new Set(['type', 'text']),
+  input_json_delta: new Set(['type', 'partial_json']),
+  thinking_delta: new Set(['type', 'thinking']),
+  signature_delta: new Set(['type', 'signature']),
+  citations_delta: new Set(['type', 'citation']),
+};
+
+const MESSAGE_DELTA_FIELDS: ReadonlySet<string> = new Set(['stop_reason', 'stop_sequence']);
+
+function onlyKnown(value: object, known: ReadonlySet<string>): boolean {
+  for (const key in value) if (!known.has(key)) return false;
+  return true;
+}
+
+/**
  * Rebuilds the final Message from an Anthropic stream, the way the official SDK does, so a
  * streamed answer can be cached and later served in either form.
  */
@@ -29,6 +58,7 @@ export class MessageAccumulator {
   private readonly json = new Map<number, string>();
   private done = false;
   private broken = false;
+  private unknown = false;
 
   get complete(): boolean {
     return this.done && !this.broken && this.msg !== undefined;
@@ -36,6 +66,11 @@ export class MessageAccumulator {
 
   get failed(): boolean {
     return this.broken;
+  }
+
+  /** The stream held an event, delta or field replay cannot reproduce: pass it on, never store it. */
+  get uncacheable(): boolean {
+    return this.unknown;
   }
 
   message(): Message | undefined {
@@ -55,7 +90,18 @@ export class MessageAccumulator {
       this.broken = true;
       return;
     }
+    if (!this.understood(ev.event, parsed)) this.unknown = true;
     this.step(parsed);
+  }
+
+  /** Whether replay reproduces this event whole: a known type, known fields, a known delta. */
+  private understood(name: string, e: StreamEvent): boolean {
+    const fields = typeof e.type === 'string' && e.type === name ? EVENT_FIELDS[e.type] : undefined;
+    if (!fields || !onlyKnown(e, fields)) return false;
+    if (e.type === 'message_delta') return e.delta === undefined || onlyKnown(e.delta, MESSAGE_DELTA_FIELDS);
+    if (e.type !== 'content_block_delta') return true;
+    const deltaFields = typeof e.delta?.type === 'string' ? DELTA_FIELDS[e.delta.type] : undefined;
+    return deltaFields !== undefined && onlyKnown(e.delta!, deltaFields);
   }
 
   private step(e: StreamEvent): void {

@@ -1,5 +1,5 @@
 import QuickLRU from 'quick-lru';
-import type { Message } from '../anthropic/types.js';
+import type { Message, Usage } from '../anthropic/types.js';
 
 export interface CacheOptions {
   maxEntries: number;
@@ -7,12 +7,30 @@ export interface CacheOptions {
   ttlMs: number;
   /** Injected so expiry is testable without waiting. */
   now: () => number;
+  /** Counted per entry besides its JSON bytes; default: what the key and bookkeeping take. */
+  entryOverheadBytes?: number;
 }
 
-/** A stored answer with its JSON form kept, so a non-streaming hit costs no serialisation. */
+/**
+ * A stored answer: its JSON as UTF-8 bytes, the one form held (a non-streaming hit sends it as is,
+ * a streaming hit parses it), plus what a usage record needs. Bytes rather than a string so that
+ * what is counted is what is held: a V8 string takes one or two bytes per character.
+ */
 export interface StoredAnswer {
-  message: Message;
-  json: string;
+  json: Buffer;
+  model: string | null;
+  usage: Usage | undefined;
+}
+
+/** Heap an entry holds besides its bytes (key, entry and usage objects, the buffer's own header). */
+const ENTRY_OVERHEAD_BYTES = 1024;
+
+export function storedAnswer(message: Message): StoredAnswer {
+  const text = JSON.stringify(message);
+  // Unpooled: a small pooled Buffer would keep its whole 8 KB pool slab alive after eviction.
+  const json = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  json.write(text);
+  return { json, model: typeof message.model === 'string' ? message.model : null, usage: message.usage };
 }
 
 interface Entry extends StoredAnswer {
@@ -25,6 +43,8 @@ export interface CacheCounters {
   misses: number;
   coalesced: number;
   bypassed: number;
+  /** Complete answers not stored because they held something replay could not reproduce. */
+  uncacheable: number;
   evictions: number;
   expired: number;
 }
@@ -44,7 +64,9 @@ export interface CacheStats extends CacheCounters {
  * injected clock.
  */
 export class ResponseCache {
-  readonly counters: CacheCounters = { hits: 0, misses: 0, coalesced: 0, bypassed: 0, evictions: 0, expired: 0 };
+  readonly counters: CacheCounters = {
+    hits: 0, misses: 0, coalesced: 0, bypassed: 0, uncacheable: 0, evictions: 0, expired: 0,
+  };
   private readonly lru: QuickLRU<string, Entry> | undefined;
   private entries = 0;
   private totalBytes = 0;
@@ -78,15 +100,15 @@ export class ResponseCache {
   set(key: string, message: Message): void {
     const lru = this.lru;
     if (!lru) return;
-    const json = JSON.stringify(message);
-    const bytes = Buffer.byteLength(json);
+    const answer = storedAnswer(message);
+    const bytes = answer.json.length + (this.options.entryOverheadBytes ?? ENTRY_OVERHEAD_BYTES);
     if (bytes > this.options.maxBytes) return;
     const previous = lru.peek(key);
     if (previous) {
       lru.delete(key);
       this.forget(previous, false);
     }
-    lru.set(key, { message, json, bytes, expiresAt: this.options.now() + this.options.ttlMs });
+    lru.set(key, { ...answer, bytes, expiresAt: this.options.now() + this.options.ttlMs });
     this.entries++;
     this.totalBytes += bytes;
     this.evictOverflow(lru);

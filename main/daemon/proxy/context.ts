@@ -21,4 +21,6 @@ export interface ProxyContext {
   bodyLimitBytes: number;
   /** Requests being answered right now; a draining stop waits for zero. */
   inFlight: { count: number; idle: Array<() => void> };
+  /** Aborted when a stop's drain is over: requests still under way end with an overloaded_error. */
+  stopping: AbortSignal;
 }

@@ -6,7 +6,7 @@ import { HttpError } from '../http/errors.js';
 import { clientResponseHeaders } from './headers.js';
 import type { Limiter } from './limiter.js';
 import { formatSse, SseParser } from './sse.js';
-import type { UpstreamResponse } from './upstream.js';
+import { isIdleTimeout, type UpstreamResponse } from './upstream.js';
 
 /** A client response fed by a flight. */
 export interface FlightSubscriber {
@@ -23,6 +23,8 @@ export interface FlightOutcome {
   streaming: boolean;
   /** The complete answer (a 200 that finished), the only thing ever cached. */
   message?: Message;
+  /** A complete answer with an event, delta or field the cache cannot replay: passed on, never stored. */
+  uncacheable?: boolean;
   /** What is known of usage even when the answer is incomplete. */
   usage?: Message['usage'];
   servedModel?: string;
@@ -44,6 +46,8 @@ export interface FlightDeps {
   now: () => number;
   /** Largest non-streaming body the proxy buffers (the daemon's body limit serves well). */
   maxBufferedBytes: number;
+  /** Aborted when the daemon's stop has drained long enough: the flight ends as overloaded. */
+  stopping?: AbortSignal;
 }
 
 interface Request {
@@ -52,6 +56,16 @@ interface Request {
 }
 
 const CUT_EVENT = formatSse('error', errorBody('api_error', 'The upstream connection was lost mid-stream'));
+const IDLE_EVENT = formatSse(
+  'error',
+  errorBody('timeout_error', 'The upstream stopped sending mid-stream (idle timeout)'),
+);
+// overloaded_error: clients (Claude Code, the SDKs) retry it, and a restarted daemon will answer.
+const STOPPING_MESSAGE = 'CCO is stopping; retry the request';
+const STOPPING_EVENT = formatSse('error', errorBody('overloaded_error', STOPPING_MESSAGE));
+
+/** The abort reason when the daemon stops with this flight still under way. */
+class StoppingError extends Error {}
 
 /**
  * One upstream call, shared by every identical request that arrives while it runs. Subscribers
@@ -74,7 +88,15 @@ export class Flight {
   constructor(private readonly deps: FlightDeps, request: Request) {
     this.streaming = request.streaming;
     this.startedAt = deps.now();
+    const stop = () => this.abort.abort(new StoppingError(STOPPING_MESSAGE));
+    if (deps.stopping?.aborted) stop();
+    deps.stopping?.addEventListener('abort', stop, { once: true });
     this.done = this.run(request);
+    void this.done.finally(() => deps.stopping?.removeEventListener('abort', stop));
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted && this.abort.signal.reason instanceof StoppingError;
   }
 
   subscribe(subscriber: FlightSubscriber): () => void {
@@ -113,7 +135,9 @@ export class Flight {
   private fail(error: unknown): FlightOutcome {
     const httpError = error instanceof HttpError
       ? error
-      : this.abort.signal.aborted
+      : this.stopped
+        ? new HttpError(529, STOPPING_MESSAGE, 'overloaded_error')
+        : this.abort.signal.aborted
         ? new HttpError(499, 'Client closed the request', 'client_closed')
         : new HttpError(502, `Proxy error: ${(error as Error).message}`);
     this.failure = httpError;
@@ -162,30 +186,33 @@ export class Flight {
     this.emitHead(res.status, clientResponseHeaders(res.headers));
     const parser = new SseParser();
     const acc = new MessageAccumulator();
-    let cut = false;
+    let cut: string | null = null;
     try {
       for await (const chunk of res.body) {
         this.emitData(chunk);
         for (const event of parser.push(chunk)) acc.apply(event);
       }
       for (const event of parser.flush()) acc.apply(event);
-    } catch {
-      if (this.abort.signal.aborted) throw new HttpError(499, 'Client closed the request', 'client_closed');
-      cut = true;
+    } catch (error) {
+      cut = this.stopped ? 'overloaded_error' : isIdleTimeout(error) ? 'timeout_error' : 'stream_cut';
+      if (this.abort.signal.aborted && !this.stopped) {
+        throw new HttpError(499, 'Client closed the request', 'client_closed');
+      }
     }
-    if (!acc.complete && !acc.failed) cut = true;
+    if (!cut && !acc.complete && !acc.failed) cut = 'stream_cut';
     // A cut stream must end in an error event, so the client knows to retry rather than trust a partial answer.
-    if (cut) this.emitData(Buffer.from(CUT_EVENT));
+    if (cut) this.emitData(Buffer.from(cutEvent(cut)));
     this.emitEnd();
     return this.streamOutcome(res.status, acc, cut);
   }
 
-  private streamOutcome(status: number, acc: MessageAccumulator, cut: boolean): FlightOutcome {
+  private streamOutcome(status: number, acc: MessageAccumulator, cut: string | null): FlightOutcome {
     const partial = acc.message();
     const complete = status === 200 && acc.complete;
     const outcome = this.outcome(status, true);
-    outcome.errorType = complete ? null : cut ? 'stream_cut' : 'stream_error';
-    if (complete && partial) outcome.message = partial;
+    outcome.errorType = complete ? null : cut ?? 'stream_error';
+    if (complete && acc.uncacheable) outcome.uncacheable = true;
+    else if (complete && partial) outcome.message = partial;
     if (partial) {
       outcome.usage = partial.usage;
       outcome.servedModel = partial.model;
@@ -217,4 +244,9 @@ export class Flight {
   private emitEnd(): void {
     for (const s of this.subscribers) s.end();
   }
+}
+
+function cutEvent(reason: string): string {
+  if (reason === 'overloaded_error') return STOPPING_EVENT;
+  return reason === 'timeout_error' ? IDLE_EVENT : CUT_EVENT;
 }

@@ -1,9 +1,12 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) plus framing the proxy recomputes itself. */
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) plus framing the proxy recomputes itself. `expect` is
+ * answered here (Node sends the client its 100 Continue); the proxy sends the body whole.
+ */
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization',
-  'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length',
+  'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect',
 ]);
 
 function isForwardable(name: string): boolean {

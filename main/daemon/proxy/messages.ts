@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
 import type { Context } from 'koa';
 import { cacheKey } from '../cache/key.js';
-import type { StoredAnswer } from '../cache/store.js';
+import { type StoredAnswer, storedAnswer } from '../cache/store.js';
 import { parseJsonObject, readBody } from '../http/body.js';
 import { queryOf, type RouteDecision, type Target } from '../routing/match.js';
 import type { CacheOutcome } from '../usage/record.js';
@@ -74,8 +74,8 @@ export function messagesHandler(px: ProxyContext) {
       streaming, cache: served.cache, meter: { status: meter.status || 499, bytes: meter.bytes, firstByteAt: meter.firstByteAt },
       provider: served.outcome?.servedBy?.provider ?? decision.provider.name,
       errorType: served.outcome?.errorType ?? null,
-      servedModel: answer?.message.model ?? served.outcome?.servedModel ?? served.outcome?.servedBy?.model ?? null,
-      usage: answer?.message.usage ?? served.outcome?.usage,
+      servedModel: answer?.model ?? served.outcome?.servedModel ?? served.outcome?.servedBy?.model ?? null,
+      usage: answer?.usage ?? served.outcome?.usage,
     });
     px.recorder.record(record);
     // Built only when kept: this line would otherwise cost every request a string.
@@ -115,7 +115,7 @@ async function joinFlight(px: ProxyContext, ex: Exchange): Promise<Served | unde
   // The other form can be served only from a complete answer; otherwise this request makes its own call.
   const outcome = await flight.done;
   if (!outcome.message || ex.res.destroyed) return undefined;
-  const answer = { message: outcome.message, json: JSON.stringify(outcome.message) };
+  const answer = storedAnswer(outcome.message);
   px.cache.counters.coalesced++;
   sendStored(ex.res, answer, ex.streaming, 'coalesced', ex.meter, px.now);
   return { cache: 'coalesced', stored: answer };
@@ -139,7 +139,7 @@ function startFlight(px: ProxyContext, ex: Exchange, shared: boolean): Flight {
     maxBufferedBytes: px.bodyLimitBytes,
   };
   const flight = new Flight(
-    { limiter: px.limiter, now: px.now, maxBufferedBytes: px.bodyLimitBytes },
+    { limiter: px.limiter, now: px.now, maxBufferedBytes: px.bodyLimitBytes, stopping: px.stopping },
     { streaming: ex.streaming, send: (signal) => px.router.send(ex.decision, call, signal) },
   );
   if (shared) px.flights.set(ex.key, flight);
@@ -150,6 +150,7 @@ function startFlight(px: ProxyContext, ex: Exchange, shared: boolean): Flight {
       method: ex.req.method ?? 'POST', path: call.path, model: outcome.servedBy?.model ?? ex.decision.model,
     });
     if (outcome.message) px.cache.set(storeKey(ex, outcome.servedBy), outcome.message);
+    else if (outcome.uncacheable) px.cache.counters.uncacheable++;
     if (px.flights.get(ex.key) === flight) px.flights.delete(ex.key);
   });
   return flight;

@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Message } from '../anthropic/types.js';
 import { messageToSse } from '../cache/replay.js';
 import type { StoredAnswer } from '../cache/store.js';
 import { type HttpError, sendError } from '../http/errors.js';
@@ -79,16 +80,21 @@ export function sendStored(
   meter: ResponseMeter,
   now: () => number,
 ): void {
-  const body = streaming ? messageToSse(answer.message) : answer.json;
+  // Only the JSON is held (one form, so the cache's byte bound is what it really uses).
+  const body = streaming ? Buffer.from(messageToSse(parseStored(answer))) : answer.json;
   const headers: OutgoingHttpHeaders = {
     'content-type': streaming ? 'text/event-stream; charset=utf-8' : 'application/json',
-    'content-length': Buffer.byteLength(body),
+    'content-length': body.length,
     [CACHE_HEADER]: outcome,
   };
   if (streaming) headers['cache-control'] = 'no-cache';
   res.writeHead(200, headers);
   meter.status = 200;
   meter.firstByteAt = now();
-  meter.bytes = Buffer.byteLength(body);
+  meter.bytes = body.length;
   res.end(body);
+}
+
+function parseStored(answer: StoredAnswer): Message {
+  return JSON.parse(answer.json.toString('utf8')) as Message;
 }

@@ -65,6 +65,11 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
   };
 }
 
+/** The upstream went silent mid-body for longer than the idle timeout. */
+export function isIdleTimeout(error: unknown): boolean {
+  return error instanceof errors.BodyTimeoutError;
+}
+
 /** Turns a transport failure into what the client should see: 502 unreachable, 504 timeout. */
 export function describeFailure(error: unknown, base: string, signal?: AbortSignal): Error {
   if (signal?.aborted) return error as Error;

@@ -58,6 +58,7 @@ export function cachePanel(deps: CachePanelDeps) {
         row('hit-rate', 'Hit rate', s ? `${formatPercent(s.hitRate)} (${formatCount(s.hits)} of ${formatCount(s.hits + s.misses)})` : '—'),
         row('evictions', 'Evictions', s ? formatCount(s.evictions) : '—'),
         row('ttl', 'Entries live for', s ? formatDuration(s.ttlSeconds) : '—'),
+        row('queue', 'Upstream calls', s?.queue ? queueText(s.queue) : '—'),
       ),
       actions(),
       message ? h('p', { id: 'cache-message', class: `message ${message.kind}`, role: 'status' }, message.text) : null,
@@ -72,4 +73,9 @@ export function cachePanel(deps: CachePanelDeps) {
       if (!confirming) render();
     },
   };
+}
+
+/** `--workers` at work: calls under way and requests waiting for a free worker. */
+function queueText(q: NonNullable<CacheStatsResponse['queue']>): string {
+  return `${formatCount(q.active)} of ${formatCount(q.workers)} under way, ${formatCount(q.queued)} waiting`;
 }
