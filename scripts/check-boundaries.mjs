@@ -17,6 +17,39 @@ const rules = [
   { dir: 'shared', why: 'holds only types every process may import', forbid: (spec, target) => target === null || !inside(target, 'shared') },
 ];
 
+// Inside the daemon, each folder may import only the layers below it in the data flow
+// (socket → http → routing → cache → proxy → record). The table in the README's architecture notes.
+const D = 'main/daemon';
+const daemonLayers = {
+  anthropic: [],
+  http: ['anthropic'],
+  cache: ['anthropic'],
+  routing: ['anthropic', 'http'],
+  // usage/record.ts is the proxy's output port (the recorder interface), not the store.
+  proxy: ['anthropic', 'http', 'cache', 'routing', 'quota', 'budgets', 'usage/record.ts'],
+  pricing: ['anthropic'],
+  usage: ['pricing', 'anthropic'],
+  quota: ['anthropic', 'usage', 'pricing'],
+  budgets: ['anthropic', 'usage', 'pricing', 'quota'],
+  transcripts: ['anthropic', 'usage', 'pricing'],
+  ledger: ['usage', 'pricing'],
+  metrics: ['usage', 'pricing', 'quota', 'budgets', 'cache', 'anthropic'],
+  terminal: ['http'],
+};
+for (const [folder, allowed] of Object.entries(daemonLayers)) {
+  rules.push({
+    dir: `${D}/${folder}`,
+    why: `may import only ${['main/common', ...allowed.map((a) => `${D}/${a}`)].join(', ')} (the daemon's layering)`,
+    forbid: (_spec, target) =>
+      target !== null && inside(target, D) && !inside(target, `${D}/${folder}`) &&
+      !allowed.some((a) => inside(target, `${D}/${a}`) || target === `${D}/${a}`.replace(/\.ts$/, '.js')),
+  });
+}
+rules.push({
+  dir: 'main/daemon/routes',
+  why: 'holds thin handlers: they use services, never the composition (app.ts, host.ts)',
+  forbid: (_spec, target) => target !== null && /^main\/daemon\/(app|host)\.(js|ts)$/.test(target),
+});
 function inside(target, ...dirs) {
   return target !== null && dirs.some((d) => target === d || target.startsWith(d + '/'));
 }

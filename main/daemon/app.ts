@@ -7,6 +7,7 @@ import type { Logger } from '../common/logger.js';
 import { ResponseCache } from './cache/store.js';
 import { appErrorListener, clientErrorHandler, isClientGone } from './http/client-errors.js';
 import { HttpError } from './http/errors.js';
+import { InFlight } from './http/in-flight.js';
 import { refuseAdminRequest } from './http/admin.js';
 import { refuseForeignRequest } from './http/guard.js';
 import { normalisePath } from './http/path.js';
@@ -15,7 +16,7 @@ import type { ProxyContext } from './proxy/context.js';
 import { Limiter } from './proxy/limiter.js';
 import { messagesHandler } from './proxy/messages.js';
 import { passthroughHandler } from './proxy/passthrough.js';
-import { createUpstreamClient } from './proxy/upstream.js';
+import { createUpstreamClient } from './http/upstream.js';
 import { ModelRouter } from './routing/router.js';
 import { cacheRouter } from './routes/cache.js';
 import { healthRouter } from './routes/health.js';
@@ -65,6 +66,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
   };
   const upstream = createUpstreamClient({ baseUrl: config.upstream, ...timeouts });
   const stopping = new AbortController();
+  const inFlight = new InFlight();
   const px: ProxyContext = {
     upstream,
     router: new ModelRouter({
@@ -87,7 +89,6 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     logger,
     now,
     bodyLimitBytes: config.bodyLimitBytes,
-    inFlight: { count: 0, idle: [] },
     stopping: stopping.signal,
   };
   let server: Server | undefined;
@@ -111,7 +112,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
   ]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
-  app.use(proxyRoutes(px));
+  app.use(proxyRoutes(px, inFlight));
   if (deps.uiDir) app.use(uiMiddleware(deps.uiDir));
   app.use(notFound);
 
@@ -138,11 +139,11 @@ export function createDaemon(deps: DaemonDeps): Daemon {
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();
-        await waitIdle(px, drainMs);
+        await inFlight.idle(drainMs);
         // What is still under way is ended in a form clients retry (529, or an overloaded_error event)
         // and recorded as such; the short wait lets those last writes and records go out.
         stopping.abort();
-        await waitIdle(px, ENDING_GRACE_MS);
+        await inFlight.idle(ENDING_GRACE_MS);
         server.closeAllConnections();
         await closed;
       }
@@ -159,17 +160,6 @@ const ENDING_GRACE_MS = 1000;
 function dialableUrl(host: string, port: number): string {
   const dial = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   return `http://${dial.includes(':') ? `[${dial}]` : dial}:${port}`;
-}
-
-function waitIdle(px: ProxyContext, ms: number): Promise<void> {
-  if (px.inFlight.count === 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    px.inFlight.idle.push(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 function errorHandler(logger: Logger) {
@@ -215,7 +205,7 @@ function adminGuard(token: string | undefined) {
   };
 }
 
-function proxyRoutes(px: ProxyContext) {
+function proxyRoutes(px: ProxyContext, inFlight: InFlight) {
   const messages = messagesHandler(px);
   const passthrough = passthroughHandler(px);
   return async (ctx: Context, next: Next) => {
@@ -224,13 +214,9 @@ function proxyRoutes(px: ProxyContext) {
       return;
     }
     if (!ctx.path.startsWith('/v1/')) return next();
-    px.inFlight.count++;
-    try {
-      if (ctx.path === '/v1/messages' && ctx.method === 'POST') await messages(ctx);
-      else await passthrough(ctx);
-    } finally {
-      if (--px.inFlight.count === 0) for (const wake of px.inFlight.idle.splice(0)) wake();
-    }
+    await inFlight.track(() =>
+      ctx.path === '/v1/messages' && ctx.method === 'POST' ? messages(ctx) : passthrough(ctx),
+    );
   };
 }
 

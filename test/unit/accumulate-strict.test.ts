@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Message, SseEvent } from '../../main/daemon/anthropic/types.js';
-import { MessageAccumulator } from '../../main/daemon/cache/accumulate.js';
-import { messageToSse } from '../../main/daemon/cache/replay.js';
-import { SseParser } from '../../main/daemon/proxy/sse.js';
+import { MessageAccumulator } from '../../main/daemon/anthropic/accumulate.js';
+import { messageToSse } from '../../main/daemon/anthropic/replay.js';
+import { SseParser } from '../../main/daemon/anthropic/sse.js';
 
 function accumulate(events: SseEvent[]): MessageAccumulator {
   const acc = new MessageAccumulator();

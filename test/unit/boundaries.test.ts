@@ -42,3 +42,21 @@ test('the desktop shell may import electron and the daemon', () => {
   });
   assert.equal(r.status, 0, r.stderr);
 });
+
+test('inside the daemon, a folder that imports a layer above it in the data flow fails the build', () => {
+  // routing sits below the cache and the proxy; the protocol module below everything.
+  const upward = check({ 'main/daemon/routing/x.ts': "import { cacheKey } from '../cache/key.js';\n" });
+  assert.equal(upward.status, 1);
+  assert.match(upward.stderr, /main\/daemon\/routing\/x\.ts imports "\.\.\/cache\/key\.js"/);
+  assert.equal(check({ 'main/daemon/anthropic/x.ts': "import { Flight } from '../proxy/flight.js';\n" }).status, 1);
+  assert.equal(check({ 'main/daemon/cache/x.ts': "import { x } from '../proxy/flight.js';\n" }).status, 1);
+  assert.equal(check({ 'main/daemon/usage/x.ts': "import { x } from '../routes/stats.js';\n" }).status, 1);
+  // Downward imports, and the proxy's recorder port, are fine.
+  const downward = check({
+    'main/daemon/proxy/x.ts':
+      "import { SseParser } from '../anthropic/sse.js';\nimport type { RequestRecorder } from '../usage/record.js';\n",
+    'main/daemon/routing/y.ts': "import { createUpstreamClient } from '../http/upstream.js';\n",
+  });
+  assert.equal(downward.status, 0, downward.stderr);
+  assert.equal(check({ 'main/daemon/proxy/z.ts': "import { openUsageStore } from '../usage/store.js';\n" }).status, 1);
+});

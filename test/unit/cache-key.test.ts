@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { cacheKey, credentialFingerprint, withoutBillingLine } from '../../main/daemon/cache/key.js';
+import { withoutBillingLine } from '../../main/daemon/anthropic/billing.js';
+import { cacheKey, credentialFingerprint } from '../../main/daemon/cache/key.js';
 
 interface Fixture {
   path: string;

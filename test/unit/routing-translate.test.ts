@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { MessageAccumulator } from '../../main/daemon/cache/accumulate.js';
-import { SseParser } from '../../main/daemon/proxy/sse.js';
+import { MessageAccumulator } from '../../main/daemon/anthropic/accumulate.js';
+import { SseParser } from '../../main/daemon/anthropic/sse.js';
 import { toAnthropicError, toAnthropicMessage } from '../../main/daemon/routing/translate/from-openai.js';
 import { OpenAiStreamTranslator } from '../../main/daemon/routing/translate/openai-stream.js';
 import { toOpenAiRequest } from '../../main/daemon/routing/translate/to-openai.js';

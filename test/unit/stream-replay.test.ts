@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Message, SseEvent } from '../../main/daemon/anthropic/types.js';
-import { MessageAccumulator } from '../../main/daemon/cache/accumulate.js';
-import { messageToSse } from '../../main/daemon/cache/replay.js';
-import { formatSse, SseParser } from '../../main/daemon/proxy/sse.js';
+import { MessageAccumulator } from '../../main/daemon/anthropic/accumulate.js';
+import { messageToSse } from '../../main/daemon/anthropic/replay.js';
+import { formatSse, SseParser } from '../../main/daemon/anthropic/sse.js';
 
 /** A stream as the Messages API sends it: thinking, text with multi-byte characters, a tool call in pieces, pings. */
 function apiStream(): string {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { withoutBillingLine } from '../anthropic/billing.js';
 import { topLevelSpans } from './json-spans.js';
 
 export interface CacheKeyInput {
@@ -15,7 +16,6 @@ export interface CacheKeyInput {
 const IGNORED_FIELDS = new Set(['metadata', 'stream']);
 /** Protocol headers that do change the answer (features, formats). */
 const KEYED_HEADERS = ['anthropic-version', 'anthropic-beta'];
-const BILLING_PREFIX = 'x-anthropic-billing-header:';
 
 function headerValue(headers: CacheKeyInput['headers'], name: string): string {
   let value = headers[name];
@@ -41,26 +41,6 @@ export function credentialFingerprint(headers: CacheKeyInput['headers']): string
     fingerprints.set(credential, fingerprint);
   }
   return fingerprint;
-}
-
-/**
- * Claude Code's first system block is a billing line that changes with every version (and, in
- * newer ones, every request). It does not shape the answer, so the key leaves it out.
- */
-export function withoutBillingLine(system: unknown): unknown {
-  if (typeof system === 'string') {
-    if (!system.startsWith(BILLING_PREFIX)) return system;
-    const newline = system.indexOf('\n');
-    return newline === -1 ? '' : system.slice(newline + 1);
-  }
-  if (!Array.isArray(system)) return system;
-  const kept = system.filter((b) => !(isTextBlock(b) && b.text.startsWith(BILLING_PREFIX)));
-  return kept.length === system.length ? system : kept;
-}
-
-function isTextBlock(value: unknown): value is { type: 'text'; text: string } {
-  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'text'
-    && typeof (value as { text?: unknown }).text === 'string';
 }
 
 /**

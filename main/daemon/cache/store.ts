@@ -64,7 +64,7 @@ export interface CacheStats extends CacheCounters {
  * injected clock.
  */
 export class ResponseCache {
-  readonly counters: CacheCounters = {
+  private readonly counters: CacheCounters = {
     hits: 0, misses: 0, coalesced: 0, bypassed: 0, uncacheable: 0, evictions: 0, expired: 0,
   };
   private readonly lru: QuickLRU<string, Entry> | undefined;
@@ -78,6 +78,11 @@ export class ResponseCache {
         onEviction: (_key, entry) => this.forget(entry, true),
       });
     }
+  }
+
+  /** Counts how one request was served; the cache owns its counters so they cannot drift from `stats()`. */
+  count(outcome: 'hits' | 'misses' | 'coalesced' | 'bypassed' | 'uncacheable'): void {
+    this.counters[outcome]++;
   }
 
   get enabled(): boolean {

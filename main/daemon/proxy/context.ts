@@ -4,23 +4,21 @@ import type { ModelRouter } from '../routing/router.js';
 import type { RequestRecorder } from '../usage/record.js';
 import type { Flight } from './flight.js';
 import type { Limiter } from './limiter.js';
-import type { UpstreamClient } from './upstream.js';
+import type { UpstreamClient } from '../http/upstream.js';
 
 /** Everything the proxy handlers share; built once by the app factory. */
 export interface ProxyContext {
-  upstream: UpstreamClient;
+  readonly upstream: UpstreamClient;
   /** Where each /v1/messages request goes (model-routing.json); everything else goes to `upstream`. */
-  router: ModelRouter;
-  cache: ResponseCache;
-  limiter: Limiter;
+  readonly router: ModelRouter;
+  readonly cache: ResponseCache;
+  readonly limiter: Limiter;
   /** Upstream calls in progress, by cache key, for coalescing identical requests. */
-  flights: Map<string, Flight>;
-  recorder: RequestRecorder;
-  logger: Logger;
-  now: () => number;
-  bodyLimitBytes: number;
-  /** Requests being answered right now; a draining stop waits for zero. */
-  inFlight: { count: number; idle: Array<() => void> };
+  readonly flights: Map<string, Flight>;
+  readonly recorder: RequestRecorder;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly bodyLimitBytes: number;
   /** Aborted when a stop's drain is over: requests still under way end with an overloaded_error. */
-  stopping: AbortSignal;
+  readonly stopping: AbortSignal;
 }

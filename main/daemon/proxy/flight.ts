@@ -1,12 +1,12 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Message } from '../anthropic/types.js';
 import { errorBody } from '../anthropic/types.js';
-import { MessageAccumulator } from '../cache/accumulate.js';
+import { MessageAccumulator } from '../anthropic/accumulate.js';
 import { HttpError } from '../http/errors.js';
-import { clientResponseHeaders } from './headers.js';
+import { clientResponseHeaders } from '../http/headers.js';
 import type { Limiter } from './limiter.js';
-import { formatSse, SseParser } from './sse.js';
-import { isIdleTimeout, type UpstreamResponse } from './upstream.js';
+import { formatSse, SseParser } from '../anthropic/sse.js';
+import { isIdleTimeout, type UpstreamResponse } from '../http/upstream.js';
 
 /** A client response fed by a flight. */
 export interface FlightSubscriber {

@@ -89,18 +89,18 @@ export function messagesHandler(px: ProxyContext) {
 
 async function serve(px: ProxyContext, ex: Exchange, bypass: boolean): Promise<Served> {
   if (bypass || !px.cache.enabled) {
-    px.cache.counters.bypassed++;
+    px.cache.count('bypassed');
     return { cache: 'bypass', outcome: await attach(px, startFlight(px, ex, false), ex, 'bypass') };
   }
   const stored = px.cache.get(ex.key);
   if (stored) {
-    px.cache.counters.hits++;
+    px.cache.count('hits');
     sendStored(ex.res, stored, ex.streaming, 'hit', ex.meter, px.now);
     return { cache: 'hit', stored };
   }
   const joined = await joinFlight(px, ex);
   if (joined) return joined;
-  px.cache.counters.misses++;
+  px.cache.count('misses');
   return { cache: 'miss', outcome: await attach(px, startFlight(px, ex, true), ex, 'miss') };
 }
 
@@ -109,14 +109,14 @@ async function joinFlight(px: ProxyContext, ex: Exchange): Promise<Served | unde
   const flight = px.flights.get(ex.key);
   if (!flight) return undefined;
   if (flight.streaming === ex.streaming) {
-    px.cache.counters.coalesced++;
+    px.cache.count('coalesced');
     return { cache: 'coalesced', outcome: await attach(px, flight, ex, 'coalesced') };
   }
   // The other form can be served only from a complete answer; otherwise this request makes its own call.
   const outcome = await flight.done;
   if (!outcome.message || ex.res.destroyed) return undefined;
   const answer = storedAnswer(outcome.message);
-  px.cache.counters.coalesced++;
+  px.cache.count('coalesced');
   sendStored(ex.res, answer, ex.streaming, 'coalesced', ex.meter, px.now);
   return { cache: 'coalesced', stored: answer };
 }
@@ -150,7 +150,7 @@ function startFlight(px: ProxyContext, ex: Exchange, shared: boolean): Flight {
       method: ex.req.method ?? 'POST', path: call.path, model: outcome.servedBy?.model ?? ex.decision.model,
     });
     if (outcome.message) px.cache.set(storeKey(ex, outcome.servedBy), outcome.message);
-    else if (outcome.uncacheable) px.cache.counters.uncacheable++;
+    else if (outcome.uncacheable) px.cache.count('uncacheable');
     if (px.flights.get(ex.key) === flight) px.flights.delete(ex.key);
   });
   return flight;

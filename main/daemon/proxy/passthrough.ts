@@ -5,7 +5,7 @@ import { errorTypeForStatus, HttpError } from '../http/errors.js';
 import { normalisePath } from '../http/path.js';
 import { estimatePromptTokens, queryOf } from '../routing/match.js';
 import type { ProxyContext } from './context.js';
-import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from '../http/headers.js';
 import { logUpstreamFailure } from './failure-log.js';
 import { CACHE_HEADER } from './respond.js';
 

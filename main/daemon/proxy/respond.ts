@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Message } from '../anthropic/types.js';
-import { messageToSse } from '../cache/replay.js';
+import { messageToSse } from '../anthropic/replay.js';
 import type { StoredAnswer } from '../cache/store.js';
 import { type HttpError, sendError } from '../http/errors.js';
 import type { CacheOutcome } from '../usage/record.js';

@@ -1,4 +1,4 @@
-import { createUpstreamClient, type UpstreamClient } from '../proxy/upstream.js';
+import { createUpstreamClient, type UpstreamClient } from '../http/upstream.js';
 import type { ProviderConfig, RoutingConfig } from './config.js';
 import { BUILTIN_PROVIDER } from './config.js';
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../../common/logger.js';
 import { HttpError } from '../http/errors.js';
-import type { UpstreamResponse } from '../proxy/upstream.js';
+import type { UpstreamResponse } from '../http/upstream.js';
 import type { HealthBook } from './health.js';
 import type { RouteDecision, Target } from './match.js';
 import { errorBody } from '../anthropic/types.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '../../common/logger.js';
-import type { UpstreamClient } from '../proxy/upstream.js';
+import type { UpstreamClient } from '../http/upstream.js';
 import { ProviderClients, type PoolTimeouts } from './clients.js';
 import type { ProviderType } from './config.js';
 import { type ServedResponse, sendWithFallback } from './fallback.js';

@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../../common/logger.js';
 import { appVersion } from '../../common/version.js';
-import { messageToSse } from '../cache/replay.js';
+import { messageToSse } from '../anthropic/replay.js';
 import { HttpError } from '../http/errors.js';
-import { upstreamRequestHeaders } from '../proxy/headers.js';
-import { SseParser } from '../proxy/sse.js';
-import type { UpstreamClient, UpstreamResponse } from '../proxy/upstream.js';
+import { upstreamRequestHeaders } from '../http/headers.js';
+import { SseParser } from '../anthropic/sse.js';
+import type { UpstreamClient, UpstreamResponse } from '../http/upstream.js';
 import { BUILTIN_PROVIDER, type ProviderConfig } from './config.js';
 import { type Target, wantsThinking } from './match.js';
 import { toAnthropicError, toAnthropicMessage } from './translate/from-openai.js';

@@ -1,6 +1,6 @@
 import type { Usage } from '../../anthropic/types.js';
 import { errorBody } from '../../anthropic/types.js';
-import { formatSse } from '../../proxy/sse.js';
+import { formatSse } from '../../anthropic/sse.js';
 import { type AnswerOptions, messageId, parseArguments, reasoningOf, stopReasonOf, usageOf } from './from-openai.js';
 import type { ChatChunk, ChatUsage } from './openai-types.js';
 

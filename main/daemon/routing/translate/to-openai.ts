@@ -1,4 +1,4 @@
-import { withoutBillingLine } from '../../cache/key.js';
+import { withoutBillingLine } from '../../anthropic/billing.js';
 import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolCall, ChatToolChoice } from './openai-types.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { ContentBlock, Message, Usage } from '../anthropic/types.js';
-import { formatSse } from '../proxy/sse.js';
+import type { ContentBlock, Message, Usage } from './types.js';
+import { formatSse } from './sse.js';
 
 const TOOL_BLOCKS = new Set(['tool_use', 'server_tool_use', 'mcp_tool_use']);
 

@@ -1,4 +1,4 @@
-import type { ContentBlock, Message, SseEvent, Usage } from '../anthropic/types.js';
+import type { ContentBlock, Message, SseEvent, Usage } from './types.js';
 
 interface Delta {
   type?: string;

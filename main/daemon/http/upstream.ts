@@ -1,5 +1,5 @@
 import { Agent, errors, request } from 'undici';
-import { HttpError } from '../http/errors.js';
+import { HttpError } from './errors.js';
 
 export interface UpstreamRequest {
   /** Path and query, appended to the upstream base URL (`/v1/messages?beta=true`). */

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { SseEvent } from '../anthropic/types.js';
+import type { SseEvent } from './types.js';
 
 /**
  * Incremental Server-Sent Events parser (the subset of the spec the Anthropic API uses: `event:`
