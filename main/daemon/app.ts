@@ -10,6 +10,7 @@ import { refuseAdminRequest } from './http/admin.js';
 import { refuseForeignRequest } from './http/guard.js';
 import { upgradeDispatcher, type UpgradeRoute, type UpgradeShared } from './http/upgrade.js';
 import type { ProxyContext } from './proxy/context.js';
+import type { QuotaObserver } from './quota/service.js';
 import { Limiter } from './proxy/limiter.js';
 import { messagesHandler } from './proxy/messages.js';
 import { passthroughHandler } from './proxy/passthrough.js';
@@ -26,6 +27,8 @@ export interface DaemonDeps {
   logger: Logger;
   now?: () => number;
   recorder?: RequestRecorder;
+  /** Told every upstream response's headers (plan usage); absent: not read. */
+  quota?: QuotaObserver;
   /** More routes mounted by the host (analytics, dashboard, terminal); each gets the proxy's shared state. */
   routers?: Array<(shared: { cache: ResponseCache; limiter: Limiter }) => Router>;
   /** Extra host names accepted in `Host` besides the loopback ones. */
@@ -84,6 +87,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     bodyLimitBytes: config.bodyLimitBytes,
     inFlight: { count: 0, idle: [] },
   };
+  if (deps.quota) px.quota = deps.quota;
   let server: Server | undefined;
   let boundPort = config.port;
   let boundUrl = `http://127.0.0.1:${config.port}`;
