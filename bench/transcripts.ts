@@ -22,7 +22,7 @@ function turn(session: string, i: number, output: string): string {
     { type: 'assistant', requestId: `req_${session}_${i}`, message: message([{ type: 'text', text: 'Running it.' }]), ...common },
     { type: 'assistant', requestId: `req_${session}_${i}`, message: message([{ type: 'tool_use', id: `t${i}`, name: 'Bash', input: {} }]), ...common },
     { type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `t${i}`, content: output }] }, ...common },
-  ].map((l) => JSON.stringify(l)).join('\n') + '\n';
+  ].map((l) => `${JSON.stringify(l)}\n`).join('');
 }
 
 async function generate(dir: string): Promise<{ bytes: number; lines: number }> {

@@ -115,8 +115,9 @@ const UNIT_SECONDS: Record<string, number> = { m: 60, h: 3600, d: 86_400, w: 604
 /** A window's length from its name (`5h`, `7d`, `7d_opus`); null when the name does not say. */
 export function windowSeconds(name: string): number | null {
   const match = /^(\d+)([mhdw])(?:_|$)/.exec(name);
-  if (!match) return null;
-  return Number(match[1]) * (UNIT_SECONDS[match[2]!] ?? 0);
+  const [, count, unit] = match ?? [];
+  if (count === undefined || unit === undefined) return null;
+  return Number(count) * (UNIT_SECONDS[unit] ?? 0);
 }
 
 /** `5h` → `5-hour`, `7d` → `7-day`, `7d_opus` → `7-day opus`. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../../common/logger.js';
 import { credentialOf, fingerprint } from '../anthropic/credential.js';
@@ -52,7 +53,7 @@ export class QuotaService implements QuotaObserver {
 
   constructor(private readonly options: QuotaServiceOptions) {
     this.state = options.file === null
-      ? { salt: 'in-memory-salt-0000', entries: [] }
+      ? { salt: randomBytes(16).toString('hex'), entries: [] }
       : loadQuotaState(options.file, (m) => options.logger.warn(m));
     for (const entry of this.state.entries) this.byFingerprint.set(entry.fingerprint, entry);
   }

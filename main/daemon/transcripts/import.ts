@@ -58,7 +58,8 @@ function sinceFilter(sink: TranscriptSink, since: number | undefined, skipped: {
  */
 export async function importTranscripts(options: ImportOptions): Promise<ImportResult> {
   const all = await listTranscripts(options.claudeDir);
-  const files = options.since === undefined ? all : all.filter((f) => f.mtimeMs >= options.since!);
+  const since = options.since;
+  const files = since === undefined ? all : all.filter((f) => f.mtimeMs >= since);
   const work = files.filter((f) => pending(f, options.cursors) > 0);
   const progress: ImportProgress = {
     filesDone: 0,
