@@ -88,7 +88,9 @@ export async function importTranscripts(options: ImportOptions): Promise<ImportR
       if (scan.restarted) result.restarted++;
       if (scan.counts.bytes > 0) result.filesRead++;
     } catch (error) {
-      result.failures.push({ file: file.file, message: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
+      const code = (error as NodeJS.ErrnoException).code;
+      // Removed since the listing (Claude Code cleans up old sessions): nothing left to import.
+      if (code !== 'ENOENT') result.failures.push({ file: file.file, message: code ?? (error as Error).message });
     }
     progress.filesDone++;
     progress.bytesDone = doneBefore + size;

@@ -56,11 +56,6 @@ export class TranscriptWatcher {
     await this.running;
   }
 
-  /** Resolves when no import is running or scheduled (tests, and a clean stop). */
-  async idle(): Promise<void> {
-    while (this.running || this.timer) await (this.running ?? new Promise((resolve) => setTimeout(resolve, 10)));
-  }
-
   private rescanMs(): number {
     return this.options.rescanMs ?? 30_000;
   }
