@@ -11,7 +11,8 @@ const TARGET_BYTES = Number(process.env.BENCH_TRANSCRIPT_MB ?? 100) * 1024 * 102
 const SESSIONS = 20;
 
 function turn(session: string, i: number, output: string): string {
-  const common = { sessionId: session, cwd: '/home/dev/code/shop-api', gitBranch: 'main', timestamp: new Date(1_790_000_000_000 + i * 1000).toISOString() };
+  const timestamp = new Date(1_790_000_000_000 + i * 1000).toISOString();
+  const common = { sessionId: session, cwd: '/home/dev/code/shop-api', gitBranch: 'main', timestamp };
   const message = (content: unknown) => ({
     id: `msg_${session}_${i}`, type: 'message', role: 'assistant', model: 'claude-opus-4-8', content,
     usage: { input_tokens: 1200, output_tokens: 300, cache_creation_input_tokens: 5000, cache_read_input_tokens: 40_000,
@@ -20,7 +21,10 @@ function turn(session: string, i: number, output: string): string {
   return [
     { type: 'user', message: { role: 'user', content: `step ${i}` }, ...common },
     { type: 'assistant', requestId: `req_${session}_${i}`, message: message([{ type: 'text', text: 'Running it.' }]), ...common },
-    { type: 'assistant', requestId: `req_${session}_${i}`, message: message([{ type: 'tool_use', id: `t${i}`, name: 'Bash', input: {} }]), ...common },
+    {
+      type: 'assistant', requestId: `req_${session}_${i}`,
+      message: message([{ type: 'tool_use', id: `t${i}`, name: 'Bash', input: {} }]), ...common,
+    },
     { type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `t${i}`, content: output }] }, ...common },
   ].map((l) => `${JSON.stringify(l)}\n`).join('');
 }

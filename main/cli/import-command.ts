@@ -23,7 +23,10 @@ export function importHelp(): string {
       'never went through cco), so their tokens and cost show up next to proxied traffic. Safe to run\n' +
       'again: only new lines are read, and each API response is counted once.',
     [
-      { names: '--claude-dir DIR', help: 'Claude Code\'s configuration directory (default: $CLAUDE_CONFIG_DIR or ~/.claude)' },
+      {
+        names: '--claude-dir DIR',
+        help: 'Claude Code\'s configuration directory (default: $CLAUDE_CONFIG_DIR or ~/.claude)',
+      },
       { names: '--since DATE', help: 'leave out responses before DATE (YYYY-MM-DD or an ISO 8601 time)' },
       { names: '--port N', help: 'the daemon instance whose usage database receives them (default: 3000)' },
       { names: '--json', help: 'print the result as JSON' },
@@ -36,7 +39,9 @@ export function importHelp(): string {
 function parseSince(value: string | boolean | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00` : value);
-  if (!Number.isFinite(ms)) throw new UsageError(`--since must be a date like 2026-11-01, got '${value}'`, 'cco import');
+  if (!Number.isFinite(ms)) {
+    throw new UsageError(`--since must be a date like 2026-11-01, got '${value}'`, 'cco import');
+  }
   return ms;
 }
 
@@ -46,7 +51,8 @@ function progressLine(p: ImportProgress): string {
   const share = p.bytesTotal === 0 ? 1 : p.bytesDone / p.bytesTotal;
   const filled = Math.round(share * BAR);
   const mb = (p.bytesDone / 1048576).toFixed(1);
-  return `\r[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${Math.round(share * 100)} %  ${p.filesDone}/${p.filesTotal} files  ${mb} MB`;
+  const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}]`;
+  return `\r${bar} ${Math.round(share * 100)} %  ${p.filesDone}/${p.filesTotal} files  ${mb} MB`;
 }
 
 function summary(r: ImportResult): string[] {
@@ -59,14 +65,20 @@ function summary(r: ImportResult): string[] {
     r.beforeSince > 0 ? `${r.beforeSince} responses before --since` : '',
   ].filter((s) => s !== '');
   if (skipped.length > 0) lines.push(`Skipped ${skipped.join(', ')}.`);
-  if (r.restarted > 0) lines.push(`${r.restarted} files were replaced or truncated since the last import and were read again.`);
+  if (r.restarted > 0) {
+    lines.push(`${r.restarted} files were replaced or truncated since the last import and were read again.`);
+  }
   for (const f of r.failures) lines.push(`Could not read ${f.file} (${f.message}).`);
   return lines;
 }
 
 /** `cco import`, given where records go (the usage store plugs in here). */
 export function importCommandWith(openStorage: OpenImportStorage) {
-  return async (argv: readonly string[], ctx: CliContext, stderr: NodeJS.WriteStream = process.stderr): Promise<number> => {
+  return async (
+    argv: readonly string[],
+    ctx: CliContext,
+    stderr: NodeJS.WriteStream = process.stderr,
+  ): Promise<number> => {
     const specs = { ...configSpecs(true), 'claude-dir': { type: 'string' as const }, since: { type: 'string' as const },
       json: { type: 'boolean' as const }, ...HELP_SPEC };
     const values = parseOptions(argv, specs, 'cco import');

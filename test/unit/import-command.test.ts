@@ -15,7 +15,9 @@ after(() => tmp.remove());
 
 function context(env: Record<string, string> = {}) {
   const out: string[] = [];
-  const ctx: CliContext = { env: { CCO_HOME: tmp.dir, ...env }, cwd: tmp.dir, out: (l) => out.push(l), err: () => {}, stderrIsTTY: false };
+  const ctx: CliContext = {
+    env: { CCO_HOME: tmp.dir, ...env }, cwd: tmp.dir, out: (l) => out.push(l), err: () => {}, stderrIsTTY: false,
+  };
   return { ctx, out };
 }
 

@@ -87,6 +87,8 @@ describe('quota service', () => {
     assert.equal(sub.reading.windows[0]!.utilization, 0.2);
     assert.ok(!JSON.stringify(entries).includes('secret'), 'no credential in the readings');
     assert.ok(!JSON.stringify(entries).includes('other'));
+    assert.deepEqual(svc.credentialOf({ authorization: `Bearer ${KEY}` }), { kind: 'subscription', fingerprint: sub.fingerprint });
+    assert.deepEqual(svc.credentialOf({}), { kind: 'none', fingerprint: null });
   });
 
   test('threshold events fire once per crossing of 50/80/95 %, and again in a new window', () => {
@@ -97,10 +99,14 @@ describe('quota service', () => {
     });
     const h = { authorization: `Bearer ${KEY}` };
     for (const u of [0.3, 0.5, 0.55, 0.79, 0.81, 0.82, 0.97, 0.99]) svc.observe(h, unified(u));
-    assert.deepEqual(events.map((e) => [e.window, e.threshold, e.utilization]), [['5h', 0.5, 0.5], ['5h', 0.8, 0.81], ['5h', 0.95, 0.97]]);
+    assert.deepEqual(events.map((e) => [e.window, e.threshold, e.utilization]), [
+      ['5h', 0.5, 0.5], ['5h', 0.8, 0.81], ['5h', 0.95, 0.97],
+    ]);
     // The window resets: a new period crosses 50 % again.
     svc.observe(h, unified(0.6, { 'anthropic-ratelimit-unified-5h-reset': String(T0 + 5 * 3600) }));
-    assert.deepEqual(events.at(-1), { fingerprint: events[0]!.fingerprint, window: '5h', threshold: 0.5, utilization: 0.6, resetsAt: T0 + 5 * 3600 });
+    assert.deepEqual(events.at(-1), {
+      fingerprint: events[0]!.fingerprint, window: '5h', threshold: 0.5, utilization: 0.6, resetsAt: T0 + 5 * 3600,
+    });
     assert.equal(events.length, 4);
   });
 

@@ -70,7 +70,10 @@ describe('importing transcripts', () => {
     appendFileSync(file, newResponse('new', '2026-12-01T05:00:00.000Z'));
     const since = Date.parse('2026-12-01T04:30:00.000Z');
     const old = new Date('2026-11-01T00:00:00.000Z');
-    for (const other of ['91619c4a-c22d-4140-b119-a1671e0ec44a.jsonl', '91619c4a-c22d-4140-b119-a1671e0ec44a/subagents/agent-acb926fa7d7672608.jsonl']) utimesSync(join(dir, 'projects', '-home-dev-code-shop-api', other), old, old);
+    const other = '91619c4a-c22d-4140-b119-a1671e0ec44a';
+    for (const name of [`${other}.jsonl`, `${other}/subagents/agent-acb926fa7d7672608.jsonl`]) {
+      utimesSync(join(dir, 'projects', '-home-dev-code-shop-api', name), old, old);
+    }
     const { records, sink } = collector();
     const result = await importTranscripts({ claudeDir: dir, sink, cursors: new MemoryCursorStore(), now: Date.now, since });
     assert.deepEqual(records.map((r) => r.messageId), ['msg_new']);
@@ -96,7 +99,8 @@ describe('watching transcripts', () => {
     const dir = claudeDir();
     const { records, sink } = collector();
     const { logger } = recordingLogger();
-    const watcher = new TranscriptWatcher({ claudeDir: dir, sink, cursors: new MemoryCursorStore(), now: Date.now, logger, debounceMs: 50 });
+    const cursors = new MemoryCursorStore();
+    const watcher = new TranscriptWatcher({ claudeDir: dir, sink, cursors, now: Date.now, logger, debounceMs: 50 });
     watcher.start();
     try {
       await waitFor(() => records.length === 5, { message: 'the existing transcripts' });

@@ -182,7 +182,8 @@ describe('rotation and truncation', () => {
 describe('transcript directory', () => {
   test('a missing or unreadable directory is a clear message', async () => {
     await assert.rejects(listTranscripts(join(tmp.dir, 'nope')), (e: Error) =>
-      e instanceof TranscriptDirError && /No Claude Code transcripts at .*nope.projects/.test(e.message) && /--claude-dir/.test(e.message));
+      e instanceof TranscriptDirError && /No Claude Code transcripts at .*nope.projects/.test(e.message)
+        && /--claude-dir/.test(e.message));
     if (process.getuid?.() === 0) return; // root reads anything
     const locked = join(tmp.dir, 'locked');
     mkdirSync(join(locked, 'projects'), { recursive: true });
@@ -231,7 +232,8 @@ describe('a 100 MB transcript', () => {
     assert.equal(count, (lines / 3) * 2);
     assert.equal(result.counts.duplicates, lines / 3);
     assert.equal(result.cursor.offset, bytes);
-    assert.ok(peak < 64 * 1024 * 1024, `heap grew by ${(peak / 1048576).toFixed(1)} MB while reading ${(bytes / 1048576).toFixed(0)} MB`);
+    const mb = (x: number) => (x / 1048576).toFixed(1);
+    assert.ok(peak < 64 * 1024 * 1024, `heap grew by ${mb(peak)} MB while reading ${mb(bytes)} MB`);
     console.log(`# 100 MB transcript: ${lines} lines in ${seconds.toFixed(2)} s, heap peak +${(peak / 1048576).toFixed(1)} MB`);
   });
 });

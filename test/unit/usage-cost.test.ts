@@ -103,7 +103,11 @@ describe('exact cost of one response', () => {
   test('pricing.json can set a long-context tier; cache rates left out scale like input', () => {
     const file = join(tmp.dir, 'pricing.json');
     writeFileSync(file, JSON.stringify({
-      models: { 'my-model': { input: 2, output: 8, cacheWrite: 2.5, cacheRead: 0.2, longContext: { aboveInputTokens: 1000, input: 4, output: 12 } } },
+      models: {
+        'my-model': {
+          input: 2, output: 8, cacheWrite: 2.5, cacheRead: 0.2, longContext: { aboveInputTokens: 1000, input: 4, output: 12 },
+        },
+      },
       serverTools: { webSearch: 20 },
     }));
     const cost = pricer(file).price({

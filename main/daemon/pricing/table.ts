@@ -67,7 +67,9 @@ function parseLongContext(value: unknown, where: string): LongContextRates {
   const above = rate(value.aboveInputTokens, `${where}.aboveInputTokens`, 'tokens');
   const input = rate(value.input, `${where}.input`);
   const output = rate(value.output, `${where}.output`);
-  const long: LongContextRates = { aboveInputTokens: above, input, output, cacheWrite: input * 1.25, cacheRead: input * 0.1 };
+  const long: LongContextRates = {
+    aboveInputTokens: above, input, output, cacheWrite: input * 1.25, cacheRead: input * 0.1,
+  };
   if (value.cacheWrite !== undefined) long.cacheWrite = rate(value.cacheWrite, `${where}.cacheWrite`);
   if (value.cacheRead !== undefined) long.cacheRead = rate(value.cacheRead, `${where}.cacheRead`);
   long.cacheWrite1h = value.cacheWrite1h === undefined ? input * 2 : rate(value.cacheWrite1h, `${where}.cacheWrite1h`);
@@ -103,7 +105,9 @@ function parseServiceTiers(value: unknown): Record<string, number> {
   if (value === undefined) return {};
   if (!isObject(value)) throw new PriceTableError('serviceTiers must be an object');
   const out: Record<string, number> = {};
-  for (const [tier, m] of Object.entries(value)) out[tier.toLowerCase()] = rate(m, `serviceTiers.${tier}`, 'a multiplier');
+  for (const [tier, m] of Object.entries(value)) {
+    out[tier.toLowerCase()] = rate(m, `serviceTiers.${tier}`, 'a multiplier');
+  }
   return out;
 }
 

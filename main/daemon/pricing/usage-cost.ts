@@ -81,9 +81,13 @@ export class UsagePricer {
     const tokens = readUsage(req.usage);
     const price = this.pricer.priceFor(req.model, req.provider);
     const because: string[] = [];
-    const breakdown: CostBreakdown = { tokens, usd: null, longContext: false, tierMultiplier: 1, estimatedBecause: because };
+    const breakdown: CostBreakdown = {
+      tokens, usd: null, longContext: false, tierMultiplier: 1, estimatedBecause: because,
+    };
     if (!price) return this.split(null, req.credential, breakdown);
-    if (price.estimated) because.push(`no published price for ${req.model ?? 'this model'}; a sibling model's price stands in`);
+    if (price.estimated) {
+      because.push(`no published price for ${req.model ?? 'this model'}; a sibling model's price stands in`);
+    }
     const long = price.longContext;
     const isLong = long !== undefined && promptTokens(tokens) > long.aboveInputTokens;
     breakdown.longContext = isLong;

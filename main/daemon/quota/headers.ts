@@ -79,7 +79,8 @@ function collectWindows(headers: Headers): QuotaWindow[] {
     if (w.utilization === undefined) continue;
     windows.push({ name, utilization: w.utilization, resetsAt: w.resetsAt ?? null, status: w.status ?? null });
   }
-  return windows.sort((a, b) => (windowSeconds(a.name) ?? Infinity) - (windowSeconds(b.name) ?? Infinity) || a.name.localeCompare(b.name));
+  const length = (w: QuotaWindow) => windowSeconds(w.name) ?? Infinity;
+  return windows.sort((a, b) => length(a) - length(b) || a.name.localeCompare(b.name));
 }
 
 function collectLimits(headers: Headers): QuotaReading['limits'] {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../../common/logger.js';
-import { credentialOf, fingerprint } from '../anthropic/credential.js';
+import { type CredentialKind, credentialOf, fingerprint } from '../anthropic/credential.js';
 import { loadQuotaState, type QuotaEntry, type QuotaState, saveQuotaState } from './file.js';
 import { parseQuotaHeaders, type QuotaWindow } from './headers.js';
 
@@ -18,11 +18,13 @@ export interface QuotaThresholdEvent {
   resetsAt: number | null;
 }
 
-export type QuotaListener = (event: { type: 'reading'; entry: QuotaEntry } | { type: 'threshold'; event: QuotaThresholdEvent }) => void;
+export type QuotaNews = { type: 'reading'; entry: QuotaEntry } | { type: 'threshold'; event: QuotaThresholdEvent };
+export type QuotaListener = (news: QuotaNews) => void;
+type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 /** What the proxy calls on every upstream response; cheap, never throws, never calls upstream. */
 export interface QuotaObserver {
-  observe(requestHeaders: IncomingHttpHeaders, responseHeaders: Readonly<Record<string, string | string[] | undefined>>): void;
+  observe(requestHeaders: IncomingHttpHeaders, responseHeaders: ResponseHeaders): void;
 }
 
 export interface QuotaServiceOptions {
@@ -58,7 +60,7 @@ export class QuotaService implements QuotaObserver {
     for (const entry of this.state.entries) this.byFingerprint.set(entry.fingerprint, entry);
   }
 
-  observe(requestHeaders: IncomingHttpHeaders, responseHeaders: Readonly<Record<string, string | string[] | undefined>>): void {
+  observe(requestHeaders: IncomingHttpHeaders, responseHeaders: ResponseHeaders): void {
     try {
       const reading = parseQuotaHeaders(responseHeaders);
       if (!reading) return;
@@ -79,6 +81,16 @@ export class QuotaService implements QuotaObserver {
       // Quota is a side reading: it must never fail the response it came with.
       this.options.logger.warn(`Plan usage reading skipped: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * The kind and fingerprint of a request's credential, as the quota readings name it, so usage
+   * rows can carry the same fingerprint (this install's salt) and be joined to them.
+   */
+  credentialOf(requestHeaders: IncomingHttpHeaders): { kind: CredentialKind; fingerprint: string | null } {
+    const credential = credentialOf(requestHeaders);
+    const fp = credential.secret === null ? null : fingerprint(credential.secret, this.state.salt);
+    return { kind: credential.kind, fingerprint: fp };
   }
 
   /** The latest reading of every credential seen, newest first. */
@@ -107,11 +119,13 @@ export class QuotaService implements QuotaObserver {
     if (now <= was) return;
     this.emit({
       type: 'threshold',
-      event: { fingerprint: fp, window: window.name, threshold: now, utilization: window.utilization, resetsAt: window.resetsAt },
+      event: {
+        fingerprint: fp, window: window.name, threshold: now, utilization: window.utilization, resetsAt: window.resetsAt,
+      },
     });
   }
 
-  private emit(event: Parameters<QuotaListener>[0]): void {
+  private emit(event: QuotaNews): void {
     for (const listener of this.listeners) {
       try {
         listener(event);

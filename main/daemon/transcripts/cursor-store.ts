@@ -39,7 +39,8 @@ export class JsonCursorStore extends MemoryCursorStore {
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') onError(`Cannot read ${path}: ${(error as Error).message}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') onError(`Cannot read ${path}: ${(error as Error).message}`);
     }
     if (text === undefined) return;
     try {

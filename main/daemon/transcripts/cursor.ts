@@ -37,7 +37,10 @@ export async function headHash(file: string, bytes: number): Promise<string> {
 }
 
 /** Why a saved cursor cannot be resumed from, or null when it can. */
-export async function cursorInvalidReason(cursor: FileCursor, stat: { ino: number; size: number }): Promise<string | null> {
+export async function cursorInvalidReason(
+  cursor: FileCursor,
+  stat: { ino: number; size: number },
+): Promise<string | null> {
   if (stat.ino !== cursor.ino) return 'rotated';
   if (stat.size < cursor.offset) return 'truncated';
   if (cursor.headBytes > 0 && (await headHash(cursor.file, cursor.headBytes)) !== cursor.headHash) return 'rewritten';

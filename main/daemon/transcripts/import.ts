@@ -67,7 +67,9 @@ export async function importTranscripts(options: ImportOptions): Promise<ImportR
     bytesDone: 0,
     bytesTotal: work.reduce((sum, f) => sum + pending(f, options.cursors), 0),
   };
-  const result: ImportResult = { files: all.length, filesRead: 0, counts: emptyCounts(), beforeSince: 0, restarted: 0, failures: [] };
+  const result: ImportResult = {
+    files: all.length, filesRead: 0, counts: emptyCounts(), beforeSince: 0, restarted: 0, failures: [],
+  };
   const skipped = { n: 0 };
   const sink = sinceFilter(options.sink, options.since, skipped);
   options.onProgress?.(progress);

@@ -80,7 +80,8 @@ export async function listTranscripts(claudeDir: string): Promise<TranscriptFile
     if (code === 'ENOENT') {
       throw new TranscriptDirError(`No Claude Code transcripts at ${projects} (set --claude-dir or CLAUDE_CONFIG_DIR)`);
     }
-    throw new TranscriptDirError(`Cannot read ${projects} (${code ?? (error as Error).message}): check its permissions`);
+    const why = code ?? (error as Error).message;
+    throw new TranscriptDirError(`Cannot read ${projects} (${why}): check its permissions`);
   }
   const files: TranscriptFile[] = [];
   for (const project of projectNames.sort()) {

@@ -35,12 +35,14 @@ export class TranscriptWatcher {
     try {
       this.watcher = watch(projects, { recursive: true, persistent: false }, () => this.schedule());
       this.watcher.on('error', (error) => {
-        this.options.logger.warn(`Transcript watch stopped (${error.message}); looking every ${this.rescanMs() / 1000} s instead`);
+        const every = this.rescanMs() / 1000;
+        this.options.logger.warn(`Transcript watch stopped (${error.message}); looking every ${every} s instead`);
         this.watcher?.close();
         this.watcher = undefined;
       });
     } catch (error) {
-      this.options.logger.info(`Not watching ${projects} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); looking periodically`);
+      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      this.options.logger.info(`Not watching ${projects} (${why}); looking periodically`);
     }
     this.rescan = setInterval(() => this.schedule(0), this.rescanMs());
     this.rescan.unref();
@@ -84,7 +86,8 @@ export class TranscriptWatcher {
     try {
       const result = await importTranscripts(this.options);
       for (const f of result.failures) this.options.logger.warn(`Transcript ${f.file} not imported: ${f.message}`);
-      if (result.counts.records > 0 || result.counts.bad > 0 || result.counts.unknown > 0) this.options.onImported?.(result);
+      const { records, bad, unknown } = result.counts;
+      if (records > 0 || bad > 0 || unknown > 0) this.options.onImported?.(result);
       this.lastError = undefined;
     } catch (error) {
       // Said once, not every rescan: a missing directory stays missing until Claude Code runs.
