@@ -13,6 +13,7 @@ import { refuseForeignRequest } from './http/guard.js';
 import { normalisePath } from './http/path.js';
 import { upgradeDispatcher, type UpgradeRoute, type UpgradeShared } from './http/upgrade.js';
 import type { ProxyContext } from './proxy/context.js';
+import type { QuotaObserver } from './quota/service.js';
 import { Limiter } from './proxy/limiter.js';
 import { messagesHandler } from './proxy/messages.js';
 import { passthroughHandler } from './proxy/passthrough.js';
@@ -29,6 +30,8 @@ export interface DaemonDeps {
   logger: Logger;
   now?: () => number;
   recorder?: RequestRecorder;
+  /** Told every upstream response's headers (plan usage); absent: not read. */
+  quota?: QuotaObserver;
   /** More routes mounted by the host (analytics, dashboard, terminal); each gets the proxy's shared state. */
   routers?: Array<(shared: { cache: ResponseCache; limiter: Limiter }) => Router>;
   /** Extra host names accepted in `Host` besides the loopback ones. */
@@ -90,6 +93,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     now,
     bodyLimitBytes: config.bodyLimitBytes,
     stopping: stopping.signal,
+    ...(deps.quota ? { quota: deps.quota } : {}),
   };
   let server: Server | undefined;
   let boundPort = config.port;

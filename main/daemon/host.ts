@@ -11,6 +11,8 @@ import { createLogger } from './log.js';
 import { withFreeLocalProviders } from './pricing/local.js';
 import { loadPriceTable } from './pricing/load.js';
 import { createPricer } from './pricing/pricer.js';
+import { quotaRouter } from './quota/route.js';
+import { QuotaService } from './quota/service.js';
 import { createStatsRouter } from './routes/stats.js';
 import { defaultUiDir } from './routes/ui.js';
 import { terminalEndpoint } from './terminal/endpoint.js';
@@ -79,16 +81,22 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     if (error instanceof UsageDatabaseError) throw new HostError(error.message, 'DATABASE');
     throw error;
   }
+  // Per instance, like the usage database; private, as it is keyed by credential fingerprints.
+  const quota = new QuotaService({ file: join(dataDir, `quota-${config.port}.json`), logger, now: systemClock.now });
   const daemon = createDaemon({
     config,
     logger,
     recorder: store,
+    quota,
     uiDir: defaultUiDir(),
     token: readOrCreateToken(dataDir),
     dataDirId: dataDirId(dataDir),
     routingFile: routingFile(dataDir, config.routingFile),
     upgrades: [terminalEndpoint({ env: process.env, version: appVersion() })],
-    routers: [({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats() })],
+    routers: [
+      ({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats(), quota }),
+      () => quotaRouter(quota, systemClock.now),
+    ],
   });
   isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';
   let bound: { port: number; url: string };
@@ -113,6 +121,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
       await daemon.close(drainMs);
       // After the drain, so the requests that finished during it are recorded too.
       store.close();
+      quota.flush();
       logger.info('Stopped');
       await log.shutdown();
     },

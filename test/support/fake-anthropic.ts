@@ -10,6 +10,12 @@ import { setTimeout as delay } from 'node:timers/promises';
  *             a thinking block to any of them
  *   delivery: ERROR:<status> > HANG > DROP > HOLD:<tag> / STREAM_ERROR;  DROP_STREAM cuts only a
  *             streaming answer (a non-streaming retry of the same request then succeeds)
+ *   quota:    QUOTA:<fraction> sets the 5-hour window's utilization in the unified plan-quota headers
+ *             (default 0.1; the 7-day window stays at 0.2)
+ *
+ * Usage is reported like the real API: every content block with `cache_control` is a prompt-cache
+ * write the first time this fake sees it (`ephemeral_1h_input_tokens` when its ttl is "1h", else
+ * `ephemeral_5m_input_tokens`) and a cache read after that; `service_tier` is "standard".
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -85,6 +91,8 @@ interface Usage {
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  cache_creation: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+  service_tier: 'standard';
 }
 
 interface Reply {
@@ -113,6 +121,7 @@ interface Directives {
   tool?: string;
   think: boolean;
   long?: number;
+  quota?: number;
 }
 
 interface UserTurn {
@@ -129,6 +138,7 @@ function parseDirectives(text: string): Directives {
   const tool = /\bTOOL:([A-Za-z0-9_-]+)/.exec(text)?.[1];
   const long = /\bLONG:(\d+)\b/.exec(text)?.[1];
   const hold = /\bHOLD:([A-Za-z0-9_.-]+)/.exec(text)?.[1];
+  const quota = /\bQUOTA:(\d+(?:\.\d+)?)/.exec(text)?.[1];
   const directives: Directives = {
     hang: /\bHANG\b/.test(text),
     drop: /\bDROP\b/.test(text),
@@ -140,6 +150,7 @@ function parseDirectives(text: string): Directives {
   if (tool !== undefined) directives.tool = tool;
   if (long !== undefined) directives.long = Number(long);
   if (hold !== undefined) directives.hold = hold;
+  if (quota !== undefined) directives.quota = Number(quota);
   return directives;
 }
 
@@ -171,6 +182,37 @@ function lastUserTurn(messages: unknown[]): UserTurn {
 
 function estimateTokens(chars: number): number {
   return Math.max(1, Math.ceil(chars / 4));
+}
+
+interface CachedBlock {
+  key: string;
+  tokens: number;
+  ttl: '5m' | '1h';
+}
+
+/** Every block of system, tools and messages that carries `cache_control`, in prompt order. */
+function cachedBlocks(body: Record<string, unknown>): CachedBlock[] {
+  const found: CachedBlock[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
+    if (!isRecord(value)) return;
+    if (isRecord(value.cache_control)) {
+      const json = JSON.stringify(value);
+      found.push({
+        key: createHash('sha256').update(json).digest('hex'),
+        tokens: estimateTokens(json.length),
+        ttl: value.cache_control.ttl === '1h' ? '1h' : '5m',
+      });
+    }
+    if (Array.isArray(value.content)) visit(value.content);
+  };
+  visit(body.tools);
+  visit(body.system);
+  visit(body.messages);
+  return found;
 }
 
 /**
@@ -302,9 +344,24 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   let eventSeq = 0;
 
   const baseHeaders = (): Record<string, string> => ({ 'request-id': `req_fake_${++requestCount}` });
-  const rateLimitHeaders = (): Record<string, string> => {
+  // Fixed per fake, like a real window: 2 h left of the 5-hour one, 3 days of the 7-day one.
+  const startS = Math.floor(Date.now() / 1000);
+  const fiveHourReset = String(startS + 2 * 3600);
+  const sevenDayReset = String(startS + 3 * 86_400);
+  const cacheSeen = new Set<string>();
+  const windowStatus = (u: number): string => (u >= 1 ? 'rejected' : u >= 0.8 ? 'allowed_warning' : 'allowed');
+  const rateLimitHeaders = (fiveHour = 0.1): Record<string, string> => {
     const reset = new Date(Date.now() + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     return {
+      'anthropic-ratelimit-unified-status': windowStatus(fiveHour),
+      'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+      'anthropic-ratelimit-unified-reset': fiveHourReset,
+      'anthropic-ratelimit-unified-5h-utilization': String(fiveHour),
+      'anthropic-ratelimit-unified-5h-reset': fiveHourReset,
+      'anthropic-ratelimit-unified-5h-status': windowStatus(fiveHour),
+      'anthropic-ratelimit-unified-7d-utilization': '0.2',
+      'anthropic-ratelimit-unified-7d-reset': sevenDayReset,
+      'anthropic-ratelimit-unified-7d-status': 'allowed',
       'anthropic-ratelimit-requests-limit': '4000',
       'anthropic-ratelimit-requests-remaining': '3999',
       'anthropic-ratelimit-requests-reset': reset,
@@ -400,6 +457,15 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       else if (block.type === 'thinking') replyChars += block.thinking.length;
       else replyChars += JSON.stringify(block.input).length;
     }
+    let write5m = 0;
+    let write1h = 0;
+    let read = 0;
+    for (const block of cachedBlocks(body)) {
+      if (cacheSeen.has(block.key)) read += block.tokens;
+      else if (block.ttl === '1h') write1h += block.tokens;
+      else write5m += block.tokens;
+      cacheSeen.add(block.key);
+    }
     return {
       id: `msg_fake_${++messageCount}`,
       type: 'message',
@@ -409,10 +475,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       stop_reason: stopReason,
       stop_sequence: null,
       usage: {
-        input_tokens: inputTokens(body),
+        input_tokens: Math.max(1, inputTokens(body) - write5m - write1h - read),
         output_tokens: estimateTokens(replyChars),
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: write5m + write1h,
+        cache_read_input_tokens: read,
+        cache_creation: { ephemeral_5m_input_tokens: write5m, ephemeral_1h_input_tokens: write1h },
+        service_tier: 'standard',
       },
     };
   }
@@ -442,7 +510,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 
     if (latencyMs > 0) await delay(latencyMs);
     const reply = buildReply(body, turn, d);
-    const headers = { ...baseHeaders(), ...rateLimitHeaders() };
+    const headers = { ...baseHeaders(), ...rateLimitHeaders(d.quota) };
 
     if (!streaming) {
       if (d.hold !== undefined) await holdUntilReleased(d.hold, res);

@@ -20,12 +20,17 @@ describe('built-in price table', () => {
   test('has a date and the published prices', () => {
     const table = builtinPriceTable();
     assert.match(table.updated, /^\d{4}-\d{2}-\d{2}$/);
-    assert.deepEqual(table.models['claude-opus-4-1'], { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5 });
-    assert.deepEqual(table.models['claude-opus-4-5'], { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5 });
-    assert.deepEqual(table.models['claude-sonnet-4-5'], { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 });
-    assert.deepEqual(table.models['claude-haiku-4-5'], { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 });
-    assert.deepEqual(table.models['claude-3-5-haiku'], { input: 0.8, output: 4, cacheWrite: 1, cacheRead: 0.08 });
-    assert.deepEqual(table.models['claude-3-haiku'], { input: 0.25, output: 1.25, cacheWrite: 0.3, cacheRead: 0.03 });
+    // Published on Anthropic's pricing page; 1h writes are 2 x input.
+    assert.deepEqual(table.models['claude-opus-4-1'], { input: 15, output: 75, cacheWrite: 18.75, cacheWrite1h: 30, cacheRead: 1.5 });
+    assert.deepEqual(table.models['claude-opus-4-8'], { input: 5, output: 25, cacheWrite: 6.25, cacheWrite1h: 10, cacheRead: 0.5 });
+    assert.deepEqual(table.models['claude-haiku-4-5'], { input: 1, output: 5, cacheWrite: 1.25, cacheWrite1h: 2, cacheRead: 0.1 });
+    assert.deepEqual(table.models['claude-3-5-haiku'], { input: 0.8, output: 4, cacheWrite: 1, cacheWrite1h: 1.6, cacheRead: 0.08 });
+    assert.deepEqual(table.models['claude-3-haiku'], { input: 0.25, output: 1.25, cacheWrite: 0.3, cacheWrite1h: 0.5, cacheRead: 0.03 });
+    assert.deepEqual(table.models['claude-sonnet-4-5']?.longContext, {
+      aboveInputTokens: 200_000, input: 6, output: 22.5, cacheWrite: 7.5, cacheWrite1h: 12, cacheRead: 0.6,
+    });
+    assert.equal(table.serverTools.webSearch, 10);
+    assert.equal(table.serviceTiers.batch, 0.5);
   });
 });
 
@@ -53,7 +58,7 @@ describe('model resolution', () => {
   });
 
   test('a dated id of a known generation is priced exactly', () => {
-    assert.deepEqual(priceOf('claude-haiku-4-5-20251001'), { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1, estimated: false });
+    assert.deepEqual(priceOf('claude-haiku-4-5-20251001'), { input: 1, output: 5, cacheWrite: 1.25, cacheWrite1h: 2, cacheRead: 0.1, estimated: false });
     assert.equal(priceOf('claude-opus-4-1-20250805')?.input, 15);
     assert.equal(priceOf('claude-opus-4-1-20250805')?.estimated, false);
     assert.equal(priceOf('claude-3-5-haiku-20241022')?.input, 0.8);
@@ -62,10 +67,10 @@ describe('model resolution', () => {
   });
 
   test('an unknown generation borrows its family\'s latest known price, marked estimated', () => {
-    assert.deepEqual(priceOf('claude-sonnet-5'), { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3, estimated: true });
-    assert.deepEqual(priceOf('claude-opus-4-8'), { input: 5, output: 25, cacheWrite: 6.25, cacheRead: 0.5, estimated: true });
-    // Older than every known opus: the oldest known one is the nearest.
-    assert.deepEqual(priceOf('claude-3-opus-20240229'), { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5, estimated: true });
+    assert.deepEqual(priceOf('claude-sonnet-5'), { input: 3, output: 15, cacheWrite: 3.75, cacheWrite1h: 6, cacheRead: 0.3, estimated: true });
+    assert.deepEqual(priceOf('claude-opus-4-9'), { input: 5, output: 25, cacheWrite: 6.25, cacheWrite1h: 10, cacheRead: 0.5, estimated: true });
+    // Older than every known haiku: the oldest known one is the nearest.
+    assert.deepEqual(priceOf('claude-2-haiku'), { input: 0.25, output: 1.25, cacheWrite: 0.3, cacheWrite1h: 0.5, cacheRead: 0.03, estimated: true });
   });
 
   test('an unknown model has no price and is warned about once', () => {

@@ -37,7 +37,7 @@ describe('costs', () => {
     const { store, lines } = openTestStore(freshFile());
     store.record(makeRecord({ servedModel: 'mystery-1', requestedModel: 'mystery-1' }));
     store.record(makeRecord({ servedModel: 'mystery-1', requestedModel: 'mystery-1' }));
-    store.record(makeRecord({ servedModel: 'claude-opus-4-8', requestedModel: 'claude-opus-4-8' }));
+    store.record(makeRecord({ servedModel: 'claude-opus-4-9', requestedModel: 'claude-opus-4-9' }));
     const [estimated, unknown] = store.requests({ limit: 10 }).sort((a, b) => a.id - b.id).reverse();
     assert.equal(unknown!.costUsd, null);
     assert.equal(estimated!.costEstimated, true);

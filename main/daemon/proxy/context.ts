@@ -1,5 +1,6 @@
 import type { Logger } from '../../common/logger.js';
 import type { ResponseCache } from '../cache/store.js';
+import type { QuotaObserver } from '../quota/service.js';
 import type { ModelRouter } from '../routing/router.js';
 import type { RequestRecorder } from '../usage/record.js';
 import type { Flight } from './flight.js';
@@ -16,6 +17,8 @@ export interface ProxyContext {
   /** Upstream calls in progress, by cache key, for coalescing identical requests. */
   readonly flights: Map<string, Flight>;
   readonly recorder: RequestRecorder;
+  /** Reads plan usage from each upstream response's headers. */
+  readonly quota?: QuotaObserver;
   readonly logger: Logger;
   readonly now: () => number;
   readonly bodyLimitBytes: number;

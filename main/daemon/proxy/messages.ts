@@ -140,7 +140,13 @@ function startFlight(px: ProxyContext, ex: Exchange, shared: boolean): Flight {
   };
   const flight = new Flight(
     { limiter: px.limiter, now: px.now, maxBufferedBytes: px.bodyLimitBytes, stopping: px.stopping },
-    { streaming: ex.streaming, send: (signal) => px.router.send(ex.decision, call, signal) },
+    {
+      streaming: ex.streaming,
+      send: (signal) => px.router.send(ex.decision, call, signal).then((res) => {
+        px.quota?.observe(ex.req.headers, res.headers);
+        return res;
+      }),
+    },
   );
   if (shared) px.flights.set(ex.key, flight);
   void flight.done.then((outcome) => {

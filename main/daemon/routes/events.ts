@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import type { Logger } from '../../common/logger.js';
+import type { QuotaService } from '../quota/service.js';
 import type { Clock } from '../usage/clock.js';
 import type { UsageStore } from '../usage/store.js';
 
@@ -10,6 +11,8 @@ export interface EventsDeps {
   logger: Logger;
   /** How often a `stats` event (today's summary) is sent. */
   statsIntervalMs: number;
+  /** Plan usage: a `quota` event per reading, `quota-threshold` when a window passes 50/80/95 %. */
+  quota?: Pick<QuotaService, 'subscribe'>;
 }
 
 /** A client that stops reading is cut off rather than buffered without end. */
@@ -27,7 +30,8 @@ function sseWriter(res: ServerResponse) {
 }
 
 /**
- * `GET /api/events`: `hello` at once, `request` for each recorded request, `stats` on a timer.
+ * `GET /api/events`: `hello` at once, `request` for each recorded request, `stats` on a timer,
+ * `quota` and `quota-threshold` as plan usage is read.
  * Everything is released when the client goes away.
  */
 export function serveEvents(ctx: Context, deps: EventsDeps): void {
@@ -51,8 +55,13 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
       deps.logger.warn(`Stats event skipped: ${(error as Error).message}`);
     }
   });
+  const unsubscribeQuota = deps.quota?.subscribe((e) => {
+    if (e.type === 'reading') send('quota', { fingerprint: e.entry.fingerprint, observedAt: e.entry.observedAt, ...e.entry.reading });
+    else send('quota-threshold', e.event);
+  });
   const release = () => {
     unsubscribe();
+    unsubscribeQuota?.();
     stopStats();
   };
   res.once('close', release);

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { Logger } from '../../common/logger.js';
 import { errorBody } from '../anthropic/types.js';
 import { HttpError } from '../http/errors.js';
+import type { QuotaService } from '../quota/service.js';
 import type { Clock } from '../usage/clock.js';
 import { EXPORT_FORMATS } from '../usage/export.js';
 import { CHART_RANGES, SUMMARY_RANGES } from '../usage/ranges.js';
@@ -22,6 +23,8 @@ export interface StatsRouterDeps {
   machine?: MachineProbe;
   /** Period of the `stats` event on `/api/events`. Default 5 s. */
   eventStatsIntervalMs?: number;
+  /** Plan usage readings, sent on `/api/events`. */
+  quota?: Pick<QuotaService, 'subscribe'>;
 }
 
 type Handler = (ctx: Context) => void | Promise<void>;
