@@ -1,23 +1,14 @@
 import { ConfigError, configFromEnv, resolveConfig, type DaemonConfig } from '../common/config.js';
 import { dataDir as defaultDataDir } from '../common/paths.js';
 import { readSettings, settingsConfigLayer } from '../common/settings.js';
+import { CONFIG_FLAGS } from '../common/settings-schema.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
 
 export type ConfigFlags = Partial<Record<keyof DaemonConfig, unknown>>;
 
-/** Command-line spelling of each daemon setting that can be given as a flag. */
-export const CONFIG_FLAGS: ReadonlyArray<{ flag: string; key: keyof DaemonConfig; value: string; help: string }> = [
-  { flag: 'port', key: 'port', value: 'N', help: 'port to listen on (one daemon per port)' },
-  { flag: 'host', key: 'host', value: 'ADDR', help: 'address to bind' },
-  { flag: 'upstream', key: 'upstream', value: 'URL', help: 'API the daemon forwards to' },
-  { flag: 'cache-size', key: 'cacheSize', value: 'N', help: 'most cached responses (0 disables the cache)' },
-  { flag: 'cache-ttl', key: 'cacheTtlSeconds', value: 'S', help: 'seconds a cached response stays valid' },
-  { flag: 'cache-max-bytes', key: 'cacheMaxBytes', value: 'B', help: 'most bytes held by the cache (a number, or with a unit: 512MB, 1G)' },
-  { flag: 'workers', key: 'workers', value: 'N', help: 'most concurrent upstream requests' },
-  { flag: 'log-level', key: 'logLevel', value: 'L', help: 'trace, debug, info, warn, error, fatal or off' },
-  { flag: 'routing-file', key: 'routingFile', value: 'PATH', help: 'model routing file' },
-];
+/** Command-line spelling of each daemon setting that has one (declared in settings-schema.ts). */
+export { CONFIG_FLAGS };
 
 export interface ResolvedCli {
   config: DaemonConfig;

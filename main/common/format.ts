@@ -9,3 +9,12 @@ export function formatBytes(bytes: number, separator = ''): string {
   }
   return `${unit === 0 ? value : value.toFixed(1)}${separator}${units[unit]}`;
 }
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -128,8 +128,8 @@ test('a broken settings file: notified at start, shown in the menu, and the daem
   await app.start();
   assert.equal(shell.icon, 'error');
   assert.equal(shell.notifications[0]!.title, 'CCO settings need fixing');
-  assert.match(shell.notifications[0]!.body, /"port" must be a number/);
-  assert.ok(shell.statusLabels().some((l) => /Settings: .*"port" must be a number/.test(l)));
+  assert.match(shell.notifications[0]!.body, /port must be a whole number/);
+  assert.ok(shell.statusLabels().some((l) => /Settings: .*port must be a whole number/.test(l)));
   await app.quit();
 });
 
