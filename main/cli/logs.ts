@@ -21,7 +21,7 @@ export async function logsCommand(argv: readonly string[], ctx: CliContext): Pro
     return EXIT.ok;
   }
   const count = lineCount(values.lines);
-  const { config, dataDir } = resolveCliConfig(ctx, configFlagsFrom(values));
+  const { config, dataDir } = resolveCliConfig(ctx, configFlagsFrom(values), { manage: true });
   const { logFile } = instanceFiles(dataDir, config.port);
   const exists = existsSync(logFile);
   if (!exists && !values.follow) {

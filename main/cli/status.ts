@@ -17,7 +17,7 @@ export async function statusCommand(argv: readonly string[], ctx: CliContext): P
     ctx.out(statusHelp());
     return EXIT.ok;
   }
-  const resolved = resolveCliConfig(ctx, configFlagsFrom(values));
+  const resolved = resolveCliConfig(ctx, configFlagsFrom(values), { manage: true });
   const { config, dataDir } = resolved;
   const url = daemonUrl(config.host, config.port);
   const health = await fetchHealth(url, 2000);

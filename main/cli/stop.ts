@@ -20,7 +20,7 @@ export async function stopCommand(argv: readonly string[], ctx: CliContext): Pro
     ctx.out(stopHelp());
     return EXIT.ok;
   }
-  await stopDaemon(resolveCliConfig(ctx, configFlagsFrom(values)), ctx);
+  await stopDaemon(resolveCliConfig(ctx, configFlagsFrom(values), { manage: true }), ctx);
   return EXIT.ok;
 }
 
