@@ -10,6 +10,13 @@ export interface HealthResponse {
   port: number;
   uptimeSeconds: number;
   upstream?: string;
+  /**
+   * The daemon's effective settings (main/common/settings-schema.ts), so a restart can keep them;
+   * none is a secret. Absent from daemons older than this field.
+   */
+  options?: Record<string, string | number>;
+  /** Upstream concurrency: the cap, requests in flight and requests waiting. */
+  queue?: { workers: number; active: number; queued: number };
 }
 
 export interface CacheStatsResponse {

@@ -1,26 +1,14 @@
+import type { CacheStatsResponse, HealthResponse } from '../../shared/api.js';
 import { connect } from 'node:net';
 
-/** What `GET /health` answers; only the fields the CLI relies on are required. */
-export interface Health {
-  status: 'ok';
-  pid: number;
-  port: number;
-  version?: string;
-  uptimeSeconds?: number;
-  upstream?: string;
-}
+/**
+ * What `GET /health` answers (shared/api.ts); only the fields every daemon version sends are
+ * required, since the daemon on the port may be older or newer than this command.
+ */
+export type Health = Pick<HealthResponse, 'status' | 'pid' | 'port'> & Partial<HealthResponse>;
 
-export interface CacheSummary {
-  size: number;
-  bytes: number;
-  hitRate: number;
-  hits?: number;
-  misses?: number;
-  maxSize?: number;
-  maxBytes?: number;
-  evictions?: number;
-  ttlSeconds?: number;
-}
+/** What `GET /api/cache/stats` answers; only the fields the summary line uses are required. */
+export type CacheSummary = Pick<CacheStatsResponse, 'size' | 'bytes' | 'hitRate'> & Partial<CacheStatsResponse>;
 
 /** The address a client dials: a wildcard bind is reached over loopback. */
 export function clientHost(bindHost: string): string {

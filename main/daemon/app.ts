@@ -96,7 +96,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
   app.use(guard(extraHosts));
   app.use(adminGuard(deps.token));
   for (const router of [
-    healthRouter({ startedAt: now(), now, port: () => boundPort, upstream: config.upstream, limiter: px.limiter }),
+    healthRouter({ startedAt: now(), now, port: () => boundPort, upstream: config.upstream, limiter: px.limiter, options: config }),
     cacheRouter(px.cache, px.limiter, logger),
     routingRouter(px.router),
     ...(deps.routers ?? []).map((make) => make({ cache: px.cache, limiter: px.limiter })),

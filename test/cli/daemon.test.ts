@@ -170,6 +170,34 @@ describe('cco daemon start|status|stop|restart', () => {
     assert.equal(isGone(before), true);
   });
 
+  it('restart keeps the running daemon\'s options, changes only those given, and says what changed', async () => {
+    const result = await runCco(['daemon', 'restart', '--cache-size', '60'], { env: { ...sandbox.env, CCO_UPSTREAM_URL: 'http://127.0.0.1:9' } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /--cache-size: \d+ → 60/);
+    assert.doesNotMatch(result.stdout, /--upstream/);
+    const health = await healthOf(sandbox.port);
+    assert.equal(health?.upstream, 'http://127.0.0.1:10', 'the upstream of the previous restart is kept');
+    assert.equal((health?.options as { cacheSize?: number } | undefined)?.cacheSize, 60);
+  });
+
+  it('a broken settings.json does not block status, logs or stop of a daemon named by --port', async () => {
+    const file = join(sandbox.env.CCO_HOME ?? '', 'settings.json');
+    writeFileSync(file, '{ "port": ');
+    try {
+      const port = String(sandbox.port);
+      const status = await runCco(['daemon', 'status', '--port', port, '--json'], { env: sandbox.env });
+      assert.equal(status.code, 0, status.stderr);
+      assert.equal((JSON.parse(status.stdout) as { running: boolean }).running, true);
+      assert.match(status.stderr, /Warning: ignoring the settings file: .*settings\.json/);
+      const logs = await runCco(['daemon', 'logs', '--port', port, '-n', '1'], { env: sandbox.env });
+      assert.equal(logs.code, 0, logs.stderr);
+      const refused = await runCco(['daemon', 'status'], { env: sandbox.env });
+      assert.equal(refused.code, 2, 'without --port the file decides the port, so it must be fixed');
+    } finally {
+      writeFileSync(file, '{}');
+    }
+  });
+
   it('stop stops it and removes the PID file; stop again says not running', async () => {
     const pid = readPid(sandbox);
     const result = await runCco(['daemon', 'stop'], { env: sandbox.env });

@@ -1,4 +1,6 @@
 import Router from '@koa/router';
+import type { HealthResponse } from '../../../shared/api.js';
+import type { DaemonConfig } from '../../common/config.js';
 import { appVersion } from '../../common/version.js';
 import type { Limiter } from '../proxy/limiter.js';
 
@@ -8,6 +10,8 @@ export interface HealthDeps {
   port: () => number;
   upstream: string;
   limiter: Limiter;
+  /** The effective options, so `cco daemon restart` can keep those it is not told to change. */
+  options: Readonly<DaemonConfig>;
 }
 
 export function healthRouter(deps: HealthDeps): Router {
@@ -22,7 +26,8 @@ export function healthRouter(deps: HealthDeps): Router {
       uptimeSeconds: Math.floor((deps.now() - deps.startedAt) / 1000),
       upstream: deps.upstream,
       queue: deps.limiter.stats(),
-    };
+      options: { ...deps.options },
+    } satisfies HealthResponse;
   });
   return router;
 }
