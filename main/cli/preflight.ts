@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { CliError, errorCode } from './errors.js';
@@ -53,8 +53,14 @@ export function assertWritableDir(dir: string): void {
 
 export function dataDirError(dir: string, code: string): CliError {
   if (code === 'ENOTDIR' || code === 'EEXIST') {
-    return new CliError(`The data directory cannot be created: ${dir} (${code}: a file is in the way)`, 1, [
+    const file = fileInTheWay(dir);
+    return new CliError(`The data directory cannot be created: ${dir} (${code}: ${file} is a file, not a directory)`, 1, [
       'Move that file away, or point CCO_HOME to another directory.',
+    ]);
+  }
+  if (code === 'EROFS') {
+    return new CliError(`The data directory is on a read-only file system: ${dir}`, 1, [
+      'Point CCO_HOME to a directory on a writable file system.',
     ]);
   }
   const fix = process.platform === 'win32'
@@ -64,6 +70,18 @@ export function dataDirError(dir: string, code: string): CliError {
     fix,
     'Or point CCO_HOME to a writable directory.',
   ]);
+}
+
+/** The nearest existing path at or above `dir` that is not a directory: what blocks creating it. */
+function fileInTheWay(dir: string): string {
+  for (let path = dir; ; path = dirname(path)) {
+    try {
+      if (!statSync(path).isDirectory()) return path;
+    } catch {
+      // Missing (or unreadable): look one level up.
+    }
+    if (dirname(path) === path) return dir;
+  }
 }
 
 export function assertWritableParent(file: string): void {

@@ -1,3 +1,4 @@
+import { defaultConfig } from '../common/config.js';
 import { instanceFiles } from '../common/paths.js';
 import { resolveCliConfig } from './config.js';
 import type { CliContext } from './context.js';
@@ -63,8 +64,8 @@ function reportStopped(ctx: CliContext, port: number, pidFile: string, json: boo
   ctx.out(`○ Daemon is not running on port ${port}`);
   if (stale) {
     const why = isRunning(pid) ? `PID ${pid} is alive but does not answer on port ${port}` : `PID ${pid} has exited`;
-    ctx.out(`   The PID file ${pidFile} is stale (${why}); 'cco daemon start' will replace it.`);
+    ctx.out(`   The PID file ${pidFile} is stale (${why}); starting the daemon will replace it.`);
   }
-  ctx.out("   Start it with: cco daemon start");
+  ctx.out(`   Start it with: cco daemon start${port === defaultConfig().port ? '' : ` --port ${port}`}`);
   return EXIT.notRunning;
 }

@@ -170,3 +170,12 @@ describe('cmd.exe quoting for .cmd shims', () => {
     assert.equal(quoteForCmd('x', true), '^^^"x^^^"');
   });
 });
+
+describe('data directory errors', () => {
+  it('a read-only file system is named as such, not given chmod advice', async () => {
+    const { dataDirError } = await import('../../main/cli/preflight.js');
+    const error = dataDirError('/mnt/ro/cco', 'EROFS');
+    assert.match(error.message, /read-only file system: \/mnt\/ro\/cco/);
+    assert.doesNotMatch([error.message, ...error.details].join('\n'), /chmod|chown/);
+  });
+});
