@@ -4,7 +4,7 @@ import { resolveCliConfig, type ResolvedCli } from './config.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
 import { findClaude } from '../common/find-claude.js';
-import { daemonUrl, fetchHealth } from './health.js';
+import { daemonUrl, fetchHealth } from '../common/daemon-client.js';
 import { parseLaunchArgs } from './launch-args.js';
 import { runForeground } from './run-child.js';
 import type { DaemonHandle } from './ensure.js';

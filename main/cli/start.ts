@@ -2,7 +2,7 @@ import { ConfigError, resolveConfig, type DaemonConfig } from '../common/config.
 import { CONFIG_FLAGS, resolveCliConfig, type ConfigFlags, type ResolvedCli } from './config.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
-import { daemonUrl, fetchHealth } from './health.js';
+import { daemonUrl, fetchHealth } from '../common/daemon-client.js';
 import { ensureDaemon } from './ensure.js';
 import { dashboardLink } from './dashboard-link.js';
 import { startHelp } from './help.js';

@@ -6,11 +6,11 @@ import { EXIT } from './errors.js';
 import { dashboardLink } from './dashboard-link.js';
 import { formatBytes } from '../common/format.js';
 import { formatDuration, formatPercent } from './format.js';
-import { daemonUrl, fetchCacheStats, fetchHealth, type CacheSummary } from './health.js';
+import { daemonUrl, fetchCacheStats, fetchHealth, type CacheSummary } from '../common/daemon-client.js';
 import { statusHelp } from './help.js';
 import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions } from './parse.js';
-import { readPidFile } from './pidfile.js';
-import { isRunning } from './processes.js';
+import { readPidFile } from '../common/pidfile.js';
+import { isRunning } from '../common/processes.js';
 
 export async function statusCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const values = parseOptions(argv, { ...configSpecs(true), json: { type: 'boolean' }, ...HELP_SPEC }, 'cco daemon status');

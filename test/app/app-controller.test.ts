@@ -8,7 +8,7 @@ import { decideStart } from '../../main/app/attach.js';
 import { DaemonController } from '../../main/app/daemon-controller.js';
 import { checkUpstream, clearCache, fetchTodayStats } from '../../main/app/probes.js';
 import { SettingsStore } from '../../main/app/settings-store.js';
-import { fetchHealth } from '../../main/cli/health.js';
+import { fetchHealth } from '../../main/common/daemon-client.js';
 import { configFromEnv, resolveConfig } from '../../main/common/config.js';
 import { silentLogger } from '../../main/common/logger.js';
 import { settingsConfigLayer, writeSettings } from '../../main/common/settings.js';

@@ -11,7 +11,7 @@ import { lastLines } from '../../main/cli/tail.js';
 import { formatBytes } from '../../main/common/format.js';
 import { formatDuration } from '../../main/cli/format.js';
 import { cacheLine } from '../../main/cli/status.js';
-import { looksLikeForegroundDaemon } from '../../main/cli/processes.js';
+import { looksLikeForegroundDaemon } from '../../main/common/processes.js';
 import { quoteForCmd } from '../../main/cli/run-child.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cco-cli-unit-'));

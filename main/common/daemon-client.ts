@@ -1,5 +1,10 @@
 import type { CacheStatsResponse, HealthResponse } from '../../shared/api.js';
 import { connect } from 'node:net';
+import type { DaemonConfig } from './config.js';
+import type { Logger } from './logger.js';
+import { instanceFiles } from './paths.js';
+import { readPidFile, removePidFile, removePidFileIf } from './pidfile.js';
+import { commandLineOf, isRunning, looksLikeForegroundDaemon, waitUntil } from './processes.js';
 
 /**
  * What `GET /health` answers (shared/api.ts); only the fields every daemon version sends are
@@ -91,4 +96,84 @@ export async function fetchCacheStats(baseUrl: string, timeoutMs: number): Promi
     return null;
   }
   return body as CacheSummary;
+}
+
+export type StopOutcome = 'stopped' | 'not-running';
+
+/** The daemon a client talks to: where it listens and the data directory holding its PID file. */
+export interface DaemonTarget {
+  config: Pick<DaemonConfig, 'host' | 'port'>;
+  dataDir: string;
+}
+
+/** A daemon that cannot be stopped: the message says why, the details how to go on. */
+export class DaemonClientError extends Error {
+  override name = 'DaemonClientError';
+  constructor(message: string, readonly details: readonly string[] = []) {
+    super(message);
+  }
+}
+
+/** Longer than the daemon's own drain (10 s) so a clean shutdown is never cut short. */
+const GRACE_MS = 15_000;
+const KILL_WAIT_MS = 5_000;
+
+/**
+ * Stops the daemon named by the instance's PID file, but only after proving the pid is that
+ * daemon: its /health on this port reports the same pid (or, on Linux, its command line is ours
+ * while it is too hung to answer). Anything else is a stale file, removed without killing.
+ */
+export async function stopDaemon(target: DaemonTarget, log: Logger): Promise<StopOutcome> {
+  const { port, host } = target.config;
+  const { pidFile } = instanceFiles(target.dataDir, port);
+  const url = daemonUrl(host, port);
+  const pid = readPidFile(pidFile);
+  const health = await fetchHealth(url, 2000);
+  if (pid === undefined) {
+    if (health) throw foreignDaemon(port, health.pid, pidFile);
+    log.info(`Daemon is not running on port ${port}`);
+    return 'not-running';
+  }
+  const ours = isRunning(pid) && (health ? health.pid === pid : isHungDaemon(pid, port));
+  if (!ours) {
+    removePidFile(pidFile);
+    log.info(`Daemon is not running on port ${port} (removed a stale PID file naming PID ${pid})`);
+    if (health) throw foreignDaemon(port, health.pid, pidFile);
+    return 'not-running';
+  }
+  await terminate(pid, log);
+  removePidFileIf(pidFile, pid);
+  log.info(`✅ Daemon stopped (PID ${pid})`);
+  return 'stopped';
+}
+
+function isHungDaemon(pid: number, port: number): boolean {
+  const argv = commandLineOf(pid);
+  return argv !== undefined && looksLikeForegroundDaemon(argv, port);
+}
+
+function foreignDaemon(port: number, pid: number, pidFile: string): DaemonClientError {
+  return new DaemonClientError(`The daemon on port ${port} (PID ${pid}) was not started by the cco command`, [
+    `There is no PID file for it (${pidFile}).`,
+    'Stop it from the program that started it, e.g. the CCO desktop app.',
+  ]);
+}
+
+async function terminate(pid: number, log: Logger): Promise<void> {
+  signal(pid, 'SIGTERM');
+  if (await waitUntil(() => !isRunning(pid), GRACE_MS, 50)) return;
+  log.warn(`Daemon (PID ${pid}) did not exit within ${GRACE_MS / 1000} s; killing it (SIGKILL).`);
+  signal(pid, 'SIGKILL');
+  if (await waitUntil(() => !isRunning(pid), KILL_WAIT_MS, 50)) return;
+  throw new DaemonClientError(`Daemon (PID ${pid}) is still running after SIGKILL`, [
+    'It may be stuck in the kernel (e.g. on a network file system); check it with your process manager.',
+  ]);
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Exited in the meantime, which is the goal.
+  }
 }
