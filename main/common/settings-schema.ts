@@ -10,11 +10,18 @@ import type * as Z from 'zod/mini';
  * this table (config.ts, settings.ts, cli/config.ts, cli/help.ts, app/settings-model.ts).
  * Adding a setting is one entry here plus its use.
  *
- * Zod is loaded on the first validation, not at import: loading it costs about 60 ms, which the
- * `cco` launch path must not pay when there is nothing to validate (no flags, env or file).
+ * Zod is loaded on the first validation, not at import, and from a bundle of the few functions
+ * used: zod/mini from node_modules costs the `cco` command about 60 ms of CPU (a hundred module
+ * files), the bundle about 2 ms; with nothing to validate (no flags, env or file) it
+ * is not loaded at all.
  */
 
-type Zod = typeof Z;
+/**
+ * The zod/mini functions the schemas use. The build bundles exactly these into one small file
+ * (scripts/bundle-zod.mjs), and the type makes using another one a compile error until it is added.
+ */
+export const ZOD_FUNCTIONS = ['pipe', 'transform', 'int', 'gte', 'lte', 'union', 'string', 'number', 'boolean', 'enum'] as const;
+type Zod = Pick<typeof Z, (typeof ZOD_FUNCTIONS)[number]>;
 
 export interface SettingSpec {
   /** Validates and normalises one value: a string from a flag or the environment, or a JSON value. */
@@ -286,10 +293,19 @@ export function defaultHelp(key: SettingKey): string {
 let zod: Zod | undefined;
 const compiled = new Map<SettingKey, Z.ZodMiniType>();
 
+function loadZod(): Zod {
+  const require = createRequire(import.meta.url);
+  try {
+    return require('./zod-mini.cjs') as Zod;
+  } catch {
+    return require('zod/mini') as Zod; // a build without the bundle step (tsc only)
+  }
+}
+
 function schemaOf(key: SettingKey): Z.ZodMiniType {
   let schema = compiled.get(key);
   if (!schema) {
-    zod ??= createRequire(import.meta.url)('zod/mini') as Zod;
+    zod ??= loadZod();
     schema = (SETTINGS[key] as SettingSpec).schema(zod);
     compiled.set(key, schema);
   }
