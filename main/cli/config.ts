@@ -17,9 +17,9 @@ export interface ResolvedCli {
 
 export interface ResolveOptions {
   /**
-   * For commands that manage a running daemon (stop, status, logs): when --port is given,
-   * an unusable settings.json is a warning, not a refusal, so a
-   * broken file never keeps anyone from stopping or inspecting their daemon.
+   * For commands that manage a running daemon (stop, status, logs): when --port is given, an
+   * unusable settings.json is a warning, not a refusal, so a broken file never keeps anyone from
+   * stopping or inspecting their daemon.
    */
   manage?: boolean;
 }
