@@ -1,11 +1,10 @@
-import { defaultConfig } from '../common/config.js';
 import { instanceFiles } from '../common/paths.js';
 import { resolveCliConfig } from './config.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './errors.js';
 import { dashboardLink } from './dashboard-link.js';
 import { formatBytes } from '../common/format.js';
-import { formatDuration, formatPercent } from './format.js';
+import { commandFor, formatDuration, formatPercent } from './format.js';
 import { daemonUrl, fetchCacheStats, fetchHealth, type CacheSummary } from '../common/daemon-client.js';
 import { statusHelp } from './help.js';
 import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions } from './parse.js';
@@ -66,6 +65,6 @@ function reportStopped(ctx: CliContext, port: number, pidFile: string, json: boo
     const why = isRunning(pid) ? `PID ${pid} is alive but does not answer on port ${port}` : `PID ${pid} has exited`;
     ctx.out(`   The PID file ${pidFile} is stale (${why}); starting the daemon will replace it.`);
   }
-  ctx.out(`   Start it with: cco daemon start${port === defaultConfig().port ? '' : ` --port ${port}`}`);
+  ctx.out(`   Start it with: ${commandFor('cco daemon start', port)}`);
   return EXIT.notRunning;
 }
