@@ -12,9 +12,11 @@ const rules = [
   { dir: 'main/common', why: 'runs under plain Node', forbid: (spec, target) => ELECTRON.test(spec) || inside(target, 'main/daemon', 'main/cli', 'main/app', 'renderer', 'preload') },
   { dir: 'main/daemon', why: 'runs headless under plain Node', forbid: (spec, target) => ELECTRON.test(spec) || inside(target, 'main/app', 'main/cli', 'renderer', 'preload') },
   { dir: 'main/cli', why: 'runs under plain Node', forbid: (spec, target) => ELECTRON.test(spec) || inside(target, 'main/app', 'renderer', 'preload') },
+  // What the app and the CLI share (the daemon client, settings) lives in main/common.
+  { dir: 'main/app', why: 'shares code with the CLI only through main/common', forbid: (_spec, target) => inside(target, 'main/cli') },
   { dir: 'renderer', why: 'is UI only and talks to the daemon over HTTP', forbid: (spec, target) => ELECTRON.test(spec) || inside(target, 'main', 'preload') || /^node:/.test(spec) },
   { dir: 'preload', why: 'is the narrow bridge', forbid: (_spec, target) => inside(target, 'main', 'renderer') },
-  { dir: 'shared', why: 'holds only types every process may import', forbid: (spec, target) => target === null || !inside(target, 'shared') },
+  { dir: 'shared', why: 'holds types and pure helpers every process may import', forbid: (spec, target) => target === null || !inside(target, 'shared') },
 ];
 
 // Inside the daemon, each folder may import only the layers below it in the data flow

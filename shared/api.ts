@@ -12,6 +12,12 @@ export interface HealthResponse {
   upstream?: string;
   /** A hash naming the daemon's data directory (not secret), so a CLI can tell its own daemon apart. */
   dataDirId?: string;
+  /**
+   * The daemon's effective settings (main/common/settings-schema.ts), so a restart can keep them;
+   * none is a secret. Absent from daemons older than this field.
+   */
+  options?: Record<string, string | number>;
+  /** Upstream concurrency: the cap, requests in flight and requests waiting. */
   queue?: { workers: number; active: number; queued: number };
 }
 

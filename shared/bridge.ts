@@ -18,7 +18,10 @@ export interface BridgeDaemonInfo {
   state: BridgeDaemonState;
 }
 
-/** The keys of settings.json the app edits (the same file and keys the `cco` command reads). */
+/**
+ * The keys of settings.json the app edits (the same file and keys the `cco` command reads). Declared
+ * in main/common/settings-schema.ts (`editable`); the build checks that this copy matches it.
+ */
 export interface BridgeSettings {
   port?: number;
   upstream?: string;

@@ -1,6 +1,6 @@
 import type { DaemonConfig } from '../common/config.js';
-import { daemonUrl, fetchHealth, type Health } from '../cli/health.js';
-import { probePort } from '../cli/preflight.js';
+import { daemonUrl, fetchHealth, type Health } from '../common/daemon-client.js';
+import { probePort } from '../common/port-probe.js';
 
 /** What to do for the configured port: host our own daemon, attach to the one there, or give up. */
 export type StartDecision =

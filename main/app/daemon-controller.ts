@@ -1,7 +1,7 @@
 import type { DaemonConfig } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
 import type { RunningDaemon } from '../daemon/host.js';
-import type { Health } from '../cli/health.js';
+import type { Health } from '../common/daemon-client.js';
 import type { StartDecision } from './attach.js';
 import type { DaemonState, TodayStats } from './daemon-state.js';
 

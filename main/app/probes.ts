@@ -1,4 +1,4 @@
-import { getJson } from '../cli/health.js';
+import { getJson } from '../common/daemon-client.js';
 import type { TodayStats } from './daemon-state.js';
 
 /** Today's requests, hit rate and cost, or null when the daemon does not answer. */

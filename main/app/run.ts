@@ -5,8 +5,7 @@ import { app } from 'electron';
 import { ConfigError, configFromEnv, resolveConfig, type DaemonConfig } from '../common/config.js';
 import { settingsConfigLayer } from '../common/settings.js';
 import { readOrCreateToken } from '../common/token.js';
-import { fetchHealth } from '../cli/health.js';
-import { stopDaemon } from '../cli/stop.js';
+import { fetchHealth, stopDaemon } from '../common/daemon-client.js';
 import { runDaemonHost } from '../daemon/host.js';
 import { AppController } from './app-controller.js';
 import { createAppLogger } from './app-log.js';
@@ -52,13 +51,7 @@ export async function runApp(dataDir: string): Promise<void> {
     decide: (c) => decideStart(c),
     host: (c) => runDaemonHost({ config: c, dataDir, console: false }),
     stopExternal: async (c) => {
-      await stopDaemon({ config: c, dataDir }, {
-        env: process.env,
-        cwd: process.cwd(),
-        out: (line) => logger.info(line),
-        err: (line) => logger.warn(line),
-        stderrIsTTY: false,
-      });
+      await stopDaemon({ config: c, dataDir }, logger);
     },
     health: (url) => fetchHealth(url, 1000),
     stats: (url) => fetchTodayStats(url),

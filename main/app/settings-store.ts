@@ -2,8 +2,16 @@ import { watch, readFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../common/logger.js';
 import { settingsFile } from '../common/paths.js';
-import { parseSettings, readSettings, SettingsError, validateSettings, writeSettings, type Settings } from '../common/settings.js';
-import { applyPatch, migrateSettings, restartNeeded } from './settings-model.js';
+import {
+  migrateSettings,
+  parseSettings,
+  readSettings,
+  SettingsError,
+  validateSettings,
+  writeSettings,
+  type Settings,
+} from '../common/settings.js';
+import { applyPatch, restartNeeded } from './settings-model.js';
 
 export interface SettingsChange {
   settings: Settings;

@@ -1,56 +1,56 @@
 import { ConfigError, configFromEnv, resolveConfig, type DaemonConfig } from '../common/config.js';
 import { dataDir as defaultDataDir } from '../common/paths.js';
-import { readSettings, settingsConfigLayer } from '../common/settings.js';
+import { readSettings, settingsConfigLayer, SettingsError } from '../common/settings.js';
+import { CONFIG_FLAGS } from '../common/settings-schema.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
 
 export type ConfigFlags = Partial<Record<keyof DaemonConfig, unknown>>;
 
-/** Command-line spelling of each daemon setting that can be given as a flag. */
-export const CONFIG_FLAGS: ReadonlyArray<{ flag: string; key: keyof DaemonConfig; value: string; help: string }> = [
-  { flag: 'port', key: 'port', value: 'N', help: 'port to listen on (one daemon per port)' },
-  { flag: 'host', key: 'host', value: 'ADDR', help: 'address to bind' },
-  { flag: 'upstream', key: 'upstream', value: 'URL', help: 'API the daemon forwards to' },
-  { flag: 'cache-size', key: 'cacheSize', value: 'N', help: 'most cached responses (0 disables the cache)' },
-  { flag: 'cache-ttl', key: 'cacheTtlSeconds', value: 'S', help: 'seconds a cached response stays valid' },
-  { flag: 'cache-max-bytes', key: 'cacheMaxBytes', value: 'B', help: 'most bytes held by the cache (a number, or with a unit: 512MB, 1G)' },
-  { flag: 'workers', key: 'workers', value: 'N', help: 'most concurrent upstream requests (more wait in a queue)' },
-  {
-    flag: 'queue-timeout', key: 'queueTimeoutSeconds', value: 'S',
-    help: 'seconds a request may wait for a worker before 529',
-  },
-  {
-    flag: 'upstream-timeout', key: 'upstreamTimeoutSeconds', value: 'S',
-    help: 'seconds to wait for the upstream\'s response headers before 504',
-  },
-  {
-    flag: 'upstream-idle-timeout', key: 'upstreamIdleTimeoutSeconds', value: 'S',
-    help: 'seconds of upstream silence mid-answer before giving up',
-  },
-  {
-    flag: 'drain-timeout', key: 'drainTimeoutSeconds', value: 'S',
-    help: 'on stop, seconds requests under way may still finish',
-  },
-  { flag: 'log-level', key: 'logLevel', value: 'L', help: 'trace, debug, info, warn, error, fatal or off' },
-  { flag: 'routing-file', key: 'routingFile', value: 'PATH', help: 'model routing file' },
-];
+/** Command-line spelling of each daemon setting that has one (declared in settings-schema.ts). */
+export { CONFIG_FLAGS };
 
 export interface ResolvedCli {
   config: DaemonConfig;
   dataDir: string;
 }
 
+export interface ResolveOptions {
+  /**
+   * For commands that manage a running daemon (stop, status, logs): when --port is given, an
+   * unusable settings.json is a warning, not a refusal, so a broken file never keeps anyone from
+   * stopping or inspecting their daemon.
+   */
+  manage?: boolean;
+}
+
 /** flags > environment > settings.json > defaults; a bad value in any layer is a usage error. */
-export function resolveCliConfig(ctx: CliContext, flags: ConfigFlags = {}): ResolvedCli {
+export function resolveCliConfig(ctx: CliContext, flags: ConfigFlags = {}, options: ResolveOptions = {}): ResolvedCli {
   const dir = defaultDataDir(ctx.env);
   try {
-    const config = resolveConfig({ file: settingsConfigLayer(readSettings(dir)), env: configFromEnv(ctx.env), flags });
+    const env = configFromEnv(ctx.env);
+    const config = resolveConfig({ file: fileLayer(ctx, dir, options.manage === true && flags.port !== undefined), env, flags });
     // Port 0 would give every start a different port, so no later command could find the daemon.
-    if (config.port === 0) throw new ConfigError('port must be a whole number from 1 to 65535, got 0');
+    if (config.port === 0) throw new ConfigError('port must be a whole number from 1 to 65535, got 0', 'port');
     return { config, dataDir: dir };
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, EXIT.usage);
+    if (error instanceof ConfigError) throw new CliError(cliMessage(error), EXIT.usage);
     throw error;
+  }
+}
+
+/** The schema allows port 0 (a free port, for tests and embedding); the command line does not. */
+function cliMessage(error: ConfigError): string {
+  return error.key === 'port' ? error.message.replace('from 0 to 65535', 'from 1 to 65535') : error.message;
+}
+
+function fileLayer(ctx: CliContext, dir: string, tolerant: boolean): ConfigFlags {
+  try {
+    return settingsConfigLayer(readSettings(dir));
+  } catch (error) {
+    if (!tolerant || !(error instanceof SettingsError)) throw error;
+    ctx.err(`Warning: ignoring the settings file: ${error.message}`);
+    return {};
   }
 }
 

@@ -1,6 +1,6 @@
 import { readOrCreateToken } from '../common/token.js';
 import type { ResolvedCli } from './config.js';
-import { daemonUrl } from './health.js';
+import { daemonUrl } from '../common/daemon-client.js';
 import { errorCode } from './errors.js';
 import { dashboardUrl } from './format.js';
 import { dataDirError } from './preflight.js';

@@ -29,7 +29,4 @@ export class UsageError extends CliError {
   }
 }
 
-export function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
+export { errorCode } from '../common/format.js';

@@ -44,10 +44,8 @@ export async function exportCommand(argv: readonly string[], ctx: CliContext, st
   const range = rangeOption(values.range, 'cco export', 'all');
   const { config, dataDir } = resolveCliConfig(ctx, configFlagsFrom(values));
   const opened = await openUsageForReading(dataDir, config.port);
-  if (!opened) {
-    ctx.err(noUsageMessage(dataDir, config.port));
-    return EXIT.failure;
-  }
+  // No database yet is no usage, as `cco stats` says (exit 0): an export with no rows, not a failure.
+  if (!opened) ctx.err(noUsageMessage(dataDir, config.port));
   const [{ writeExport }, { selectExportRows }, { summaryStart }] = await Promise.all([
     import('../daemon/usage/export.js'),
     import('../daemon/usage/rows.js'),
@@ -55,13 +53,14 @@ export async function exportCommand(argv: readonly string[], ctx: CliContext, st
   ]);
   const out = typeof values.output === 'string' ? await openOutput(values.output) : stdout;
   try {
-    const rows = await writeExport(selectExportRows(opened.db, summaryStart(range, Date.now())), format, out, { end: out !== stdout });
+    const selected = opened ? selectExportRows(opened.db, summaryStart(range, Date.now())) : [];
+    const rows = await writeExport(selected, format, out, { end: out !== stdout });
     if (out !== stdout) {
       await finished(out);
       ctx.err(`Wrote ${rows} requests to ${values.output}`);
     }
   } finally {
-    opened.db.close();
+    opened?.db.close();
   }
   return EXIT.ok;
 }

@@ -5,9 +5,9 @@ import type { ResolvedCli } from './config.js';
 import type { CliContext } from './context.js';
 import { dashboardLink } from './dashboard-link.js';
 import { CliError, EXIT, errorCode } from './errors.js';
-import { readPidFile, removePidFileIf, writePidFile } from './pidfile.js';
+import { readPidFile, removePidFileIf, writePidFile } from '../common/pidfile.js';
 import { assertPortFree, assertWritableDir, assertWritableParent, portDeniedError, portInUseError } from './preflight.js';
-import { isRunning } from './processes.js';
+import { isRunning } from '../common/processes.js';
 import { SPAWNED_ENV } from './spawn-daemon.js';
 
 /** After close, whatever a library left open must not keep a stopped daemon alive. */

@@ -1,3 +1,5 @@
+import { SETTINGS } from '../common/settings-schema.js';
+
 export function formatDuration(totalSeconds: number): string {
   const s = Math.max(0, Math.floor(totalSeconds));
   const days = Math.floor(s / 86400);
@@ -18,4 +20,9 @@ const LOOPBACK_OR_ANY = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::
 /** What a browser should open: `localhost` when the daemon is reachable there. */
 export function dashboardUrl(host: string, port: number, daemonUrl: string): string {
   return LOOPBACK_OR_ANY.has(host) ? `http://localhost:${port}` : daemonUrl;
+}
+
+/** A command to suggest, with `--port` when the port is not the default one, so it reaches the same daemon. */
+export function commandFor(command: string, port: number): string {
+  return port === Number(SETTINGS.port.default()) ? command : `${command} --port ${port}`;
 }

@@ -1,45 +1,15 @@
-import { defaultConfig, type DaemonConfig } from '../common/config.js';
-import { CONFIG_FLAGS } from './config.js';
+import { CONFIG_FLAGS, defaultHelp } from '../common/settings-schema.js';
 
 export interface OptionHelp {
   names: string;
   help: string;
 }
 
-function formatBytes(n: number): string {
-  return n % (1024 * 1024) === 0 ? `${n} (${n / (1024 * 1024)} MiB)` : String(n);
-}
-
-function defaultText(key: keyof DaemonConfig, config: DaemonConfig): string {
-  const value = config[key];
-  if (key === 'cacheMaxBytes') return formatBytes(Number(value));
-  if (key === 'workers') return `${value} (or 2 × CPUs when that is more)`;
-  if (key === 'routingFile') return 'model-routing.json in the data directory';
-  return String(value);
-}
-
-const ENV_NAMES: Partial<Record<keyof DaemonConfig, string>> = {
-  host: 'CCO_HOST',
-  port: 'CCO_PORT',
-  upstream: 'CCO_UPSTREAM_URL',
-  cacheSize: 'CCO_CACHE_SIZE',
-  cacheTtlSeconds: 'CCO_CACHE_TTL',
-  cacheMaxBytes: 'CCO_CACHE_MAX_BYTES',
-  workers: 'CCO_WORKERS',
-  logLevel: 'CCO_LOG_LEVEL',
-  upstreamTimeoutSeconds: 'CCO_UPSTREAM_TIMEOUT',
-  upstreamIdleTimeoutSeconds: 'CCO_UPSTREAM_IDLE_TIMEOUT',
-  queueTimeoutSeconds: 'CCO_QUEUE_TIMEOUT',
-  drainTimeoutSeconds: 'CCO_DRAIN_TIMEOUT',
-  routingFile: 'CCO_ROUTING_FILE',
-};
-
 /** The daemon settings as options, each with its default and environment variable. */
 export function configOptionHelp(): OptionHelp[] {
-  const defaults = defaultConfig();
-  return CONFIG_FLAGS.map(({ flag, key, value, help }) => ({
+  return CONFIG_FLAGS.map(({ flag, key, value, help, env }) => ({
     names: `--${flag} ${value}`,
-    help: `${help} (default: ${defaultText(key, defaults)}; env ${ENV_NAMES[key] ?? '-'})`,
+    help: `${help} (default: ${defaultHelp(key)}; env ${env ?? '-'})`,
   }));
 }
 
@@ -106,7 +76,7 @@ export function daemonHelp(): string {
 }
 
 function portOption(): OptionHelp {
-  return { names: '--port N', help: `which daemon instance (default: ${defaultConfig().port}; env CCO_PORT)` };
+  return { names: '--port N', help: `which daemon instance (default: ${defaultHelp('port')}; env CCO_PORT)` };
 }
 
 export function startHelp(command: 'start' | 'restart'): string {

@@ -2,9 +2,10 @@ import { appVersion } from '../common/version.js';
 import { claudeEnv, definedOnly } from '../common/claude-env.js';
 import { resolveCliConfig, type ResolvedCli } from './config.js';
 import type { CliContext } from './context.js';
+import { commandFor } from './format.js';
 import { CliError, EXIT } from './errors.js';
 import { findClaude } from '../common/find-claude.js';
-import { daemonUrl, fetchHealth } from './health.js';
+import { daemonUrl, fetchHealth } from '../common/daemon-client.js';
 import { parseLaunchArgs } from './launch-args.js';
 import { runForeground } from './run-child.js';
 import type { DaemonHandle } from './ensure.js';
@@ -50,7 +51,8 @@ async function daemonFor(resolved: ResolvedCli): Promise<DaemonHandle> {
 function warnIfOtherVersion(daemon: DaemonHandle, ctx: CliContext): void {
   const version = daemon.health.version;
   if (version === undefined || version === appVersion()) return;
-  ctx.err(`Note: the running CCO daemon is version ${version}, this cco is ${appVersion()}; restart it with: cco daemon restart`);
+  const restart = commandFor('cco daemon restart', daemon.health.port);
+  ctx.err(`Note: the running CCO daemon is version ${version}, this cco is ${appVersion()}; restart it with: ${restart}`);
 }
 
 function locateClaude(ctx: CliContext): string {

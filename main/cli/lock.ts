@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { writePrivateFile } from '../common/private-fs.js';
 import { errorCode } from './errors.js';
-import { isAlive } from './processes.js';
+import { isAlive } from '../common/processes.js';
 
 /**
  * A start-up lock: whoever creates the file (O_EXCL) may start the daemon; everyone else waits

@@ -4,6 +4,7 @@ import { resolveCliConfig } from './config.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import { followFile } from './follow.js';
+import { commandFor } from './format.js';
 import { logsHelp } from './help.js';
 import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions } from './parse.js';
 import { lastLines } from './tail.js';
@@ -21,12 +22,12 @@ export async function logsCommand(argv: readonly string[], ctx: CliContext): Pro
     return EXIT.ok;
   }
   const count = lineCount(values.lines);
-  const { config, dataDir } = resolveCliConfig(ctx, configFlagsFrom(values));
+  const { config, dataDir } = resolveCliConfig(ctx, configFlagsFrom(values), { manage: true });
   const { logFile } = instanceFiles(dataDir, config.port);
   const exists = existsSync(logFile);
   if (!exists && !values.follow) {
     throw new CliError(`No log file for the daemon on port ${config.port} yet: ${logFile}`, EXIT.failure, [
-      'It is created when the daemon first starts (cco daemon start).',
+      `It is created when the daemon first starts (${commandFor('cco daemon start', config.port)}).`,
     ]);
   }
   // One size for both halves, so a line appended in between is printed once, by the follower.

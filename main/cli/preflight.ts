@@ -1,23 +1,10 @@
-import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { probePort } from '../common/port-probe.js';
 import { ensurePrivateDir } from '../common/private-fs.js';
 import { CliError, errorCode } from './errors.js';
 
-/** Binding the port ourselves is the only reliable "is it free" test; the server closes at once. */
-export function probePort(host: string, port: number): Promise<'free' | 'in-use' | 'denied'> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', (error) => {
-      const code = errorCode(error);
-      if (code === 'EADDRINUSE') resolve('in-use');
-      else if (code === 'EACCES') resolve('denied');
-      else reject(error);
-    });
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve('free')));
-  });
-}
+export { probePort };
 
 export function portInUseError(port: number): CliError {
   const finder = process.platform === 'win32'
@@ -54,8 +41,14 @@ export function assertWritableDir(dir: string): void {
 
 export function dataDirError(dir: string, code: string): CliError {
   if (code === 'ENOTDIR' || code === 'EEXIST') {
-    return new CliError(`The data directory cannot be created: ${dir} (${code}: a file is in the way)`, 1, [
+    const file = fileInTheWay(dir);
+    return new CliError(`The data directory cannot be created: ${dir} (${code}: ${file} is a file, not a directory)`, 1, [
       'Move that file away, or point CCO_HOME to another directory.',
+    ]);
+  }
+  if (code === 'EROFS') {
+    return new CliError(`The data directory is on a read-only file system: ${dir}`, 1, [
+      'Point CCO_HOME to a directory on a writable file system.',
     ]);
   }
   const fix = process.platform === 'win32'
@@ -65,6 +58,18 @@ export function dataDirError(dir: string, code: string): CliError {
     fix,
     'Or point CCO_HOME to a writable directory.',
   ]);
+}
+
+/** The nearest existing path at or above `dir` that is not a directory: what blocks creating it. */
+function fileInTheWay(dir: string): string {
+  for (let path = dir; ; path = dirname(path)) {
+    try {
+      if (!statSync(path).isDirectory()) return path;
+    } catch {
+      // Missing (or unreadable): look one level up.
+    }
+    if (dirname(path) === path) return dir;
+  }
 }
 
 export function assertWritableParent(file: string): void {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { routingFile } from '../common/paths.js';
 import { defaultRouting, parseRoutingConfig, RoutingConfigError, type RoutingConfig } from '../daemon/routing/config.js';
 import { decideRoute, type RouteDecision, type Target } from '../daemon/routing/match.js';
@@ -7,6 +6,7 @@ import { resolveCliConfig } from './config.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import { renderHelp, HELP_OPTION } from './help.js';
+import { parseCommandLine, type OptionSpecs } from './parse.js';
 
 export function routeHelp(): string {
   return renderHelp(
@@ -30,7 +30,7 @@ const SPEC = {
   'routing-file': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-} as const;
+} satisfies OptionSpecs;
 
 /** `cco route test MODEL`: loads only the routing modules, never the daemon. */
 export async function routeCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
@@ -44,12 +44,7 @@ export async function routeCommand(argv: readonly string[], ctx: CliContext): Pr
     return EXIT.ok;
   }
   if (sub !== 'test') throw new UsageError(`unknown command 'route ${sub}'`, 'cco route');
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: [...rest], options: SPEC, strict: true, allowPositionals: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message, 'cco route test');
-  }
+  const parsed = parseCommandLine(rest, SPEC, 'cco route test');
   const { values, positionals } = parsed;
   if (values.help) {
     ctx.out(routeHelp());

@@ -1,6 +1,8 @@
-import { resolveCliConfig, type ResolvedCli } from './config.js';
+import { ConfigError, resolveConfig, type DaemonConfig } from '../common/config.js';
+import { CONFIG_FLAGS, resolveCliConfig, type ConfigFlags, type ResolvedCli } from './config.js';
 import type { CliContext } from './context.js';
-import { EXIT } from './errors.js';
+import { CliError, EXIT } from './errors.js';
+import { daemonUrl, fetchHealth } from '../common/daemon-client.js';
 import { ensureDaemon } from './ensure.js';
 import { dashboardLink } from './dashboard-link.js';
 import { startHelp } from './help.js';
@@ -28,9 +30,30 @@ export async function restartCommand(argv: readonly string[], ctx: CliContext): 
     ctx.out(startHelp('restart'));
     return EXIT.ok;
   }
-  const resolved = resolveCliConfig(ctx, configFlagsFrom(values));
+  const flags = configFlagsFrom(values);
+  const resolved = resolveCliConfig(ctx, flags);
+  const health = await fetchHealth(daemonUrl(resolved.config.host, resolved.config.port), 2000);
+  // Keep what the running daemon uses; change only the options given now.
+  const next = health?.options ? { ...resolved, config: keptOptions(health.options, flags, resolved.config) } : resolved;
   await stopDaemon(resolved, ctx);
-  return startInBackground(resolved, ctx, false);
+  if (health?.options) ctx.out(describeChanges(next.config, health.options));
+  return startInBackground(next, ctx, false);
+}
+
+function keptOptions(running: Record<string, unknown>, flags: ConfigFlags, fallback: DaemonConfig): DaemonConfig {
+  try {
+    return resolveConfig({ file: { ...fallback, ...running, port: fallback.port }, flags });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, EXIT.usage);
+    throw error;
+  }
+}
+
+/** One line per option that differs from what the stopped daemon ran with. */
+function describeChanges(next: DaemonConfig, running: Record<string, unknown>): string {
+  const changed = CONFIG_FLAGS.filter(({ key }) => running[key] !== undefined && running[key] !== next[key]);
+  if (changed.length === 0) return '   Options unchanged';
+  return ['   Changed:', ...changed.map(({ flag, key }) => `     --${flag}: ${String(running[key])} → ${String(next[key])}`)].join('\n');
 }
 
 function hasConfigFlags(values: ParsedValues): boolean {

@@ -4,13 +4,13 @@ import type { CliContext } from './context.js';
 import { EXIT } from './errors.js';
 import { dashboardLink } from './dashboard-link.js';
 import { formatBytes } from '../common/format.js';
-import { formatDuration, formatPercent } from './format.js';
-import { daemonUrl, fetchCacheStats, fetchHealth, type CacheSummary } from './health.js';
+import { commandFor, formatDuration, formatPercent } from './format.js';
+import { daemonUrl, fetchCacheStats, fetchHealth, type CacheSummary } from '../common/daemon-client.js';
 import { statusHelp } from './help.js';
 import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions } from './parse.js';
 import { assertOwnDaemon } from './own-daemon.js';
-import { readPidFile } from './pidfile.js';
-import { isRunning } from './processes.js';
+import { readPidFile } from '../common/pidfile.js';
+import { isRunning } from '../common/processes.js';
 
 export async function statusCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const values = parseOptions(argv, { ...configSpecs(true), json: { type: 'boolean' }, ...HELP_SPEC }, 'cco daemon status');
@@ -18,7 +18,7 @@ export async function statusCommand(argv: readonly string[], ctx: CliContext): P
     ctx.out(statusHelp());
     return EXIT.ok;
   }
-  const resolved = resolveCliConfig(ctx, configFlagsFrom(values));
+  const resolved = resolveCliConfig(ctx, configFlagsFrom(values), { manage: true });
   const { config, dataDir } = resolved;
   const url = daemonUrl(config.host, config.port);
   const health = await fetchHealth(url, 2000);
@@ -65,8 +65,8 @@ function reportStopped(ctx: CliContext, port: number, pidFile: string, json: boo
   ctx.out(`○ Daemon is not running on port ${port}`);
   if (stale) {
     const why = isRunning(pid) ? `PID ${pid} is alive but does not answer on port ${port}` : `PID ${pid} has exited`;
-    ctx.out(`   The PID file ${pidFile} is stale (${why}); 'cco daemon start' will replace it.`);
+    ctx.out(`   The PID file ${pidFile} is stale (${why}); starting the daemon will replace it.`);
   }
-  ctx.out("   Start it with: cco daemon start");
+  ctx.out(`   Start it with: ${commandFor('cco daemon start', port)}`);
   return EXIT.notRunning;
 }

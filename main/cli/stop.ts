@@ -1,19 +1,12 @@
-import { instanceFiles } from '../common/paths.js';
+import type { Logger } from '../common/logger.js';
+import { DaemonClientError, stopDaemon as stopNamedDaemon, type StopOutcome } from '../common/daemon-client.js';
 import { resolveCliConfig, type ResolvedCli } from './config.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
-import { daemonUrl, fetchHealth } from './health.js';
-import { assertOwnDaemon } from './own-daemon.js';
 import { stopHelp } from './help.js';
 import { HELP_SPEC, configFlagsFrom, configSpecs, parseOptions } from './parse.js';
-import { readPidFile, removePidFile, removePidFileIf } from './pidfile.js';
-import { commandLineOf, isRunning, looksLikeForegroundDaemon, waitUntil } from './processes.js';
 
-/** Added to the daemon's own drain (`drainTimeoutSeconds`) so a clean shutdown is never cut short. */
-const GRACE_BEYOND_DRAIN_MS = 5_000;
-const KILL_WAIT_MS = 5_000;
-
-export type StopOutcome = 'stopped' | 'not-running';
+export type { StopOutcome };
 
 export async function stopCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const values = parseOptions(argv, { ...configSpecs(true), ...HELP_SPEC }, 'cco daemon stop');
@@ -21,68 +14,20 @@ export async function stopCommand(argv: readonly string[], ctx: CliContext): Pro
     ctx.out(stopHelp());
     return EXIT.ok;
   }
-  await stopDaemon(resolveCliConfig(ctx, configFlagsFrom(values)), ctx);
+  await stopDaemon(resolveCliConfig(ctx, configFlagsFrom(values), { manage: true }), ctx);
   return EXIT.ok;
 }
 
-/**
- * Stops the daemon named by the instance's PID file, but only after proving the pid is that
- * daemon: its /health on this port reports the same pid (or, on Linux, its command line is ours
- * while it is too hung to answer). Anything else is a stale file, removed without killing.
- */
+/** The daemon client's stop, reporting to this terminal and failing as a CLI error. */
 export async function stopDaemon(resolved: ResolvedCli, ctx: CliContext): Promise<StopOutcome> {
-  const { port, host } = resolved.config;
-  const { pidFile } = instanceFiles(resolved.dataDir, port);
-  const url = daemonUrl(host, port);
-  const pid = readPidFile(pidFile);
-  const health = await fetchHealth(url, 2000);
-  if (health) assertOwnDaemon(resolved, health);
-  if (pid === undefined) {
-    if (health) throw foreignDaemon(port, health.pid, pidFile);
-    ctx.out(`Daemon is not running on port ${port}`);
-    return 'not-running';
-  }
-  const ours = isRunning(pid) && (health ? health.pid === pid : isHungDaemon(pid, port));
-  if (!ours) {
-    removePidFile(pidFile);
-    ctx.out(`Daemon is not running on port ${port} (removed a stale PID file naming PID ${pid})`);
-    if (health) throw foreignDaemon(port, health.pid, pidFile);
-    return 'not-running';
-  }
-  await terminate(pid, ctx, resolved.config.drainTimeoutSeconds);
-  removePidFileIf(pidFile, pid);
-  ctx.out(`✅ Daemon stopped (PID ${pid})`);
-  return 'stopped';
-}
-
-function isHungDaemon(pid: number, port: number): boolean {
-  const argv = commandLineOf(pid);
-  return argv !== undefined && looksLikeForegroundDaemon(argv, port);
-}
-
-function foreignDaemon(port: number, pid: number, pidFile: string): CliError {
-  return new CliError(`The daemon on port ${port} (PID ${pid}) was not started by the cco command`, EXIT.failure, [
-    `There is no PID file for it (${pidFile}).`,
-    'Stop it from the program that started it, e.g. the CCO desktop app.',
-  ]);
-}
-
-async function terminate(pid: number, ctx: CliContext, drainSeconds: number): Promise<void> {
-  const graceMs = drainSeconds * 1000 + GRACE_BEYOND_DRAIN_MS;
-  signal(pid, 'SIGTERM');
-  if (await waitUntil(() => !isRunning(pid), graceMs, 50)) return;
-  ctx.err(`Daemon (PID ${pid}) did not exit within ${graceMs / 1000} s; killing it (SIGKILL).`);
-  signal(pid, 'SIGKILL');
-  if (await waitUntil(() => !isRunning(pid), KILL_WAIT_MS, 50)) return;
-  throw new CliError(`Daemon (PID ${pid}) is still running after SIGKILL`, EXIT.failure, [
-    'It may be stuck in the kernel (e.g. on a network file system); check it with your process manager.',
-  ]);
-}
-
-function signal(pid: number, name: NodeJS.Signals): void {
   try {
-    process.kill(pid, name);
-  } catch {
-    // Exited in the meantime, which is the goal.
+    return await stopNamedDaemon(resolved, terminalLog(ctx));
+  } catch (error) {
+    if (error instanceof DaemonClientError) throw new CliError(error.message, EXIT.failure, error.details);
+    throw error;
   }
+}
+
+function terminalLog(ctx: CliContext): Logger {
+  return { debug() {}, info: (line) => ctx.out(line), warn: (line) => ctx.err(line), error: (line) => ctx.err(line) };
 }

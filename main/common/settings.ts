@@ -1,72 +1,30 @@
-import { readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError, applyConfig, defaultConfig, type DaemonConfig, type LogLevel } from './config.js';
+import { ConfigError } from './config.js';
+import { isRecord } from './format.js';
 import { settingsFile } from './paths.js';
-import { ensurePrivateDir, writePrivateFile } from './private-fs.js';
+import {
+  checkSetting,
+  DAEMON_FILE_KEYS,
+  FILE_KEYS,
+  SETTINGS,
+  type DaemonConfig,
+  type Settings,
+  type SettingSpec,
+} from './settings-schema.js';
 
 /**
  * `settings.json` in the data directory. The CLI reads it as the layer under the environment;
- * the desktop app writes it. Daemon keys share DaemonConfig's names so one file serves both.
+ * the desktop app writes it. Its keys are declared in settings-schema.ts.
  */
-export interface Settings {
-  port?: number;
-  host?: string;
-  upstream?: string;
-  cacheSize?: number;
-  cacheTtlSeconds?: number;
-  cacheMaxBytes?: number;
-  workers?: number;
-  logLevel?: LogLevel;
-  upstreamTimeoutSeconds?: number;
-  upstreamIdleTimeoutSeconds?: number;
-  queueTimeoutSeconds?: number;
-  drainTimeoutSeconds?: number;
-  /** App-only: the daemon ignores these. */
-  startAtLogin?: boolean;
-  openDashboardOnStart?: boolean;
-}
+export type { Settings };
 
-type SettingType = 'number' | 'string' | 'boolean';
-
-const SCHEMA: Readonly<Record<keyof Settings, SettingType>> = {
-  port: 'number',
-  host: 'string',
-  upstream: 'string',
-  cacheSize: 'number',
-  cacheTtlSeconds: 'number',
-  cacheMaxBytes: 'number',
-  workers: 'number',
-  logLevel: 'string',
-  upstreamTimeoutSeconds: 'number',
-  upstreamIdleTimeoutSeconds: 'number',
-  queueTimeoutSeconds: 'number',
-  drainTimeoutSeconds: 'number',
-  startAtLogin: 'boolean',
-  openDashboardOnStart: 'boolean',
-};
-
-export const DAEMON_SETTING_KEYS = [
-  'port',
-  'host',
-  'upstream',
-  'cacheSize',
-  'cacheTtlSeconds',
-  'cacheMaxBytes',
-  'workers',
-  'logLevel',
-  'upstreamTimeoutSeconds',
-  'upstreamIdleTimeoutSeconds',
-  'queueTimeoutSeconds',
-  'drainTimeoutSeconds',
-] as const satisfies ReadonlyArray<keyof Settings & keyof DaemonConfig>;
+/** Daemon keys stored in settings.json (a change needs a daemon restart). */
+export const DAEMON_SETTING_KEYS = DAEMON_FILE_KEYS;
 
 /** A settings file that cannot be used; a ConfigError so every caller already reports it. */
 export class SettingsError extends ConfigError {
   override name = 'SettingsError';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The daemon keys of a settings object, as a layer for resolveConfig. */
@@ -80,20 +38,55 @@ export function settingsConfigLayer(settings: Settings): Partial<Record<keyof Da
 export function validateSettings(value: unknown, source: string): Settings {
   if (!isRecord(value)) throw new SettingsError(`${source}: expected a JSON object`);
   const out: Record<string, unknown> = {};
-  for (const [key, type] of Object.entries(SCHEMA)) {
+  for (const key of FILE_KEYS) {
     const v = value[key];
     if (v === undefined || v === null) continue;
-    if (typeof v !== type) throw new SettingsError(`${source}: "${key}" must be a ${type}, got ${JSON.stringify(v)}`);
-    out[key] = v;
+    const checked = checkSetting(key, v);
+    if (!checked.ok) throw new SettingsError(`${source}: ${checked.message}`);
+    out[key] = checked.value;
   }
-  const settings = out as Settings;
-  try {
-    applyConfig(defaultConfig(), settingsConfigLayer(settings));
-  } catch (error) {
-    if (error instanceof ConfigError) throw new SettingsError(`${source}: ${error.message}`);
-    throw error;
+  return out as Settings;
+}
+
+export interface Migration {
+  value: Record<string, unknown>;
+  /** One line per change, for the log; empty when the file was already current. */
+  changes: string[];
+}
+
+/**
+ * Brings a settings object to today's keys and types without losing what the user meant: renamed
+ * keys move (an explicit new key wins), and each value takes the form its schema gives it (numbers
+ * and booleans written as strings become values, a log level in capitals is lowered, sizes with
+ * units become bytes). Values the schema refuses, and keys it does not know, are left for
+ * validation to report or drop. Used by the CLI on every read and by the app, which also saves it.
+ */
+export function migrateSettings(raw: unknown): Migration {
+  if (!isRecord(raw)) return { value: {}, changes: [] };
+  const value: Record<string, unknown> = { ...raw };
+  const changes: string[] = [];
+  for (const key of FILE_KEYS) {
+    for (const old of (SETTINGS[key] as SettingSpec).renamedFrom ?? []) {
+      if (!(old in value)) continue;
+      if (value[key] === undefined) {
+        value[key] = value[old];
+        changes.push(`renamed "${old}" to "${key}"`);
+      } else {
+        changes.push(`dropped "${old}" ("${key}" is set)`);
+      }
+      delete value[old];
+    }
   }
-  return settings;
+  for (const key of FILE_KEYS) {
+    const v = value[key];
+    if (v === undefined || v === null) continue;
+    const checked = checkSetting(key, v);
+    if (checked.ok && checked.value !== v) {
+      value[key] = checked.value;
+      changes.push(`"${key}" is now ${JSON.stringify(checked.value)}`);
+    }
+  }
+  return { value, changes };
 }
 
 export function parseSettings(text: string, source: string): Settings {
@@ -103,7 +96,7 @@ export function parseSettings(text: string, source: string): Settings {
   } catch (error) {
     throw new SettingsError(`${source} is not valid JSON (${(error as Error).message}); fix or delete the file`);
   }
-  return validateSettings(value, source);
+  return validateSettings(isRecord(value) ? migrateSettings(value).value : value, source);
 }
 
 function readRaw(file: string): string | undefined {
@@ -128,9 +121,9 @@ export function readSettings(dir: string): Settings {
 export function writeSettings(dir: string, settings: Settings): void {
   const file = settingsFile(dir);
   const valid = validateSettings(settings, 'settings');
-  ensurePrivateDir(dirname(file));
+  mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writePrivateFile(tmp, `${JSON.stringify(valid, null, 2)}\n`);
+  writeFileSync(tmp, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, file);
 }
 

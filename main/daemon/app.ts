@@ -108,8 +108,10 @@ export function createDaemon(deps: DaemonDeps): Daemon {
   app.use(guard(extraHosts));
   app.use(adminGuard(deps.token));
   for (const router of [
-    healthRouter({ startedAt: now(), now, port: () => boundPort, upstream: config.upstream, limiter: px.limiter,
-      ...(deps.dataDirId ? { dataDirId: deps.dataDirId } : {}) }),
+    healthRouter({
+      startedAt: now(), now, port: () => boundPort, upstream: config.upstream, limiter: px.limiter, options: config,
+      ...(deps.dataDirId ? { dataDirId: deps.dataDirId } : {}),
+    }),
     cacheRouter(px.cache, px.limiter, logger),
     routingRouter(px.router),
     ...(deps.routers ?? []).map((make) => make({ cache: px.cache, limiter: px.limiter })),

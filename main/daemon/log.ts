@@ -24,7 +24,11 @@ export function createLogger(options: LogOptions): { logger: Logger; shutdown():
       layout: { type: 'pattern', pattern: '%d{ISO8601} %p %m' },
     },
   };
-  if (options.console) appenders.console = { type: 'stdout', layout: { type: 'pattern', pattern: '%d{hh:mm:ss} %[%p%] %m' } };
+  if (options.console) {
+    // Colour only on a terminal: escape codes in a redirected log or a pipe are noise.
+    const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    appenders.console = { type: 'stdout', layout: { type: 'pattern', pattern: colour ? '%d{hh:mm:ss} %[%p%] %m' : '%d{hh:mm:ss} %p %m' } };
+  }
   log4js.configure({
     appenders,
     categories: { default: { appenders: Object.keys(appenders), level: options.level } },

@@ -1,4 +1,5 @@
 // Number and time formatting for the dashboard. Pure functions (no DOM), tested in Node.
+import { formatBytes as formatSize } from '../../shared/format.js';
 
 /** Dollars with enough digits to tell small amounts apart: $0.0042, $1.23, $1,234. */
 export function formatUsd(value: number | null | undefined): string {
@@ -34,15 +35,9 @@ export function formatCount(n: number): string {
   return `${(n / 1_000_000).toFixed(1)}M`;
 }
 
+/** "12.3 MB": the same sizes as the cco command prints. */
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+  return formatSize(bytes, ' ');
 }
 
 export function formatDuration(totalSeconds: number): string {

@@ -8,7 +8,7 @@ import { decideStart } from '../../main/app/attach.js';
 import { DaemonController } from '../../main/app/daemon-controller.js';
 import { checkUpstream, clearCache, fetchTodayStats } from '../../main/app/probes.js';
 import { SettingsStore } from '../../main/app/settings-store.js';
-import { fetchHealth } from '../../main/cli/health.js';
+import { fetchHealth } from '../../main/common/daemon-client.js';
 import { configFromEnv, resolveConfig } from '../../main/common/config.js';
 import { silentLogger } from '../../main/common/logger.js';
 import { settingsConfigLayer, writeSettings } from '../../main/common/settings.js';
@@ -128,8 +128,8 @@ test('a broken settings file: notified at start, shown in the menu, and the daem
   await app.start();
   assert.equal(shell.icon, 'error');
   assert.equal(shell.notifications[0]!.title, 'CCO settings need fixing');
-  assert.match(shell.notifications[0]!.body, /"port" must be a number/);
-  assert.ok(shell.statusLabels().some((l) => /Settings: .*"port" must be a number/.test(l)));
+  assert.match(shell.notifications[0]!.body, /port must be a whole number/);
+  assert.ok(shell.statusLabels().some((l) => /Settings: .*port must be a whole number/.test(l)));
   await app.quit();
 });
 

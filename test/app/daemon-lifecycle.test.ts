@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { decideStart } from '../../main/app/attach.js';
 import { DaemonController, type DaemonControllerDeps } from '../../main/app/daemon-controller.js';
 import { checkUpstream, fetchTodayStats } from '../../main/app/probes.js';
-import { fetchHealth } from '../../main/cli/health.js';
+import { fetchHealth } from '../../main/common/daemon-client.js';
 import { stopDaemon } from '../../main/cli/stop.js';
 import { applyConfig, defaultConfig, type DaemonConfig } from '../../main/common/config.js';
 import { silentLogger } from '../../main/common/logger.js';

@@ -78,7 +78,7 @@ test('invalid changes are refused with the reason and leave the file as it was',
   assert.throws(() => store.update({ port: 70000 }), /port must be a whole number from 0 to 65535/);
   assert.throws(() => store.update({ upstream: 'ftp://example.com' }), /upstream must be an http\(s\) URL/);
   assert.throws(() => store.update({ logLevel: 'loud' }), /log level must be one of/);
-  assert.throws(() => store.update({ startAtLogin: 'yes' }), /"startAtLogin" must be a boolean/);
+  assert.throws(() => store.update({ startAtLogin: 'yes' }), /startAtLogin must be true or false/);
   assert.throws(() => store.update({ host: '0.0.0.0' }), /"host" cannot be changed here/);
   assert.throws(() => store.update({ __proto__: { port: 1 }, toString: 1 }), /"toString" cannot be changed here/);
   assert.throws(() => store.update([1, 2]), /expected an object/);

@@ -118,9 +118,9 @@ describe('cco daemon start|status|stop|restart', () => {
   it('dashboard --print names a data directory it cannot use, without a stack trace', async () => {
     const file = join(sandbox.home, 'a-file');
     writeFileSync(file, '');
-    const result = await runCco(['dashboard', '--print'], { env: { ...sandbox.env, CCO_HOME: file } });
+    const result = await runCco(['dashboard', '--print'], { env: { ...sandbox.env, CCO_HOME: join(file, 'data') } });
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /^Error: The data directory cannot be created: .*a-file \(ENOTDIR: a file is in the way\)\nMove that file away/);
+    assert.ok(result.stderr.includes(`(ENOTDIR: ${file} is a file, not a directory)\nMove that file away`), result.stderr);
     assert.doesNotMatch(result.stderr, /\n\s+at /);
   });
 
@@ -168,6 +168,34 @@ describe('cco daemon start|status|stop|restart', () => {
     assert.notEqual(health.pid, before);
     assert.equal(health.upstream, 'http://127.0.0.1:10');
     assert.equal(isGone(before), true);
+  });
+
+  it('restart keeps the running daemon\'s options, changes only those given, and says what changed', async () => {
+    const result = await runCco(['daemon', 'restart', '--cache-size', '60'], { env: { ...sandbox.env, CCO_UPSTREAM_URL: 'http://127.0.0.1:9' } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /--cache-size: \d+ → 60/);
+    assert.doesNotMatch(result.stdout, /--upstream/);
+    const health = await healthOf(sandbox.port);
+    assert.equal(health?.upstream, 'http://127.0.0.1:10', 'the upstream of the previous restart is kept');
+    assert.equal((health?.options as { cacheSize?: number } | undefined)?.cacheSize, 60);
+  });
+
+  it('a broken settings.json does not block status, logs or stop of a daemon named by --port', async () => {
+    const file = join(sandbox.env.CCO_HOME ?? '', 'settings.json');
+    writeFileSync(file, '{ "port": ');
+    try {
+      const port = String(sandbox.port);
+      const status = await runCco(['daemon', 'status', '--port', port, '--json'], { env: sandbox.env });
+      assert.equal(status.code, 0, status.stderr);
+      assert.equal((JSON.parse(status.stdout) as { running: boolean }).running, true);
+      assert.match(status.stderr, /Warning: ignoring the settings file: .*settings\.json/);
+      const logs = await runCco(['daemon', 'logs', '--port', port, '-n', '1'], { env: sandbox.env });
+      assert.equal(logs.code, 0, logs.stderr);
+      const refused = await runCco(['daemon', 'status'], { env: sandbox.env });
+      assert.equal(refused.code, 2, 'without --port the file decides the port, so it must be fixed');
+    } finally {
+      writeFileSync(file, '{}');
+    }
   });
 
   it('stop stops it and removes the PID file; stop again says not running', async () => {
@@ -322,6 +350,46 @@ describe('cco daemon usage errors and help', () => {
     assert.equal(host.code, 2);
     assert.match(host.stderr, /^Error: host must be an IP address .*"not\.a\.host"/m);
     assert.doesNotMatch(host.stderr, /\n\s+at /, 'a reason, not a stack trace');
+  });
+
+  it('a negative number is refused by the option\'s own check, not called ambiguous', async () => {
+    const result = await runCco(['daemon', 'start', '--cache-ttl', '-5'], { env: sandbox.env });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^Error: cache TTL must be a whole number from 1 to \d+, got "-5"/m);
+    assert.doesNotMatch(result.stderr, /ambiguous/);
+  });
+
+  it('the port range in messages is the range the command accepts', async () => {
+    for (const port of ['0', '70000']) {
+      const result = await runCco(['daemon', 'start', '--port', port], { env: sandbox.env });
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /^Error: port must be a whole number from 1 to 65535/m, port);
+    }
+  });
+
+  it('cco route test with an unknown option names it in one line', async () => {
+    const result = await runCco(['route', 'test', 'x', '--bogus'], { env: sandbox.env });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^Error: unknown option '--bogus'\nRun 'cco route test --help'/);
+  });
+
+  it('the not-running hint keeps the port it was asked about', async () => {
+    const other = await freePort();
+    const result = await runCco(['daemon', 'status', '--port', String(other)], { env: sandbox.env });
+    assert.equal(result.code, 3);
+    assert.match(result.stdout, new RegExp(`Start it with: cco daemon start --port ${other}`));
+  });
+
+  it('a foreground daemon writing to a pipe prints no colour codes', async () => {
+    const port = await freePort();
+    const started = startCco(['daemon', 'start', '--foreground', '--port', String(port)], { env: sandbox.env });
+    try {
+      await waitFor(() => /INFO .*listening/.test(started.output().stdout), 10_000, 'the listening line');
+    } finally {
+      started.child.kill('SIGTERM');
+    }
+    await started.result;
+    assert.doesNotMatch(started.output().stdout, /\x1b\[/);
   });
 
   it('a corrupt settings.json is reported with its path', async () => {

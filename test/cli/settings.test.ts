@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigError } from '../../main/common/config.js';
+import { resolveCliConfig } from '../../main/cli/config.js';
 import { readSettings, settingsConfigLayer, SettingsError, updateSettings, writeSettings } from '../../main/common/settings.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cco-settings-'));
@@ -37,9 +38,9 @@ describe('settings.json', () => {
   });
 
   it('rejects wrong types and out-of-range values, naming the key and the file', () => {
-    assert.throws(() => readSettings(dirWith('{"port":"4000"}')), /"port" must be a number/);
+    assert.throws(() => readSettings(dirWith('{"port":"four"}')), /settings\.json: port must be a whole number/);
     assert.throws(() => readSettings(dirWith('{"port":70000}')), /settings\.json: port must be/);
-    assert.throws(() => readSettings(dirWith('{"startAtLogin":"yes"}')), /"startAtLogin" must be a boolean/);
+    assert.throws(() => readSettings(dirWith('{"startAtLogin":"yes"}')), /startAtLogin must be true or false, got "yes"/);
     assert.throws(() => readSettings(dirWith('[1]')), /expected a JSON object/);
   });
 
@@ -54,5 +55,16 @@ describe('settings.json', () => {
 
   it('feeds only daemon keys to the config layer', () => {
     assert.deepEqual(settingsConfigLayer({ port: 1, startAtLogin: true, cacheTtlSeconds: 5 }), { port: 1, cacheTtlSeconds: 5 });
+  });
+
+  it('is migrated by the cco command as by the app: numbers as strings, renamed keys, units', () => {
+    const dir = dirWith(JSON.stringify({ port: '3456', upstreamUrl: 'http://127.0.0.1:9/', cacheTTL: '600', cacheMaxBytes: '64MB' }));
+    const ctx = { env: { CCO_HOME: dir }, cwd: dir, out() {}, err() {}, stderrIsTTY: false };
+    const { config } = resolveCliConfig(ctx);
+    assert.equal(config.port, 3456);
+    assert.equal(config.upstream, 'http://127.0.0.1:9');
+    assert.equal(config.cacheTtlSeconds, 600);
+    assert.equal(config.cacheMaxBytes, 64 * 1024 * 1024);
+    assert.equal(readFileSync(join(dir, 'settings.json'), 'utf8').includes('upstreamUrl'), true, 'the CLI reads, never rewrites');
   });
 });

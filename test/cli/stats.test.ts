@@ -38,8 +38,11 @@ describe('cco stats and cco export', () => {
     assert.match(text.stdout, /No usage recorded yet on port/);
     assert.deepEqual(await statsJson(sandbox), { summary: null, projects: [] });
     const exported = await runCco(['export'], { env: sandbox.env });
-    assert.equal(exported.code, 1);
+    assert.equal(exported.code, 0, 'no usage is not a failure, for export as for stats');
     assert.match(exported.stderr, /No usage recorded yet/);
+    assert.match(exported.stdout, /^\S+,/, 'a CSV with its header row and no rows');
+    const json = await runCco(['export', '--json'], { env: sandbox.env });
+    assert.deepEqual(JSON.parse(json.stdout), []);
   });
 
   it('reports requests, cost and savings per project while the daemon runs', async () => {

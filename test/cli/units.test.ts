@@ -11,7 +11,7 @@ import { lastLines } from '../../main/cli/tail.js';
 import { formatBytes } from '../../main/common/format.js';
 import { formatDuration } from '../../main/cli/format.js';
 import { cacheLine } from '../../main/cli/status.js';
-import { looksLikeForegroundDaemon } from '../../main/cli/processes.js';
+import { looksLikeForegroundDaemon } from '../../main/common/processes.js';
 import { quoteForCmd } from '../../main/cli/run-child.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cco-cli-unit-'));
@@ -168,5 +168,14 @@ describe('cmd.exe quoting for .cmd shims', () => {
     assert.equal(quoteForCmd('a b', false), '^"a^ b^"');
     assert.equal(quoteForCmd('say "hi" & exit', false), '^"say^ \\^"hi\\^"^ ^&^ exit^"');
     assert.equal(quoteForCmd('x', true), '^^^"x^^^"');
+  });
+});
+
+describe('data directory errors', () => {
+  it('a read-only file system is named as such, not given chmod advice', async () => {
+    const { dataDirError } = await import('../../main/cli/preflight.js');
+    const error = dataDirError('/mnt/ro/cco', 'EROFS');
+    assert.match(error.message, /read-only file system: \/mnt\/ro\/cco/);
+    assert.doesNotMatch([error.message, ...error.details].join('\n'), /chmod|chown/);
   });
 });

@@ -35,6 +35,12 @@ test('the build fails when the daemon reaches into the desktop shell, or the ren
   assert.equal(check({ 'renderer/x.ts': "import { cacheKey } from '../main/daemon/cache/key.js';\n" }).status, 1);
 });
 
+test('the build fails when the desktop app imports the CLI (shared code lives in main/common)', () => {
+  const r = check({ 'main/app/x.ts': "import { fetchHealth } from '../cli/health.js';\n" });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /main\/app\/x\.ts imports "\.\.\/cli\/health\.js"/);
+});
+
 test('the desktop shell may import electron and the daemon', () => {
   const r = check({
     'main/app/main.ts': "import { app } from 'electron';\nimport { createDaemon } from '../daemon/app.js';\n",

@@ -1,4 +1,6 @@
 import Router from '@koa/router';
+import type { HealthResponse } from '../../../shared/api.js';
+import type { DaemonConfig } from '../../common/config.js';
 import { appVersion } from '../../common/version.js';
 import type { Limiter } from '../proxy/limiter.js';
 
@@ -10,6 +12,8 @@ export interface HealthDeps {
   limiter: Limiter;
   /** main/common/data-dir-id.ts of the host's data directory, when it has one. */
   dataDirId?: string;
+  /** The effective options, so `cco daemon restart` can keep those it is not told to change. */
+  options: Readonly<DaemonConfig>;
 }
 
 export function healthRouter(deps: HealthDeps): Router {
@@ -24,8 +28,9 @@ export function healthRouter(deps: HealthDeps): Router {
       uptimeSeconds: Math.floor((deps.now() - deps.startedAt) / 1000),
       upstream: deps.upstream,
       queue: deps.limiter.stats(),
+      options: { ...deps.options },
       ...(deps.dataDirId ? { dataDirId: deps.dataDirId } : {}),
-    };
+    } satisfies HealthResponse;
   });
   return router;
 }

@@ -1,4 +1,5 @@
 import { findNodeAtLocation, type Node, parseTree, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { isRecord } from '../../common/format.js';
 
 /**
  * model-routing.json: which provider answers which model. Dependency note: jsonc-parser (the
@@ -109,10 +110,6 @@ export function lineOf(text: string, offset: number): number {
 function formatPath(path: Path): string {
   if (path.length === 0) return '(file)';
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);

@@ -1,3 +1,4 @@
+import { isRecord } from '../../../common/format.js';
 import { withoutBillingLine } from '../../anthropic/billing.js';
 import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolCall, ChatToolChoice } from './openai-types.js';
 
@@ -13,7 +14,6 @@ export interface Translated {
 
 type Json = Record<string, unknown>;
 
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Chat Completions accepts at most four stop sequences. */
 const MAX_STOP = 4;
 /** Fields that carry no meaning for another provider and are dropped without a note. */

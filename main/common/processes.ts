@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { errorCode } from './errors.js';
+import { errorCode } from './format.js';
 
 /** Whether a process with this pid exists (EPERM: it does, it just belongs to someone else). */
 export function isAlive(pid: number): boolean {

@@ -1,0 +1,364 @@
+import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import type * as Z from 'zod/mini';
+
+/**
+ * Every daemon and app setting, declared once. Types, defaults, environment variables, flags,
+ * help text, validation, the settings.json migration and the app's editable keys all derive from
+ * this table (config.ts, settings.ts, cli/config.ts, cli/help.ts, app/settings-model.ts).
+ * Adding a setting is one entry here plus its use.
+ *
+ * Zod is loaded on the first validation, not at import, and from a bundle of the few functions
+ * used: zod/mini from node_modules costs the `cco` command about 60 ms of CPU (a hundred module
+ * files), the bundle about 2 ms; with nothing to validate (no flags, env or file) it
+ * is not loaded at all.
+ */
+
+/**
+ * The zod/mini functions the schemas use. The build bundles exactly these into one small file
+ * (scripts/bundle-zod.mjs), and the type makes using another one a compile error until it is added.
+ */
+export const ZOD_FUNCTIONS = ['pipe', 'transform', 'int', 'gte', 'lte', 'union', 'string', 'number', 'boolean', 'enum'] as const;
+type Zod = Pick<typeof Z, (typeof ZOD_FUNCTIONS)[number]>;
+
+export interface SettingSpec {
+  /** Validates and normalises one value: a string from a flag or the environment, or a JSON value. */
+  readonly schema: (z: Zod) => Z.ZodMiniType;
+  readonly default: () => unknown;
+  /** How messages name the field. */
+  readonly label: string;
+  readonly help: string;
+  /** The default as `--help` shows it, when String(default) does not read well. */
+  readonly defaultHelp?: string;
+  readonly flag?: { readonly name: string; readonly value: string };
+  readonly env?: string;
+  /** Read from settings.json (the CLI reads the file, the app writes it). */
+  readonly file?: boolean;
+  /** Offered in the desktop app's settings window. */
+  readonly editable?: boolean;
+  /** Earlier names of the key in settings.json; the migration moves them. */
+  readonly renamedFrom?: readonly string[];
+  /** A desktop-app preference, not part of the daemon's configuration. */
+  readonly appOnly?: boolean;
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'off'] as const;
+
+/** A whole number in a range; numeric strings (flags, environment) are accepted. */
+function whole(z: Zod, min: number, max: number) {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.pipe(
+    z.transform((v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v)),
+    z.int({ error }).check(z.gte(min, { error }), z.lte(max, { error })),
+  );
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2,
+  g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3,
+};
+
+/** A byte count, also written with a unit as people do (`256MB`, `256 MiB`, `1G`; binary multiples). */
+function byteSize(z: Zod, max: number) {
+  const error = `must be a whole number of bytes, at most ${max}, or a size such as 512MB or 1G`;
+  return z.pipe(
+    z.transform((v: unknown) => {
+      const match = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v) : null;
+      const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+      return match && unit !== undefined ? Math.round(Number(match[1]) * unit) : v;
+    }),
+    z.int({ error }).check(z.gte(0, { error }), z.lte(max, { error })),
+  );
+}
+
+function text(z: Zod, error: string, parse: (value: string) => string | null) {
+  return z.pipe(
+    z.union([z.string(), z.number()], { error }),
+    z.transform((v: string | number, ctx) => {
+      const parsed = parse(String(v));
+      if (parsed === null) ctx.issues.push({ code: 'custom', message: error, input: v });
+      return parsed ?? '';
+    }),
+  );
+}
+
+function httpUrl(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+/**
+ * An address to bind: an IP literal (brackets around IPv6 allowed) or `localhost`. A host name
+ * would be resolved at bind time and fail there with a stack trace instead of a reason.
+ */
+function bindHost(value: string): string | null {
+  const host = value.trim().replace(/^\[(.*)\]$/, '$1');
+  if (host.toLowerCase() === 'localhost') return 'localhost';
+  return isIP(host) === 0 ? null : host;
+}
+
+/** Node timers overflow (and fire at once) past 2^31 - 1 ms. */
+const MAX_TIMER_SECONDS = 2_000_000;
+
+/** A duration in seconds, fractions allowed (0.5); numeric strings (flags, environment) are accepted. */
+function seconds(z: Zod, min: number, max: number) {
+  const error = `must be a number of seconds from ${min} to ${max}`;
+  return z.pipe(
+    z.transform((v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v)),
+    z.number({ error }).check(z.gte(min, { error }), z.lte(max, { error })),
+  );
+}
+
+function flagBoolean(z: Zod) {
+  return z.pipe(
+    z.transform((v: unknown) => (v === 'true' ? true : v === 'false' ? false : v)),
+    z.boolean({ error: 'must be true or false' }),
+  );
+}
+
+export const SETTINGS = {
+  port: {
+    schema: (z) => whole(z, 0, 65535),
+    default: () => 3000,
+    label: 'port',
+    help: 'port to listen on (one daemon per port)',
+    flag: { name: 'port', value: 'N' },
+    env: 'CCO_PORT',
+    file: true,
+    editable: true,
+  },
+  // Not editable in the app: binding anything but loopback is a deliberate, hand-made choice.
+  host: {
+    schema: (z) => text(z, 'must be an IP address to listen on (127.0.0.1, ::1, or 0.0.0.0 for every interface)', bindHost),
+    default: () => '127.0.0.1',
+    label: 'host',
+    help: 'address to bind',
+    flag: { name: 'host', value: 'ADDR' },
+    env: 'CCO_HOST',
+    file: true,
+  },
+  upstream: {
+    schema: (z) => text(z, 'must be an http(s) URL', httpUrl),
+    default: () => 'https://api.anthropic.com',
+    label: 'upstream',
+    help: 'API the daemon forwards to',
+    flag: { name: 'upstream', value: 'URL' },
+    env: 'CCO_UPSTREAM_URL',
+    file: true,
+    editable: true,
+    renamedFrom: ['upstreamUrl', 'upstreamURL'],
+  },
+  cacheSize: {
+    schema: (z) => whole(z, 0, 10_000_000),
+    default: () => 1000,
+    label: 'cache size',
+    help: 'most cached responses (0 disables the cache)',
+    flag: { name: 'cache-size', value: 'N' },
+    env: 'CCO_CACHE_SIZE',
+    file: true,
+    editable: true,
+    renamedFrom: ['maxCacheSize', 'cacheMaxSize'],
+  },
+  cacheTtlSeconds: {
+    schema: (z) => whole(z, 1, 365 * 86400),
+    default: () => 3600,
+    label: 'cache TTL',
+    help: 'seconds a cached response stays valid',
+    flag: { name: 'cache-ttl', value: 'S' },
+    env: 'CCO_CACHE_TTL',
+    file: true,
+    editable: true,
+    renamedFrom: ['cacheTTL', 'cacheTtl'],
+  },
+  cacheMaxBytes: {
+    schema: (z) => byteSize(z, 2 ** 40),
+    default: () => 256 * 1024 * 1024,
+    label: 'cache max bytes',
+    help: 'most bytes held by the cache (a number, or with a unit: 512MB, 1G)',
+    defaultHelp: '268435456 (256 MiB)',
+    flag: { name: 'cache-max-bytes', value: 'B' },
+    env: 'CCO_CACHE_MAX_BYTES',
+    file: true,
+    editable: true,
+    renamedFrom: ['maxCacheBytes'],
+  },
+  workers: {
+    schema: (z) => whole(z, 1, 1024),
+    // Concurrent model calls last minutes; a cap near the CPU count would queue ordinary sessions.
+    default: () => Math.max(64, 2 * cpus().length),
+    label: 'workers',
+    help: 'most concurrent upstream requests (more wait in a queue)',
+    defaultHelp: '64, or 2 × CPUs when that is more',
+    flag: { name: 'workers', value: 'N' },
+    env: 'CCO_WORKERS',
+    file: true,
+    editable: true,
+  },
+  logLevel: {
+    schema: (z) =>
+      z.pipe(
+        z.transform((v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v)),
+        z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
+      ),
+    default: () => 'info' as (typeof LOG_LEVELS)[number],
+    label: 'log level',
+    help: 'trace, debug, info, warn, error, fatal or off',
+    flag: { name: 'log-level', value: 'L' },
+    env: 'CCO_LOG_LEVEL',
+    file: true,
+    editable: true,
+  },
+  bodyLimitBytes: {
+    schema: (z) => whole(z, 1024, 2 ** 31),
+    default: () => 32 * 1024 * 1024,
+    label: 'body limit',
+    help: 'largest request body accepted, in bytes',
+  },
+  // A non-streaming answer sends its headers only once the model has finished thinking.
+  upstreamTimeoutSeconds: {
+    schema: (z) => seconds(z, 0.001, MAX_TIMER_SECONDS),
+    default: () => 600,
+    label: 'upstream timeout',
+    help: "seconds to wait for the upstream's response headers before 504",
+    flag: { name: 'upstream-timeout', value: 'S' },
+    env: 'CCO_UPSTREAM_TIMEOUT',
+    file: true,
+    editable: true,
+    renamedFrom: ['upstreamTimeout'],
+  },
+  upstreamIdleTimeoutSeconds: {
+    schema: (z) => seconds(z, 0.001, MAX_TIMER_SECONDS),
+    default: () => 300,
+    label: 'upstream idle timeout',
+    help: 'seconds of upstream silence mid-answer before giving up',
+    flag: { name: 'upstream-idle-timeout', value: 'S' },
+    env: 'CCO_UPSTREAM_IDLE_TIMEOUT',
+    file: true,
+    editable: true,
+  },
+  queueTimeoutSeconds: {
+    schema: (z) => seconds(z, 0.001, MAX_TIMER_SECONDS),
+    default: () => 120,
+    label: 'queue timeout',
+    help: 'seconds a request may wait for a worker before 529',
+    flag: { name: 'queue-timeout', value: 'S' },
+    env: 'CCO_QUEUE_TIMEOUT',
+    file: true,
+    editable: true,
+  },
+  drainTimeoutSeconds: {
+    schema: (z) => seconds(z, 0, 3600),
+    default: () => 10,
+    label: 'drain timeout',
+    help: 'on stop, seconds requests under way may still finish',
+    flag: { name: 'drain-timeout', value: 'S' },
+    env: 'CCO_DRAIN_TIMEOUT',
+    file: true,
+    editable: true,
+  },
+  /** model-routing.json; '' means the one in the data directory. */
+  routingFile: {
+    // Absolute, so a daemon spawned elsewhere reads the same file.
+    schema: (z) => z.pipe(z.string({ error: 'must be a file path' }), z.transform((v: string) => (v === '' ? '' : resolve(v)))),
+    default: () => '',
+    label: 'routing file',
+    help: 'model routing file',
+    defaultHelp: 'model-routing.json in the data directory',
+    flag: { name: 'routing-file', value: 'PATH' },
+    env: 'CCO_ROUTING_FILE',
+  },
+  startAtLogin: {
+    schema: flagBoolean,
+    default: () => false,
+    label: 'startAtLogin',
+    help: 'start the desktop app at login',
+    file: true,
+    editable: true,
+    appOnly: true,
+    renamedFrom: ['launchAtLogin', 'openAtLogin'],
+  },
+  openDashboardOnStart: {
+    schema: flagBoolean,
+    default: () => false,
+    label: 'openDashboardOnStart',
+    help: 'open the dashboard when the desktop app starts',
+    file: true,
+    editable: true,
+    appOnly: true,
+    renamedFrom: ['openDashboard'],
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingKey = keyof typeof SETTINGS;
+type Spec<K extends SettingKey> = (typeof SETTINGS)[K];
+/** The value a setting has after validation: the output type of its schema. */
+export type SettingValue<K extends SettingKey> = Z.output<ReturnType<Spec<K>['schema']>>;
+
+type KeysWhere<M> = { [K in SettingKey]: Spec<K> extends M ? K : never }[SettingKey];
+export type DaemonKey = Exclude<SettingKey, KeysWhere<{ appOnly: true }>>;
+export type FileKey = KeysWhere<{ file: true }>;
+export type EditableKey = KeysWhere<{ editable: true }>;
+
+export type DaemonConfig = { [K in DaemonKey]: SettingValue<K> };
+/** settings.json: daemon keys share DaemonConfig's names so one file serves the CLI and the app. */
+export type Settings = { [K in FileKey]?: SettingValue<K> };
+export type EditableSettings = { [K in EditableKey]?: SettingValue<K> };
+
+const entries = Object.entries(SETTINGS) as Array<[SettingKey, SettingSpec]>;
+const keysWhere = (test: (spec: SettingSpec) => boolean) => entries.filter(([, s]) => test(s)).map(([k]) => k);
+
+export const DAEMON_KEYS = keysWhere((s) => !s.appOnly) as DaemonKey[];
+export const FILE_KEYS = keysWhere((s) => s.file === true) as FileKey[];
+export const DAEMON_FILE_KEYS = keysWhere((s) => s.file === true && !s.appOnly) as Array<FileKey & DaemonKey>;
+export const EDITABLE_KEYS = keysWhere((s) => s.editable === true) as EditableKey[];
+
+/** Command-line and environment spelling of each setting that has one. */
+export const CONFIG_FLAGS = entries.flatMap(([key, s]) =>
+  s.flag ? [{ flag: s.flag.name, key: key as DaemonKey, value: s.flag.value, help: s.help, env: s.env }] : [],
+);
+export const ENV_NAMES = entries.flatMap(([key, s]) => (s.env ? [[s.env, key as DaemonKey] as const] : []));
+
+export function defaultHelp(key: SettingKey): string {
+  const spec: SettingSpec = SETTINGS[key];
+  return spec.defaultHelp ?? String(spec.default());
+}
+
+let zod: Zod | undefined;
+const compiled = new Map<SettingKey, Z.ZodMiniType>();
+
+function loadZod(): Zod {
+  const require = createRequire(import.meta.url);
+  try {
+    return require('./zod-mini.cjs') as Zod;
+  } catch {
+    return require('zod/mini') as Zod; // a build without the bundle step (tsc only)
+  }
+}
+
+function schemaOf(key: SettingKey): Z.ZodMiniType {
+  let schema = compiled.get(key);
+  if (!schema) {
+    zod ??= loadZod();
+    schema = (SETTINGS[key] as SettingSpec).schema(zod);
+    compiled.set(key, schema);
+  }
+  return schema;
+}
+
+export type CheckResult<K extends SettingKey> = { ok: true; value: SettingValue<K> } | { ok: false; message: string };
+
+/** Validates one value; the message names the field and quotes what was given. */
+export function checkSetting<K extends SettingKey>(key: K, value: unknown): CheckResult<K> {
+  const result = schemaOf(key).safeParse(value);
+  if (result.success) return { ok: true, value: result.data as SettingValue<K> };
+  const problem = result.error.issues[0]?.message ?? 'is not valid';
+  return { ok: false, message: `${SETTINGS[key].label} ${problem}, got ${JSON.stringify(value)}` };
+}
