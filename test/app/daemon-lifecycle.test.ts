@@ -14,6 +14,8 @@ import { silentLogger } from '../../main/common/logger.js';
 import { runDaemonHost } from '../../main/daemon/host.js';
 import { freePort, makeSandbox, destroySandbox, runCco, type Sandbox } from '../cli/harness.js';
 import { sdk, userMessage } from '../support/clients.js';
+import { hostDaemonInChild } from '../support/fork-daemon.js';
+import { waitFor } from '../support/wait.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 
 let fake: FakeAnthropic;
@@ -40,7 +42,7 @@ function controller(cfg: () => DaemonConfig, dir: string, extra: Partial<DaemonC
   return new DaemonController({
     config: cfg,
     decide: (c) => decideStart(c),
-    host: (c) => runDaemonHost({ config: c, dataDir: dir, console: false }),
+    host: (c) => hostDaemonInChild(c, dir),
     stopExternal: async (c) => {
       await stopDaemon({ config: c, dataDir: dir }, { env: {}, cwd: dir, out() {}, err() {}, stderrIsTTY: false });
     },
@@ -93,6 +95,9 @@ test('the app hosts the daemon: running with today\'s stats, requests are served
   const state = await daemon.start();
   assert.equal(state.kind, 'running');
   assert.equal(state.kind === 'running' && state.owner, 'app');
+  const child = state.kind === 'running' ? state.pid : null;
+  assert.ok(child && child !== process.pid, 'the daemon runs in a process of its own');
+  assert.equal((await fetchHealth(`http://127.0.0.1:${port}`, 1000))?.pid, child, 'and that process answers');
   assert.equal(state.kind === 'running' && state.upstreamProblem, null);
   assert.deepEqual(state.kind === 'running' && state.stats, { requests: 0, hitRate: 0, costUsd: 0 });
 
@@ -214,4 +219,77 @@ test('Quit closes a daemon the app hosts but leaves one it attached to running',
   assert.equal((await own.start()).kind, 'running');
   assert.equal((await own.shutdown()).kind, 'stopped');
   assert.equal(await fetchHealth(`http://127.0.0.1:${hostedPort}`, 500), null);
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('a hosted daemon killed from outside is restarted, with a notification, and serves again', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const daemon = controller(() => config(port), dataDir());
+  const problems: Array<{ title: string; body: string }> = [];
+  daemon.onProblem((p) => problems.push(p));
+  const first = await daemon.start();
+  const firstPid = first.kind === 'running' ? first.pid! : 0;
+  try {
+    process.kill(firstPid, 'SIGKILL');
+    await waitFor(() => daemon.state.kind === 'running' && daemon.state.pid !== firstPid, { message: 'a restarted daemon' });
+    const again = daemon.state;
+    assert.equal(again.kind === 'running' && again.owner, 'app');
+    assert.equal(isAlive(firstPid), false);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]!.title, 'CCO daemon stopped unexpectedly');
+    assert.match(problems[0]!.body, /\(signal SIGKILL\) and is being restarted\. See .*daemon-\d+\.log/);
+    const reply = await sdk(`http://127.0.0.1:${port}`).messages.create(userMessage('after the crash'));
+    assert.equal(reply.type, 'message');
+  } finally {
+    await daemon.stop();
+  }
+  assert.equal(await fetchHealth(`http://127.0.0.1:${port}`, 500), null, 'Stop after a restart stops the new process');
+});
+
+test('a daemon that keeps dying is left stopped after three crashes in a minute, and says where to look', { timeout: 60_000 }, async () => {
+  const port = await freePort();
+  const daemon = controller(() => config(port), dataDir(), { now: () => 1_000_000 });
+  const titles: string[] = [];
+  daemon.onProblem((p) => titles.push(p.title));
+  await daemon.start();
+  for (let crash = 1; crash <= 3; crash++) {
+    const state = daemon.state;
+    assert.equal(state.kind, 'running', `running before crash ${crash}`);
+    process.kill(state.kind === 'running' ? state.pid! : 0, 'SIGKILL');
+    await waitFor(() => daemon.state.kind === 'error' || (daemon.state.kind === 'running' && daemon.state.pid !== (state.kind === 'running' && state.pid)), {
+      timeoutMs: 15_000,
+      message: `the controller to handle crash ${crash}`,
+    });
+  }
+  const state = daemon.state;
+  assert.equal(state.kind, 'error');
+  assert.match(state.kind === 'error' ? state.reason : '', /stopped unexpectedly 3 times within a minute/);
+  assert.deepEqual(titles, ['CCO daemon stopped unexpectedly', 'CCO daemon stopped unexpectedly', 'CCO daemon keeps stopping']);
+  assert.equal(await fetchHealth(`http://127.0.0.1:${port}`, 500), null);
+});
+
+test('the host entry, started and stopped as a child process: drains the request under way, then exits', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const hosted = await hostDaemonInChild(config(port), dataDir());
+  let crashed = false;
+  hosted.onCrash(() => (crashed = true));
+  const calls = fake.messageCalls;
+  const answer = sdk(hosted.url).messages.create(userMessage('stop while I talk HOLD:child-drain'));
+  await waitFor(() => fake.messageCalls > calls, { message: 'the request to reach the upstream' });
+  const closed = hosted.close(10_000);
+  await waitFor(async () => (await fetchHealth(hosted.url, 300)) === null, { message: 'new connections to be refused' });
+  assert.equal(isAlive(hosted.pid), true, 'still draining');
+  fake.release('child-drain');
+  assert.equal((await answer).type, 'message', 'the request under way got its answer');
+  await closed;
+  assert.equal(isAlive(hosted.pid), false, 'the process has ended');
+  assert.equal(crashed, false, 'a requested stop is no crash');
 });
