@@ -10,8 +10,11 @@ import type { DaemonChild, ForkDaemon } from './ports.js';
 /** A daemon the app runs in a child process: what a RunningDaemon is, plus its pid and crash news. */
 export interface HostedDaemon extends RunningDaemon {
   readonly pid: number;
-  /** Called once if the process ends without having been asked to stop (a crash, a kill). */
-  onCrash(listener: (detail: string) => void): void;
+  /**
+   * Called once if the process ends without the app having asked: `clean` when it drained and
+   * exited on a stop signal from outside (`kill PID`), not when it crashed or was killed outright.
+   */
+  onUnexpectedExit(listener: (detail: string, clean: boolean) => void): void;
 }
 
 export interface ChildHostOptions {
@@ -61,12 +64,12 @@ export function hostInChild(options: ChildHostOptions): Promise<HostedDaemon> {
   const child = options.fork(options.entry, options.env);
   keepOutput(child, logFile, logger);
   let stopping = false;
-  const crashListeners = new Set<(detail: string) => void>();
-  const exited = new Promise<string>((resolve) => {
+  const exitListeners = new Set<(detail: string, clean: boolean) => void>();
+  const exited = new Promise<{ detail: string; clean: boolean }>((resolve) => {
     child.onExit((code, signal) => {
       const detail = describeExit(code, signal);
       logger.info(`The daemon process ended (${detail})`);
-      resolve(detail);
+      resolve({ detail, clean: code === 0 && signal === null });
     });
   });
 
@@ -77,10 +80,10 @@ export function hostInChild(options: ChildHostOptions): Promise<HostedDaemon> {
       reject(new ChildHostError(`The daemon did not start within ${timeoutMs / 1000} s; see ${logFile}`, null));
       child.kill();
     }, timeoutMs);
-    void exited.then((detail) => {
+    void exited.then(({ detail, clean }) => {
       clearTimeout(timer);
       if (!ready) reject(new ChildHostError(`The daemon process ended before it was ready (${detail}); see ${logFile}`, null));
-      else if (!stopping) for (const listener of crashListeners) listener(detail);
+      else if (!stopping) for (const listener of exitListeners) listener(detail, clean);
     });
     child.onMessage((message) => {
       const report = asHostReport(message);
@@ -97,7 +100,7 @@ export function hostInChild(options: ChildHostOptions): Promise<HostedDaemon> {
         port: report.port,
         logFile: report.logFile,
         pid: report.pid,
-        onCrash: (listener) => void crashListeners.add(listener),
+        onUnexpectedExit: (listener) => void exitListeners.add(listener),
         async close(drainMs = 10_000) {
           if (stopping) return void (await exited);
           stopping = true;

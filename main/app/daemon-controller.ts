@@ -161,7 +161,7 @@ export class DaemonController {
       try {
         const hosted = await this.deps.host(config);
         this.hosted = hosted;
-        hosted.onCrash((detail) => void this.crashed(hosted, detail));
+        hosted.onUnexpectedExit((detail, clean) => void this.ended(hosted, detail, clean));
         return { port: hosted.port, url: hosted.url, owner: 'app', pid: hosted.pid };
       } catch (error) {
         // `cco` may have bound the port between our probe and our bind: look once more.
@@ -174,11 +174,18 @@ export class DaemonController {
     return { port: config.port, url: decision.url, owner: 'external', pid: decision.health.pid };
   }
 
-  /** The hosted daemon's process ended on its own: say so, and start it again unless it keeps dying. */
-  private crashed(hosted: HostedDaemon, detail: string): Promise<DaemonState> {
+  /**
+   * The hosted daemon's process ended without the app asking. Stopped from outside (`kill PID`, a
+   * clean drain): it stays stopped. Crashed: say so, and start it again unless it keeps dying.
+   */
+  private ended(hosted: HostedDaemon, detail: string, clean: boolean): Promise<DaemonState> {
     return this.serial(async () => {
       if (this.hosted !== hosted) return this.current; // stopped or replaced meanwhile
       this.hosted = null;
+      if (clean) {
+        this.set({ kind: 'stopped', note: `the daemon on port ${hosted.port} was stopped outside the app` });
+        return this.current;
+      }
       const now = (this.deps.now ?? Date.now)();
       this.crashes = [...this.crashes.filter((at) => now - at < CRASH_WINDOW_MS), now];
       if (this.crashes.length >= MAX_CRASHES) {

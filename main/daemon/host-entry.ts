@@ -21,6 +21,8 @@ interface Channel {
 
 /** When the parent died without a word there is nobody to wait for long. */
 const ORPHAN_DRAIN_MS = 2_000;
+/** A stop signal from outside (kill, Ctrl+C in the app's terminal) drains as `cco daemon stop` does. */
+const SIGNAL_DRAIN_MS = 10_000;
 
 function parentChannel(): Channel | null {
   const port = (process as { parentPort?: ParentPort }).parentPort;
@@ -73,6 +75,10 @@ function serve(channel: Channel): void {
     );
   });
   channel.onParentGone(() => stop(ORPHAN_DRAIN_MS));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // A second signal (the parent's kill after a drain that did not end) means now.
+    process.on(signal, () => (stopping ? process.exit(1) : stop(SIGNAL_DRAIN_MS)));
+  }
 }
 
 const channel = parentChannel();

@@ -276,11 +276,31 @@ test('a daemon that keeps dying is left stopped after three crashes in a minute,
   assert.equal(await fetchHealth(`http://127.0.0.1:${port}`, 500), null);
 });
 
+test('a hosted daemon stopped from outside (kill PID) drains, exits and is not restarted', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const daemon = controller(() => config(port), dataDir());
+  const problems: string[] = [];
+  daemon.onProblem((p) => problems.push(p.title));
+  const state = await daemon.start();
+  const pid = state.kind === 'running' ? state.pid! : 0;
+  const calls = fake.messageCalls;
+  const answer = sdk(`http://127.0.0.1:${port}`).messages.create(userMessage('kill me gently HOLD:outside-stop'));
+  await waitFor(() => fake.messageCalls > calls, { message: 'the request to reach the upstream' });
+  process.kill(pid, 'SIGTERM');
+  await waitFor(async () => (await fetchHealth(`http://127.0.0.1:${port}`, 300)) === null, { message: 'new connections refused' });
+  fake.release('outside-stop');
+  assert.equal((await answer).type, 'message', 'the request under way got its answer');
+  await waitFor(() => daemon.state.kind === 'stopped', { message: 'the stopped state' });
+  assert.deepEqual(daemon.state, { kind: 'stopped', note: `the daemon on port ${port} was stopped outside the app` });
+  assert.deepEqual(problems, []);
+  assert.equal(isAlive(pid), false);
+});
+
 test('the host entry, started and stopped as a child process: drains the request under way, then exits', { timeout: 30_000 }, async () => {
   const port = await freePort();
   const hosted = await hostDaemonInChild(config(port), dataDir());
   let crashed = false;
-  hosted.onCrash(() => (crashed = true));
+  hosted.onUnexpectedExit(() => (crashed = true));
   const calls = fake.messageCalls;
   const answer = sdk(hosted.url).messages.create(userMessage('stop while I talk HOLD:child-drain'));
   await waitFor(() => fake.messageCalls > calls, { message: 'the request to reach the upstream' });
