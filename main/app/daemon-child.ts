@@ -88,6 +88,7 @@ export function hostInChild(options: ChildHostOptions): Promise<HostedDaemon> {
     child.onMessage((message) => {
       const report = asHostReport(message);
       if (!report || ready) return;
+      if (report.type === 'waiting') return child.post({ type: 'start', config, dataDir });
       clearTimeout(timer);
       if (report.type === 'failed') {
         reject(new ChildHostError(report.message, report.code));
@@ -114,6 +115,5 @@ export function hostInChild(options: ChildHostOptions): Promise<HostedDaemon> {
         },
       });
     });
-    child.post({ type: 'start', config, dataDir });
   });
 }

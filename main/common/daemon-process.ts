@@ -14,6 +14,8 @@ export type HostRequest =
 
 /** Child → parent. */
 export type HostReport =
+  /** Listening for `start`: sent first, since a message that arrives before that is lost. */
+  | { type: 'waiting' }
   | { type: 'ready'; url: string; port: number; logFile: string; pid: number }
   /** Starting failed; `code` is the host's error code (EADDRINUSE, EACCES, DATA_DIR, DATABASE) when known. */
   | { type: 'failed'; message: string; code: string | null };
@@ -22,6 +24,7 @@ export type HostReport =
 export function asHostReport(message: unknown): HostReport | null {
   if (typeof message !== 'object' || message === null) return null;
   const m = message as Record<string, unknown>;
+  if (m.type === 'waiting') return { type: 'waiting' };
   if (m.type === 'ready' && typeof m.url === 'string' && typeof m.port === 'number' && typeof m.logFile === 'string'
     && typeof m.pid === 'number') {
     return { type: 'ready', url: m.url, port: m.port, logFile: m.logFile, pid: m.pid };

@@ -1,6 +1,7 @@
 // The daemon in a child process of its host (the desktop app), so that proxy streaming, database
-// work and the usage writer never share a thread with the tray and the windows. The parent sends
-// `start` and `stop` over the process message channel and hears `ready` or `failed` back
+// work and the usage writer never share a thread with the tray and the windows. The child says
+// `waiting`, the parent sends `start` and later `stop` over the process message channel, and
+// hears `ready` or `failed` back
 // (main/common/daemon-process.ts). Electron's utilityProcess gives the child `process.parentPort`;
 // child_process.fork (the tests, the app's stand-in) gives it `process.send`: both work.
 import { asHostRequest, type HostReport } from '../common/daemon-process.js';
@@ -74,6 +75,7 @@ function serve(channel: Channel): void {
       (error: unknown) => channel.send({ type: 'failed', message: (error as Error).message, code: errorCode(error) }),
     );
   });
+  channel.send({ type: 'waiting' });
   channel.onParentGone(() => stop(ORPHAN_DRAIN_MS));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     // A second signal (the parent's kill after a drain that did not end) means now.

@@ -58,7 +58,7 @@ function launch(home: string, env: Record<string, string> = {}): FakeApp {
         taken.add(index);
         found = lines[index];
         return true;
-      }, { timeoutMs: 15_000, message: `a "${type}" line from the app` });
+      }, { timeoutMs: 30_000, message: `a "${type}" line from the app` });
       return found!;
     },
   };

@@ -5,25 +5,11 @@
 // one JSON line per thing on stdout, for test/app/electron-adapter.test.ts to read.
 import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { eventsOf } from './typings.js';
 
 export function report(type: string, data: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ type, ...data })}\n`);
-}
-
-const typings = readFileSync(createRequire(import.meta.url).resolve('electron/electron.d.ts'), 'utf8');
-
-/** The event names Electron's typings declare for a class or interface (and what it extends). */
-function eventsOf(...names: string[]): Set<string> {
-  const found = new Set<string>();
-  for (const name of names) {
-    const start = typings.search(new RegExp(`\\n  (class|interface) ${name} extends`));
-    if (start < 0) throw new Error(`electron.d.ts has no ${name}`);
-    const end = typings.slice(start + 1).search(/\n  (class|interface) /) + start + 1;
-    for (const m of typings.slice(start, end).matchAll(/\n    on\(event: '([^']+)'/g)) found.add(m[1]!);
-  }
-  return found;
 }
 
 /** An EventEmitter that throws on an event Electron does not have: a typo would otherwise never fire. */
@@ -282,8 +268,8 @@ type ForkOptions = { env?: NodeJS.ProcessEnv; stdio?: string | string[]; service
 
 /**
  * Electron's UtilityProcess by child_process.fork: the child is a real Node process on the same
- * entry, talking over the IPC channel (process.send there, as host-entry.ts supports). Only what
- * Electron's typings have: postMessage, kill, pid, stdout/stderr and the checked events.
+ * entry, given Electron's `process.parentPort` (and no `process.send`) by ./parent-port.js. Only
+ * what Electron's typings have: postMessage, kill, pid, stdout/stderr and the checked events.
  */
 export class UtilityProcess extends Checked {
   private readonly child: ChildProcess;
@@ -296,7 +282,7 @@ export class UtilityProcess extends Checked {
     this.child = fork(modulePath, args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
-      execArgv: options.execArgv ?? [],
+      execArgv: ['--import', new URL('./parent-port.js', import.meta.url).href, ...(options.execArgv ?? [])],
       stdio: ['ignore', piped ? 'pipe' : 'ignore', piped ? 'pipe' : 'inherit', 'ipc'],
     });
     this.stdout = this.child.stdout;
