@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -312,4 +312,18 @@ test('the host entry, started and stopped as a child process: drains the request
   await closed;
   assert.equal(isAlive(hosted.pid), false, 'the process has ended');
   assert.equal(crashed, false, 'a requested stop is no crash');
+});
+
+test('a daemon that cannot start in its process: the error state gives the reason the daemon gave', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const blocker = join(dataDir(), 'not-a-directory');
+  writeFileSync(blocker, 'a file where the data directory should be');
+  const problems: string[] = [];
+  const daemon = controller(() => config(port), join(blocker, 'cco'));
+  daemon.onProblem((p) => problems.push(p.body));
+  const state = await daemon.start();
+  assert.equal(state.kind, 'error');
+  assert.match(state.kind === 'error' ? state.reason : '', /Data directory .*not-a-directory.* is not writable \(ENOTDIR\)/);
+  assert.equal(problems.length, 1);
+  assert.deepEqual(await decideStart(config(port)), { action: 'host' }, 'nothing holds the port');
 });
