@@ -2,7 +2,10 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 
 /** Runs a bench role (`upstream` or `daemon`) in its own process and resolves with the URL it prints. */
-export async function startRole(role: 'upstream' | 'daemon' | 'idle', args: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+export async function startRole(
+  role: 'upstream' | 'daemon' | 'idle',
+  args: string[] = [],
+): Promise<{ url: string; child: ChildProcess }> {
   const child = fork(new URL('./role.js', import.meta.url), [role, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const [message] = (await once(child, 'message')) as [{ url: string }];
   return { url: message.url, child };
@@ -44,7 +47,10 @@ export interface LoopDelay {
  * Runs a load while each role's process measures its event-loop delay (monitorEventLoopDelay),
  * all over the same window.
  */
-export async function loopDelayDuring<T>(children: ChildProcess[], load: () => Promise<T>): Promise<{ result: T; delays: LoopDelay[] }> {
+export async function loopDelayDuring<T>(
+  children: ChildProcess[],
+  load: () => Promise<T>,
+): Promise<{ result: T; delays: LoopDelay[] }> {
   await Promise.all(children.map((child) => {
     child.send('loop-delay-start');
     return reply(child, (m) => m.loopDelay === 'started');
@@ -58,9 +64,11 @@ export async function loopDelayDuring<T>(children: ChildProcess[], load: () => P
   return { result, delays };
 }
 
-async function reply(child: ChildProcess, match: (message: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+type Message = Record<string, unknown>;
+
+async function reply(child: ChildProcess, match: (message: Message) => boolean): Promise<Message> {
   for (;;) {
-    const [message] = (await once(child, 'message')) as [Record<string, unknown>];
+    const [message] = (await once(child, 'message')) as [Message];
     if (match(message)) return message;
   }
 }

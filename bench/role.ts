@@ -72,7 +72,8 @@ process.on('message', (message) => {
   } else if (message === 'loop-delay-stop') {
     loop.disable();
     const ms = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
-    process.send!({ loopDelay: { p99: ms(loop.percentile(99)), max: ms(loop.max), mean: ms(loop.mean), samples: loop.count } });
+    const loopDelay = { p99: ms(loop.percentile(99)), max: ms(loop.max), mean: ms(loop.mean), samples: loop.count };
+    process.send!({ loopDelay });
   }
 });
 

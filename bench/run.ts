@@ -42,7 +42,9 @@ async function cpuPerRequest(child: Parameters<typeof cpuMicros>[0], load: () =>
 const LOOP_DELAY_TARGET_MS = 20;
 
 /** The daemon's delay against the target, beside an idle process's over the same window (the machine's share). */
-function loopDelayLine(label: string, measured: { result: { rps: number; errors: number }; delays: LoopDelay[] }): string {
+type DelayMeasured = { result: { rps: number; errors: number }; delays: LoopDelay[] };
+
+function loopDelayLine(label: string, measured: DelayMeasured): string {
   const [daemon, idle] = measured.delays as [LoopDelay, LoopDelay];
   const f = (ms: number) => `${ms.toFixed(1)} ms`;
   return `${label.padEnd(34)} p99 ${f(daemon.p99)} = ×${(daemon.p99 / LOOP_DELAY_TARGET_MS).toFixed(2)} of the `
@@ -106,8 +108,9 @@ async function main(): Promise<void> {
     await slow.close();
     const hitLoad = await cpuPerRequest(daemon.child, () => throughput(proxy, 50, DURATION_MS, same(), headers));
     // The daemon's event loop under load: misses recorded into the database, small and 80 KB streamed.
-    const smallDelay = await loopDelay(() => throughput(proxy, 20, DURATION_MS, '', headers, small(`delay-${Math.random()}`)));
-    const streamDelay = await loopDelay(() => throughput(proxy, 4, DURATION_MS, '', headers, streamed80k(`delay-${Math.random()}`)));
+    const tag = `delay-${Math.random()}`;
+    const smallDelay = await loopDelay(() => throughput(proxy, 20, DURATION_MS, '', headers, small(tag)));
+    const streamDelay = await loopDelay(() => throughput(proxy, 4, DURATION_MS, '', headers, streamed80k(tag)));
     const hitDelay = await loopDelay(() => throughput(proxy, 50, DURATION_MS, same(), headers));
     const directLoad = await throughput(direct, 50, DURATION_MS, same(), headers);
     // Recording on vs off, alternated in short rounds so that other load on the machine hits both alike.

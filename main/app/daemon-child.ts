@@ -82,7 +82,8 @@ export function hostInChild(options: ChildHostOptions): Promise<HostedDaemon> {
     }, timeoutMs);
     void exited.then(({ detail, clean }) => {
       clearTimeout(timer);
-      if (!ready) reject(new ChildHostError(`The daemon process ended before it was ready (${detail}); see ${logFile}`, null));
+      const early = `The daemon process ended before it was ready (${detail}); see ${logFile}`;
+      if (!ready) reject(new ChildHostError(early, null));
       else if (!stopping) for (const listener of exitListeners) listener(detail, clean);
     });
     child.onMessage((message) => {

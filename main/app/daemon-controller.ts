@@ -191,10 +191,12 @@ export class DaemonController {
       if (this.crashes.length >= MAX_CRASHES) {
         const reason = `the daemon stopped unexpectedly ${this.crashes.length} times within a minute (last: ${detail})`;
         this.set({ kind: 'error', reason, port: hosted.port });
-        this.problem('CCO daemon keeps stopping', `${reason}, so it was not restarted. See ${hosted.logFile}, then choose Start.`);
+        const advice = `See ${hosted.logFile}, then choose Start.`;
+        this.problem('CCO daemon keeps stopping', `${reason}, so it was not restarted. ${advice}`);
         return this.current;
       }
-      this.problem('CCO daemon stopped unexpectedly', `It ended (${detail}) and is being restarted. See ${hosted.logFile}.`);
+      const body = `It ended (${detail}) and is being restarted. See ${hosted.logFile}.`;
+      this.problem('CCO daemon stopped unexpectedly', body);
       this.set({ kind: 'stopped', note: 'the daemon stopped unexpectedly; restarting' });
       return this.doStart();
     });

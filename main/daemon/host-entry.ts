@@ -70,7 +70,8 @@ function serve(channel: Channel): void {
     runDaemonHost({ config: request.config, dataDir: request.dataDir, console: false }).then(
       (running) => {
         daemon = running;
-        channel.send({ type: 'ready', url: running.url, port: running.port, logFile: running.logFile, pid: process.pid });
+        const { url, port, logFile } = running;
+        channel.send({ type: 'ready', url, port, logFile, pid: process.pid });
       },
       (error: unknown) => channel.send({ type: 'failed', message: (error as Error).message, code: errorCode(error) }),
     );

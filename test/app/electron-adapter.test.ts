@@ -180,7 +180,7 @@ test('the daemon runs in a utility process; killed, it is restarted with a notif
     assert.equal((await healthOf(port))?.pid, pid, 'the utility process serves the port');
 
     process.kill(pid, 'SIGKILL');
-    const note = await app.next('notification');
+    const note = await app.next('notification', (l) => String(l.title).includes('daemon'));
     assert.equal(note.title, 'CCO daemon stopped unexpectedly');
     assert.match(String(note.body), new RegExp(`is being restarted\\. See .*daemon-${port}\\.log`));
     const again = await app.next('utility-process');

@@ -27,6 +27,11 @@ export const forkNode: ForkDaemon = (entry, env) => {
 };
 
 /** The daemon for this config, in its own process, as the app hosts it. */
-export function hostDaemonInChild(config: DaemonConfig, dataDir: string, logger: Logger = silentLogger): Promise<HostedDaemon> {
-  return hostInChild({ fork: forkNode, entry: HOST_ENTRY, env: daemonEnv(process.env, dataDir), config, dataDir, logger });
+export function hostDaemonInChild(
+  config: DaemonConfig,
+  dataDir: string,
+  logger: Logger = silentLogger,
+): Promise<HostedDaemon> {
+  const env = daemonEnv(process.env, dataDir);
+  return hostInChild({ fork: forkNode, entry: HOST_ENTRY, env, config, dataDir, logger });
 }

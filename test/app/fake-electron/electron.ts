@@ -264,7 +264,13 @@ export function firstWindow(): BrowserWindow | undefined {
   return [...windows][0];
 }
 
-type ForkOptions = { env?: NodeJS.ProcessEnv; stdio?: string | string[]; serviceName?: string; cwd?: string; execArgv?: string[] };
+type ForkOptions = {
+  env?: NodeJS.ProcessEnv;
+  stdio?: string | string[];
+  serviceName?: string;
+  cwd?: string;
+  execArgv?: string[];
+};
 
 /**
  * Electron's UtilityProcess by child_process.fork: the child is a real Node process on the same
