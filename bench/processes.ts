@@ -2,7 +2,10 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 
 /** Runs a bench role (`upstream` or `daemon`) in its own process and resolves with the URL it prints. */
-export async function startRole(role: 'upstream' | 'daemon', args: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+export async function startRole(
+  role: 'upstream' | 'daemon' | 'idle',
+  args: string[] = [],
+): Promise<{ url: string; child: ChildProcess }> {
   const child = fork(new URL('./role.js', import.meta.url), [role, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const [message] = (await once(child, 'message')) as [{ url: string }];
   return { url: message.url, child };
@@ -29,5 +32,43 @@ export async function setRecording(child: ChildProcess, on: boolean): Promise<vo
   for (;;) {
     const [message] = (await once(child, 'message')) as [{ recording?: boolean }];
     if (message.recording === on) return;
+  }
+}
+
+export interface LoopDelay {
+  /** Milliseconds. */
+  p99: number;
+  max: number;
+  mean: number;
+  samples: number;
+}
+
+/**
+ * Runs a load while each role's process measures its event-loop delay (monitorEventLoopDelay),
+ * all over the same window.
+ */
+export async function loopDelayDuring<T>(
+  children: ChildProcess[],
+  load: () => Promise<T>,
+): Promise<{ result: T; delays: LoopDelay[] }> {
+  await Promise.all(children.map((child) => {
+    child.send('loop-delay-start');
+    return reply(child, (m) => m.loopDelay === 'started');
+  }));
+  const result = await load();
+  const delays = await Promise.all(children.map(async (child) => {
+    child.send('loop-delay-stop');
+    const message = await reply(child, (m) => typeof m.loopDelay === 'object' && m.loopDelay !== null);
+    return message.loopDelay as LoopDelay;
+  }));
+  return { result, delays };
+}
+
+type Message = Record<string, unknown>;
+
+async function reply(child: ChildProcess, match: (message: Message) => boolean): Promise<Message> {
+  for (;;) {
+    const [message] = (await once(child, 'message')) as [Message];
+    if (match(message)) return message;
   }
 }

@@ -2,6 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { applyConfig, defaultConfig } from '../main/common/config.js';
 import { silentLogger } from '../main/common/logger.js';
 import { createDaemon } from '../main/daemon/app.js';
@@ -11,7 +12,7 @@ import { systemClock } from '../main/daemon/usage/clock.js';
 import { openUsageStore } from '../main/daemon/usage/store.js';
 import { startFakeAnthropic } from '../test/support/fake-anthropic.js';
 
-// upstream [latencyMs] | daemon <upstream URL>
+// upstream [latencyMs] | daemon <upstream URL> | idle
 const [role, arg] = process.argv.slice(2);
 
 async function upstreamRole(): Promise<void> {
@@ -56,4 +57,32 @@ process.on('message', (message) => {
   process.send!({ cpu: user + system });
 });
 
-void (role === 'upstream' ? upstreamRole() : daemonRole());
+// Event-loop delay over a load: how long a timer due in this process waited beyond its time, i.e.
+// how long any one piece of work held the loop. On only during a measured load, so that its
+// sampling timer costs nothing in the other figures.
+// The histogram holds whole timer intervals (an idle loop reads about the resolution), so the
+// resolution is taken off to leave the delay itself.
+const RESOLUTION_MS = 2;
+const loop = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+process.on('message', (message) => {
+  if (message === 'loop-delay-start') {
+    loop.reset();
+    loop.enable();
+    process.send!({ loopDelay: 'started' });
+  } else if (message === 'loop-delay-stop') {
+    loop.disable();
+    const ms = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+    const loopDelay = { p99: ms(loop.percentile(99)), max: ms(loop.max), mean: ms(loop.mean), samples: loop.count };
+    process.send!({ loopDelay });
+  }
+});
+
+/** Does nothing but measure: its loop delay is what the machine alone does to a process meanwhile. */
+async function idleRole(): Promise<void> {
+  process.send!({ url: '' });
+  process.once('SIGTERM', () => process.exit(0));
+  // The IPC channel is unref'd in a forked child; this keeps the role alive until told to stop.
+  setInterval(() => {}, 1 << 30);
+}
+
+void (role === 'upstream' ? upstreamRole() : role === 'idle' ? idleRole() : daemonRole());

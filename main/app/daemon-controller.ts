@@ -1,21 +1,28 @@
 import type { DaemonConfig } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
-import type { RunningDaemon } from '../daemon/host.js';
 import type { Health } from '../common/daemon-client.js';
 import type { StartDecision } from './attach.js';
+import type { HostedDaemon } from './daemon-child.js';
 import type { DaemonState, TodayStats } from './daemon-state.js';
+
+/** A daemon that crashes this often within CRASH_WINDOW_MS is left stopped: restarting only loops. */
+export const MAX_CRASHES = 3;
+const CRASH_WINDOW_MS = 60_000;
 
 export interface DaemonControllerDeps {
   /** The config to start with, read fresh each start (settings may have changed). Throws when settings are unusable. */
   config(): DaemonConfig;
   decide(config: DaemonConfig): Promise<StartDecision>;
-  host(config: DaemonConfig): Promise<RunningDaemon>;
+  /** Starts the daemon in a child process of the app (main/app/daemon-child.ts). */
+  host(config: DaemonConfig): Promise<HostedDaemon>;
   /** Stops a daemon the app did not start (the CLI's stop logic: PID file, verified pid, SIGTERM). */
   stopExternal(config: DaemonConfig): Promise<void>;
   health(url: string): Promise<Health | null>;
   stats(url: string): Promise<TodayStats | null>;
   upstream(upstreamUrl: string): Promise<string | null>;
   logger: Logger;
+  /** Milliseconds, for counting crashes. */
+  now?: () => number;
 }
 
 /** Something the user has to hear about (a notification), besides the state change itself. */
@@ -32,7 +39,8 @@ type Listener = (state: DaemonState) => void;
  */
 export class DaemonController {
   private current: DaemonState = { kind: 'stopped', note: null };
-  private hosted: RunningDaemon | null = null;
+  private hosted: HostedDaemon | null = null;
+  private crashes: number[] = [];
   private config: DaemonConfig | null = null;
   private busy: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<Listener>();
@@ -149,8 +157,10 @@ export class DaemonController {
     let decision = await this.deps.decide(config);
     if (decision.action === 'host') {
       try {
-        this.hosted = await this.deps.host(config);
-        return { port: this.hosted.port, url: this.hosted.url, owner: 'app', pid: process.pid };
+        const hosted = await this.deps.host(config);
+        this.hosted = hosted;
+        hosted.onUnexpectedExit((detail, clean) => void this.ended(hosted, detail, clean));
+        return { port: hosted.port, url: hosted.url, owner: 'app', pid: hosted.pid };
       } catch (error) {
         // `cco` may have bound the port between our probe and our bind: look once more.
         if ((error as { code?: string }).code !== 'EADDRINUSE') return { reason: (error as Error).message };
@@ -160,6 +170,34 @@ export class DaemonController {
     }
     if (decision.action === 'refuse') return { reason: decision.reason };
     return { port: config.port, url: decision.url, owner: 'external', pid: decision.health.pid };
+  }
+
+  /**
+   * The hosted daemon's process ended without the app asking. Stopped from outside (`kill PID`, a
+   * clean drain): it stays stopped. Crashed: say so, and start it again unless it keeps dying.
+   */
+  private ended(hosted: HostedDaemon, detail: string, clean: boolean): Promise<DaemonState> {
+    return this.serial(async () => {
+      if (this.hosted !== hosted) return this.current; // stopped or replaced meanwhile
+      this.hosted = null;
+      if (clean) {
+        this.set({ kind: 'stopped', note: `the daemon on port ${hosted.port} was stopped outside the app` });
+        return this.current;
+      }
+      const now = (this.deps.now ?? Date.now)();
+      this.crashes = [...this.crashes.filter((at) => now - at < CRASH_WINDOW_MS), now];
+      if (this.crashes.length >= MAX_CRASHES) {
+        const reason = `the daemon stopped unexpectedly ${this.crashes.length} times within a minute (last: ${detail})`;
+        this.set({ kind: 'error', reason, port: hosted.port });
+        const advice = `See ${hosted.logFile}, then choose Start.`;
+        this.problem('CCO daemon keeps stopping', `${reason}, so it was not restarted. ${advice}`);
+        return this.current;
+      }
+      const body = `It ended (${detail}) and is being restarted. See ${hosted.logFile}.`;
+      this.problem('CCO daemon stopped unexpectedly', body);
+      this.set({ kind: 'stopped', note: 'the daemon stopped unexpectedly; restarting' });
+      return this.doStart();
+    });
   }
 
   private async doStop(): Promise<DaemonState> {

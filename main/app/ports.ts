@@ -1,6 +1,7 @@
 // The narrow interface between the app's logic and Electron. main/app/electron/ implements it
 // with the real API; tests implement it with recorders. Nothing here imports electron.
 import type { BridgeEventChannel } from '../../shared/bridge.js';
+import type { HostRequest } from '../common/daemon-process.js';
 import type { TrayIconState } from './daemon-state.js';
 import type { MenuAction, TrayView } from './menu-model.js';
 
@@ -49,3 +50,19 @@ export interface Shell {
   notifier: NotifierPort;
   system: SystemPort;
 }
+
+/**
+ * A child process running the daemon's host entry (main/daemon/host-entry.js): Electron's
+ * utilityProcess in the app, child_process.fork under plain Node.
+ */
+export interface DaemonChild {
+  post(message: HostRequest): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Once, when the process has ended: its exit code, or the signal that ended it. */
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  /** What it wrote to stdout or stderr outside its logger (a crash's stack trace, say). */
+  onOutput(listener: (chunk: Buffer | string) => void): void;
+  kill(): void;
+}
+
+export type ForkDaemon = (entry: string, env: NodeJS.ProcessEnv) => DaemonChild;

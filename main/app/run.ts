@@ -3,15 +3,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
 import { ConfigError, configFromEnv, resolveConfig, type DaemonConfig } from '../common/config.js';
+import { daemonEnv } from '../common/daemon-process.js';
 import { settingsConfigLayer } from '../common/settings.js';
 import { readOrCreateToken } from '../common/token.js';
 import { fetchHealth, stopDaemon } from '../common/daemon-client.js';
-import { runDaemonHost } from '../daemon/host.js';
 import { AppController } from './app-controller.js';
 import { createAppLogger } from './app-log.js';
 import { decideStart } from './attach.js';
+import { hostInChild } from './daemon-child.js';
 import { DaemonController } from './daemon-controller.js';
 import { createElectronShell } from './electron/shell.js';
+import { forkUtilityProcess } from './electron/utility-process.js';
 import { registerIpc } from './electron/ipc.js';
 import { ElectronWindows } from './electron/windows.js';
 import { shimSource } from './install-shim.js';
@@ -49,7 +51,15 @@ export async function runApp(dataDir: string): Promise<void> {
   const daemon = new DaemonController({
     config,
     decide: (c) => decideStart(c),
-    host: (c) => runDaemonHost({ config: c, dataDir, console: false }),
+    // In its own process, so that streaming and database work never stall the tray and windows.
+    host: (c) => hostInChild({
+      fork: forkUtilityProcess,
+      entry: join(root, 'dist', 'main', 'daemon', 'host-entry.js'),
+      env: daemonEnv(process.env, dataDir),
+      config: c,
+      dataDir,
+      logger,
+    }),
     stopExternal: async (c) => {
       await stopDaemon({ config: c, dataDir }, logger);
     },

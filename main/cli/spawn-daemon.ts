@@ -4,10 +4,10 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DaemonConfig } from '../common/config.js';
 import { ensurePrivateDir, openPrivateFile } from '../common/private-fs.js';
+import { daemonEnv as childEnv } from '../common/daemon-process.js';
 import { configToFlags } from './config.js';
 
-/** Set in the spawned daemon's environment: its console output already goes to the log file. */
-export const SPAWNED_ENV = 'CCO_DAEMON_SPAWNED';
+export { SPAWNED_ENV } from '../common/daemon-process.js';
 
 /** The CLI's launcher, found from this compiled file (dist/main/cli → bin/cco.js). */
 export function cliScript(): string {
@@ -15,7 +15,7 @@ export function cliScript(): string {
 }
 
 function daemonEnv(dataDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CCO_HOME: dataDir, [SPAWNED_ENV]: '1' };
+  const env = childEnv(process.env, dataDir);
   // Inside the packaged app process.execPath is Electron, which must be told to act as Node.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;

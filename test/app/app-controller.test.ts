@@ -13,9 +13,9 @@ import { configFromEnv, resolveConfig } from '../../main/common/config.js';
 import { silentLogger } from '../../main/common/logger.js';
 import { settingsConfigLayer, writeSettings } from '../../main/common/settings.js';
 import { readOrCreateToken, tokenFile } from '../../main/common/token.js';
-import { runDaemonHost } from '../../main/daemon/host.js';
 import { freePort } from '../cli/harness.js';
 import { sdk, userMessage } from '../support/clients.js';
+import { hostDaemonInChild } from '../support/fork-daemon.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { waitFor } from '../support/wait.js';
 import { FakeShell } from './fake-shell.js';
@@ -40,7 +40,7 @@ function makeApp(dataDir: string) {
       return resolveConfig({ file: settingsConfigLayer(settings.settings), env: configFromEnv({}) });
     },
     decide: (c) => decideStart(c),
-    host: (c) => runDaemonHost({ config: c, dataDir, console: false }),
+    host: (c) => hostDaemonInChild(c, dataDir),
     stopExternal: async () => {
       throw new Error('not expected');
     },
@@ -71,12 +71,14 @@ async function appOnFreePort(extra: object = {}) {
 test('start: the tray shows the running daemon, the dashboard opens with the token, Quit drains and stops it', async () => {
   const { shell, app, port } = await appOnFreePort({ openDashboardOnStart: true });
   await app.start();
+  const pid = (await fetchHealth(`http://127.0.0.1:${port}`, 1000))?.pid;
+  assert.ok(pid && pid !== process.pid, 'the daemon runs in a process of its own');
   assert.equal(shell.icon, 'running');
   assert.deepEqual(shell.statusLabels(), [`Running on port ${port}`, 'Today: 0 requests · 0% cache hits · $0.00']);
   assert.deepEqual(shell.dashboards, [`http://127.0.0.1:${port}/#token=tok-123`]);
   assert.deepEqual(shell.events.at(-1), {
     channel: 'cco:daemon-state',
-    payload: { kind: 'running', port, url: `http://127.0.0.1:${port}`, owner: 'app', pid: process.pid },
+    payload: { kind: 'running', port, url: `http://127.0.0.1:${port}`, owner: 'app', pid },
   });
   await app.quit();
   assert.equal(shell.quitCalls, 1);
@@ -136,11 +138,12 @@ test('a broken settings file: notified at start, shown in the menu, and the daem
 test('bridge calls: info and settings for the dashboard window; a restart is offered when a daemon setting changes', async () => {
   const { shell, app, port, dataDir } = await appOnFreePort();
   await app.start();
+  const pid = (await fetchHealth(`http://127.0.0.1:${port}`, 1000))?.pid;
   const sender = { frameUrl: `http://127.0.0.1:${port}/`, ownWindow: true, mainFrame: true };
   try {
     assert.deepEqual(await app.ipc.dispatch('cco:daemon-info', sender, []), {
       url: `http://127.0.0.1:${port}`, token: 'tok-123',
-      state: { kind: 'running', port, url: `http://127.0.0.1:${port}`, owner: 'app', pid: process.pid },
+      state: { kind: 'running', port, url: `http://127.0.0.1:${port}`, owner: 'app', pid },
     });
     await assert.rejects(app.ipc.dispatch('cco:daemon-info', { ...sender, frameUrl: 'https://evil.example/' }, []), /refused/);
     const bad = await app.ipc.dispatch('cco:settings-set', sender, [{ cacheSize: -1 }]);

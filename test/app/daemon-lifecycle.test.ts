@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import { silentLogger } from '../../main/common/logger.js';
 import { runDaemonHost } from '../../main/daemon/host.js';
 import { freePort, makeSandbox, destroySandbox, runCco, type Sandbox } from '../cli/harness.js';
 import { sdk, userMessage } from '../support/clients.js';
+import { hostDaemonInChild } from '../support/fork-daemon.js';
+import { waitFor } from '../support/wait.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 
 let fake: FakeAnthropic;
@@ -40,7 +42,7 @@ function controller(cfg: () => DaemonConfig, dir: string, extra: Partial<DaemonC
   return new DaemonController({
     config: cfg,
     decide: (c) => decideStart(c),
-    host: (c) => runDaemonHost({ config: c, dataDir: dir, console: false }),
+    host: (c) => hostDaemonInChild(c, dir),
     stopExternal: async (c) => {
       await stopDaemon({ config: c, dataDir: dir }, { env: {}, cwd: dir, out() {}, err() {}, stderrIsTTY: false });
     },
@@ -93,6 +95,9 @@ test('the app hosts the daemon: running with today\'s stats, requests are served
   const state = await daemon.start();
   assert.equal(state.kind, 'running');
   assert.equal(state.kind === 'running' && state.owner, 'app');
+  const child = state.kind === 'running' ? state.pid : null;
+  assert.ok(child && child !== process.pid, 'the daemon runs in a process of its own');
+  assert.equal((await fetchHealth(`http://127.0.0.1:${port}`, 1000))?.pid, child, 'and that process answers');
   assert.equal(state.kind === 'running' && state.upstreamProblem, null);
   assert.deepEqual(state.kind === 'running' && state.stats, { requests: 0, hitRate: 0, costUsd: 0 });
 
@@ -214,4 +219,113 @@ test('Quit closes a daemon the app hosts but leaves one it attached to running',
   assert.equal((await own.start()).kind, 'running');
   assert.equal((await own.shutdown()).kind, 'stopped');
   assert.equal(await fetchHealth(`http://127.0.0.1:${hostedPort}`, 500), null);
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('a hosted daemon killed from outside is restarted, with a notification, and serves again', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const daemon = controller(() => config(port), dataDir());
+  const problems: Array<{ title: string; body: string }> = [];
+  daemon.onProblem((p) => problems.push(p));
+  const first = await daemon.start();
+  const firstPid = first.kind === 'running' ? first.pid! : 0;
+  try {
+    process.kill(firstPid, 'SIGKILL');
+    await waitFor(() => daemon.state.kind === 'running' && daemon.state.pid !== firstPid, { timeoutMs: 20_000, message: 'a restarted daemon' });
+    const again = daemon.state;
+    assert.equal(again.kind === 'running' && again.owner, 'app');
+    assert.equal(isAlive(firstPid), false);
+    // Only the crash is news (an upstream check slowed by a busy machine could add its own).
+    const crashes = problems.filter((p) => p.title.includes('daemon'));
+    assert.equal(crashes.length, 1);
+    assert.equal(crashes[0]!.title, 'CCO daemon stopped unexpectedly');
+    assert.match(crashes[0]!.body, /\(signal SIGKILL\) and is being restarted\. See .*daemon-\d+\.log/);
+    const reply = await sdk(`http://127.0.0.1:${port}`).messages.create(userMessage('after the crash'));
+    assert.equal(reply.type, 'message');
+  } finally {
+    await daemon.stop();
+  }
+  assert.equal(await fetchHealth(`http://127.0.0.1:${port}`, 500), null, 'Stop after a restart stops the new process');
+});
+
+test('a daemon that keeps dying is left stopped after three crashes in a minute, and says where to look', { timeout: 60_000 }, async () => {
+  const port = await freePort();
+  const daemon = controller(() => config(port), dataDir(), { now: () => 1_000_000 });
+  const titles: string[] = [];
+  daemon.onProblem((p) => titles.push(p.title));
+  await daemon.start();
+  for (let crash = 1; crash <= 3; crash++) {
+    const state = daemon.state;
+    assert.equal(state.kind, 'running', `running before crash ${crash}`);
+    process.kill(state.kind === 'running' ? state.pid! : 0, 'SIGKILL');
+    await waitFor(() => daemon.state.kind === 'error' || (daemon.state.kind === 'running' && daemon.state.pid !== (state.kind === 'running' && state.pid)), {
+      timeoutMs: 20_000,
+      message: `the controller to handle crash ${crash}`,
+    });
+  }
+  const state = daemon.state;
+  assert.equal(state.kind, 'error');
+  assert.match(state.kind === 'error' ? state.reason : '', /stopped unexpectedly 3 times within a minute/);
+  assert.deepEqual(titles.filter((t) => t.includes('daemon')), ['CCO daemon stopped unexpectedly', 'CCO daemon stopped unexpectedly', 'CCO daemon keeps stopping']);
+  assert.equal(await fetchHealth(`http://127.0.0.1:${port}`, 500), null);
+});
+
+test('a hosted daemon stopped from outside (kill PID) drains, exits and is not restarted', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const daemon = controller(() => config(port), dataDir());
+  const problems: string[] = [];
+  daemon.onProblem((p) => problems.push(p.title));
+  const state = await daemon.start();
+  const pid = state.kind === 'running' ? state.pid! : 0;
+  const calls = fake.messageCalls;
+  const answer = sdk(`http://127.0.0.1:${port}`).messages.create(userMessage('kill me gently HOLD:outside-stop'));
+  await waitFor(() => fake.messageCalls > calls, { message: 'the request to reach the upstream' });
+  process.kill(pid, 'SIGTERM');
+  await waitFor(async () => (await fetchHealth(`http://127.0.0.1:${port}`, 300)) === null, { timeoutMs: 10_000, message: 'new connections refused' });
+  fake.release('outside-stop');
+  assert.equal((await answer).type, 'message', 'the request under way got its answer');
+  await waitFor(() => daemon.state.kind === 'stopped', { timeoutMs: 15_000, message: 'the stopped state' });
+  assert.deepEqual(daemon.state, { kind: 'stopped', note: `the daemon on port ${port} was stopped outside the app` });
+  assert.deepEqual(problems.filter((t) => t.includes('daemon')), []);
+  assert.equal(isAlive(pid), false);
+});
+
+test('the host entry, started and stopped as a child process: drains the request under way, then exits', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const hosted = await hostDaemonInChild(config(port), dataDir());
+  let crashed = false;
+  hosted.onUnexpectedExit(() => (crashed = true));
+  const calls = fake.messageCalls;
+  const answer = sdk(hosted.url).messages.create(userMessage('stop while I talk HOLD:child-drain'));
+  await waitFor(() => fake.messageCalls > calls, { message: 'the request to reach the upstream' });
+  const closed = hosted.close(10_000);
+  await waitFor(async () => (await fetchHealth(hosted.url, 300)) === null, { timeoutMs: 10_000, message: 'new connections to be refused' });
+  assert.equal(isAlive(hosted.pid), true, 'still draining');
+  fake.release('child-drain');
+  assert.equal((await answer).type, 'message', 'the request under way got its answer');
+  await closed;
+  assert.equal(isAlive(hosted.pid), false, 'the process has ended');
+  assert.equal(crashed, false, 'a requested stop is no crash');
+});
+
+test('a daemon that cannot start in its process: the error state gives the reason the daemon gave', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const blocker = join(dataDir(), 'not-a-directory');
+  writeFileSync(blocker, 'a file where the data directory should be');
+  const problems: string[] = [];
+  const daemon = controller(() => config(port), join(blocker, 'cco'));
+  daemon.onProblem((p) => problems.push(p.body));
+  const state = await daemon.start();
+  assert.equal(state.kind, 'error');
+  assert.match(state.kind === 'error' ? state.reason : '', /Data directory .*not-a-directory.* is not writable \(ENOTDIR\)/);
+  assert.equal(problems.length, 1);
+  assert.deepEqual(await decideStart(config(port)), { action: 'host' }, 'nothing holds the port');
 });

@@ -58,7 +58,7 @@ function launch(home: string, env: Record<string, string> = {}): FakeApp {
         taken.add(index);
         found = lines[index];
         return true;
-      }, { timeoutMs: 15_000, message: `a "${type}" line from the app` });
+      }, { timeoutMs: 30_000, message: `a "${type}" line from the app` });
       return found!;
     },
   };
@@ -160,6 +160,39 @@ test('Quit from the tray lets a request under way finish, then stops the hosted 
     assert.ok((await text).length > 0, 'the request under way got its whole answer');
     assert.equal(await app.exited, 0);
     assert.equal(await healthOf(port), null, 'the hosted daemon is gone');
+  } finally {
+    app.child.kill();
+  }
+});
+
+test('the daemon runs in a utility process; killed, it is restarted with a notification; Quit ends it', { timeout: 60_000 }, async () => {
+  const dir = home();
+  const port = await freePort();
+  writeSettings(dir, { port, upstream: fake.url });
+  const app = launch(dir);
+  try {
+    const forked = await app.next('utility-process');
+    assert.match(String(forked.modulePath), /dist[\\/]main[\\/]daemon[\\/]host-entry\.js$/);
+    assert.equal(forked.serviceName, 'CCO daemon');
+    await app.next('tray-menu', (l) => (l.labels as string[])[0] === `Running on port ${port}`);
+    const pid = Number(forked.pid);
+    assert.notEqual(pid, app.child.pid, 'not the app\'s own process');
+    assert.equal((await healthOf(port))?.pid, pid, 'the utility process serves the port');
+
+    process.kill(pid, 'SIGKILL');
+    const note = await app.next('notification', (l) => String(l.title).includes('daemon'));
+    assert.equal(note.title, 'CCO daemon stopped unexpectedly');
+    assert.match(String(note.body), new RegExp(`is being restarted\\. See .*daemon-${port}\\.log`));
+    const again = await app.next('utility-process');
+    await app.next('tray-menu', (l) => (l.labels as string[])[0] === `Running on port ${port}`);
+    assert.equal((await healthOf(port))?.pid, Number(again.pid), 'a new process serves the port');
+    await sdk(`http://127.0.0.1:${port}`).messages.create(userMessage('after the restart'));
+
+    app.send({ cmd: 'click', label: 'Quit CCO' });
+    assert.equal(await app.exited, 0);
+    const ended = await app.next('utility-exit', (l) => l.pid === again.pid);
+    assert.equal(ended.code, 0, 'the daemon was stopped, not killed');
+    assert.equal(await healthOf(port), null);
   } finally {
     app.child.kill();
   }

@@ -86,6 +86,7 @@ test('the app\'s entry points resolve: main, preload, the shim\'s CLI, and a tra
   assert.ok(existsSync(join(ROOT, pkg.main)));
   assert.ok(existsSync(join(ROOT, 'dist', 'preload', 'index.cjs')), 'the preload run.ts points to');
   assert.match(readFileSync(join(ROOT, 'dist', 'preload', 'index.cjs'), 'utf8'), /exposeInMainWorld\('cco'/);
+  assert.ok(existsSync(join(ROOT, 'dist', 'main', 'daemon', 'host-entry.js')), 'the daemon entry run.ts forks');
   assert.match(pkg.scripts.dist ?? '', /electron-builder/);
   for (const state of ['running', 'stopped', 'error']) {
     for (const file of [`${state}Template.png`, `${state}Template@2x.png`, `${state}.png`, `${state}@2x.png`, `${state}.ico`]) {

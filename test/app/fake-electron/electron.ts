@@ -3,26 +3,13 @@
 // on it (events are checked against Electron's own typings; 'ready' comes only after the entry
 // module has finished loading, as Electron does for an ESM entry) and reports what the app did,
 // one JSON line per thing on stdout, for test/app/electron-adapter.test.ts to read.
+import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { eventsOf } from './typings.js';
 
 export function report(type: string, data: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ type, ...data })}\n`);
-}
-
-const typings = readFileSync(createRequire(import.meta.url).resolve('electron/electron.d.ts'), 'utf8');
-
-/** The event names Electron's typings declare for a class or interface (and what it extends). */
-function eventsOf(...names: string[]): Set<string> {
-  const found = new Set<string>();
-  for (const name of names) {
-    const start = typings.search(new RegExp(`\\n  (class|interface) ${name} extends`));
-    if (start < 0) throw new Error(`electron.d.ts has no ${name}`);
-    const end = typings.slice(start + 1).search(/\n  (class|interface) /) + start + 1;
-    for (const m of typings.slice(start, end).matchAll(/\n    on\(event: '([^']+)'/g)) found.add(m[1]!);
-  }
-  return found;
 }
 
 /** An EventEmitter that throws on an event Electron does not have: a typo would otherwise never fire. */
@@ -276,3 +263,61 @@ export async function invoke(channel: string, args: unknown[], from?: { frameUrl
 export function firstWindow(): BrowserWindow | undefined {
   return [...windows][0];
 }
+
+type ForkOptions = {
+  env?: NodeJS.ProcessEnv;
+  stdio?: string | string[];
+  serviceName?: string;
+  cwd?: string;
+  execArgv?: string[];
+};
+
+/**
+ * Electron's UtilityProcess by child_process.fork: the child is a real Node process on the same
+ * entry, given Electron's `process.parentPort` (and no `process.send`) by ./parent-port.js. Only
+ * what Electron's typings have: postMessage, kill, pid, stdout/stderr and the checked events.
+ */
+export class UtilityProcess extends Checked {
+  private readonly child: ChildProcess;
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  constructor(modulePath: string, args: string[], options: ForkOptions) {
+    super('UtilityProcess', eventsOf('UtilityProcess'));
+    const piped = options.stdio === 'pipe';
+    // Never the parent's stdout: it carries this stand-in's report lines.
+    this.child = fork(modulePath, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      execArgv: ['--import', new URL('./parent-port.js', import.meta.url).href, ...(options.execArgv ?? [])],
+      stdio: ['ignore', piped ? 'pipe' : 'ignore', piped ? 'pipe' : 'inherit', 'ipc'],
+    });
+    this.stdout = this.child.stdout;
+    this.stderr = this.child.stderr;
+    this.child.on('spawn', () => {
+      report('utility-process', { modulePath, serviceName: options.serviceName, pid: this.child.pid });
+      this.emit('spawn');
+    });
+    this.child.on('message', (message) => this.emit('message', message));
+    // Electron reports a signal's end as a code too (waitpid's status), never as a signal name.
+    this.child.on('exit', (code, signal) => {
+      report('utility-exit', { pid: this.child.pid, code, signal });
+      this.emit('exit', code ?? 1);
+    });
+  }
+  static fork(modulePath: string, args: string[] = [], options: ForkOptions = {}): UtilityProcess {
+    if (!isReady) throw new Error('utilityProcess.fork can only be called after the ready event');
+    return new UtilityProcess(modulePath, args, options);
+  }
+  get pid(): number | undefined {
+    return this.child.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
+  }
+  postMessage(message: unknown): void {
+    // Electron serialises with structured clone; JSON is what the IPC channel carries here.
+    if (this.child.connected) this.child.send(message as object);
+  }
+  kill(): boolean {
+    return this.child.kill('SIGTERM');
+  }
+}
+
+export const utilityProcess = UtilityProcess;
