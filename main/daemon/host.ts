@@ -9,6 +9,8 @@ import { createLogger } from './log.js';
 import { withFreeLocalProviders } from './pricing/local.js';
 import { loadPriceTable } from './pricing/load.js';
 import { createPricer } from './pricing/pricer.js';
+import { DaemonMetrics } from './metrics/metrics.js';
+import { metricsRouter } from './routes/metrics.js';
 import { createStatsRouter } from './routes/stats.js';
 import { defaultUiDir } from './routes/ui.js';
 import { terminalEndpoint } from './terminal/endpoint.js';
@@ -61,12 +63,14 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   const log = createLogger({ file: files.logFile, level: config.logLevel, console: options.console });
   const logger = log.logger;
   let store: UsageStore;
+  let metrics: DaemonMetrics;
   // Set once the daemon (and its router) exists; records are priced only after that.
   let isLocalProvider: (provider: string) => boolean = () => false;
   try {
     const table = loadPriceTable(join(dataDir, 'pricing.json'), logger);
     const pricer = withFreeLocalProviders(createPricer(table, logger), table, (p) => isLocalProvider(p));
     store = openUsageStore({ file: files.database, pricer, clock: systemClock, logger, writer: 'thread' });
+    metrics = new DaemonMetrics({ pricer, clock: systemClock, seedProjects: busiestProjects(store) });
   } catch (error) {
     logger.error((error as Error).message);
     await log.shutdown();
@@ -76,12 +80,18 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   const daemon = createDaemon({
     config,
     logger,
-    recorder: store,
+    recorder: metrics.recorder(store),
     uiDir: defaultUiDir(),
     token: readOrCreateToken(dataDir),
     routingFile: routingFile(dataDir, config.routingFile),
     upgrades: [terminalEndpoint({ env: process.env, version: appVersion() })],
-    routers: [({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats() })],
+    routers: [
+      ({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats() }),
+      (proxy) => {
+        metrics.bindProxy(proxy);
+        return metricsRouter(metrics);
+      },
+    ],
   });
   isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';
   let bound: { port: number; url: string };
@@ -89,6 +99,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     bound = await daemon.listen(config.port, config.host);
   } catch (error) {
     await daemon.close(0);
+    metrics.close();
     store.close();
     const code = (error as NodeJS.ErrnoException).code;
     logger.error(`Could not listen on ${config.host}:${config.port}: ${code ?? (error as Error).message}`);
@@ -104,10 +115,20 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     async close(drainMs = 10_000) {
       logger.info('Stopping: draining requests under way');
       await daemon.close(drainMs);
+      metrics.close();
       // After the drain, so the requests that finished during it are recorded too.
       store.close();
       logger.info('Stopped');
       await log.shutdown();
     },
   };
+}
+
+/** The projects that keep their own `project` label on `/metrics` across restarts: the costliest of 30 days. */
+function busiestProjects(store: UsageStore): string[] {
+  try {
+    return store.projects('30d').map((p) => p.project);
+  } catch {
+    return []; // Only the label order is lost: new projects are admitted as they come.
+  }
 }
