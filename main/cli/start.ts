@@ -1,6 +1,7 @@
 import { resolveCliConfig, type ResolvedCli } from './config.js';
 import type { CliContext } from './context.js';
-import { EXIT } from './errors.js';
+import { CliError, EXIT } from './errors.js';
+import { daemonUrl, fetchHealth } from './health.js';
 import { ensureDaemon } from './ensure.js';
 import { dashboardLink } from './dashboard-link.js';
 import { startHelp } from './help.js';
@@ -19,7 +20,25 @@ export async function startCommand(argv: readonly string[], ctx: CliContext): Pr
     const { runDaemonInForeground } = await import('./foreground.js');
     return runDaemonInForeground(resolved, ctx);
   }
+  const { managerOf, startService } = await import('./service/command.js');
+  const manager = managerOf(resolved, ctx);
+  if (manager) {
+    if (hasConfigFlags(values)) throw managedOptionsError(resolved, 'start');
+    const health = await fetchHealth(daemonUrl(resolved.config.host, resolved.config.port), 2000);
+    if (health) {
+      ctx.out(`✅ Daemon is already running on port ${resolved.config.port} (managed by ${manager.kind})`);
+      return EXIT.ok;
+    }
+    await startService(manager, resolved, ctx, false);
+    return EXIT.ok;
+  }
   return startInBackground(resolved, ctx, hasConfigFlags(values));
+}
+
+function managedOptionsError(resolved: ResolvedCli, command: string): CliError {
+  return new CliError(`The daemon on port ${resolved.config.port} is a service: its options are set at install`, EXIT.usage, [
+    `Run 'cco daemon install' with the new options instead of 'cco daemon ${command}' with them.`,
+  ]);
 }
 
 export async function restartCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
@@ -29,6 +48,13 @@ export async function restartCommand(argv: readonly string[], ctx: CliContext): 
     return EXIT.ok;
   }
   const resolved = resolveCliConfig(ctx, configFlagsFrom(values));
+  const { managerOf, startService } = await import('./service/command.js');
+  const manager = managerOf(resolved, ctx);
+  if (manager) {
+    if (hasConfigFlags(values)) throw managedOptionsError(resolved, 'restart');
+    await startService(manager, resolved, ctx, true);
+    return EXIT.ok;
+  }
   await stopDaemon(resolved, ctx);
   return startInBackground(resolved, ctx, false);
 }
