@@ -17,7 +17,14 @@ export const CONFIG_FLAGS: ReadonlyArray<{ flag: string; key: keyof DaemonConfig
   { flag: 'workers', key: 'workers', value: 'N', help: 'most concurrent upstream requests' },
   { flag: 'log-level', key: 'logLevel', value: 'L', help: 'trace, debug, info, warn, error, fatal or off' },
   { flag: 'routing-file', key: 'routingFile', value: 'PATH', help: 'model routing file' },
+  { flag: 'team-db', key: 'teamDb', value: 'URL', help: 'postgres:// URL of the team ledger (usage rows are shipped there)' },
+  { flag: 'team-project-names', key: 'teamProjectNames', value: 'M', help: 'project names sent to the team ledger: full, basename or hashed' },
+  { flag: 'team-machine', key: 'teamMachine', value: 'NAME', help: 'machine name in the team ledger' },
+  { flag: 'team-user', key: 'teamUser', value: 'NAME', help: 'user name in the team ledger' },
 ];
+
+/** Settings passed to a spawned daemon through its environment, never on a command line others can read. */
+const SECRET_KEYS: ReadonlySet<keyof DaemonConfig> = new Set(['teamDb']);
 
 export interface ResolvedCli {
   config: DaemonConfig;
@@ -41,5 +48,12 @@ export function resolveCliConfig(ctx: CliContext, flags: ConfigFlags = {}): Reso
 /** The flags that reproduce a config exactly, so a spawned daemon resolves the same values. */
 export function configToFlags(config: DaemonConfig): string[] {
   // An empty value is the default (routing file in the data directory) and needs no flag.
-  return CONFIG_FLAGS.flatMap(({ flag, key }) => (config[key] === '' ? [] : [`--${flag}`, String(config[key])]));
+  return CONFIG_FLAGS.flatMap(({ flag, key }) =>
+    config[key] === '' || SECRET_KEYS.has(key) ? [] : [`--${flag}`, String(config[key])],
+  );
+}
+
+/** The environment that carries the settings configToFlags leaves out (`ps` shows argv to everyone). */
+export function configToEnv(config: DaemonConfig): Record<string, string> {
+  return config.teamDb === '' ? {} : { CCO_TEAM_DB: config.teamDb };
 }

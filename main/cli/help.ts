@@ -15,6 +15,9 @@ function defaultText(key: keyof DaemonConfig, config: DaemonConfig): string {
   if (key === 'cacheMaxBytes') return formatBytes(Number(value));
   if (key === 'workers') return `${value} (2 × CPUs)`;
   if (key === 'routingFile') return 'model-routing.json in the data directory';
+  if (key === 'teamDb') return 'none';
+  if (key === 'teamMachine') return 'the hostname';
+  if (key === 'teamUser') return 'the OS user';
   return String(value);
 }
 
@@ -28,6 +31,10 @@ const ENV_NAMES: Partial<Record<keyof DaemonConfig, string>> = {
   workers: 'CCO_WORKERS',
   logLevel: 'CCO_LOG_LEVEL',
   routingFile: 'CCO_ROUTING_FILE',
+  teamDb: 'CCO_TEAM_DB',
+  teamProjectNames: 'CCO_TEAM_PROJECT_NAMES',
+  teamMachine: 'CCO_TEAM_MACHINE',
+  teamUser: 'CCO_TEAM_USER',
 };
 
 /** The daemon settings as options, each with its default and environment variable. */

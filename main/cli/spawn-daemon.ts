@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DaemonConfig } from '../common/config.js';
-import { configToFlags } from './config.js';
+import { configToEnv, configToFlags } from './config.js';
 
 /** Set in the spawned daemon's environment: its console output already goes to the log file. */
 export const SPAWNED_ENV = 'CCO_DAEMON_SPAWNED';
@@ -13,8 +13,8 @@ export function cliScript(): string {
   return fileURLToPath(new URL('../../../bin/cco.js', import.meta.url));
 }
 
-function daemonEnv(dataDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CCO_HOME: dataDir, [SPAWNED_ENV]: '1' };
+function daemonEnv(config: DaemonConfig, dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...configToEnv(config), CCO_HOME: dataDir, [SPAWNED_ENV]: '1' };
   // Inside the packaged app process.execPath is Electron, which must be told to act as Node.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;
@@ -39,7 +39,7 @@ export function spawnDaemon(config: DaemonConfig, dataDir: string, logFile: stri
       detached: true,
       stdio: ['ignore', out, out],
       windowsHide: true,
-      env: daemonEnv(dataDir),
+      env: daemonEnv(config, dataDir),
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));

@@ -19,7 +19,17 @@ export interface DaemonConfig {
   upstreamIdleTimeoutMs: number;
   /** model-routing.json; '' means the one in the data directory. */
   routingFile: string;
+  /** postgres:// URL of the team ledger (with its password and TLS options); '' = no ledger. */
+  teamDb: string;
+  /** How much of a project path leaves the machine for the team ledger. */
+  teamProjectNames: TeamProjectNames;
+  /** The machine and user names rows carry in the ledger; '' = hostname / OS user. */
+  teamMachine: string;
+  teamUser: string;
 }
+
+export const TEAM_PROJECT_NAMES = ['full', 'basename', 'hashed'] as const;
+export type TeamProjectNames = (typeof TEAM_PROJECT_NAMES)[number];
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'off'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -38,6 +48,10 @@ export function defaultConfig(): DaemonConfig {
     upstreamTimeoutMs: 10 * 60 * 1000,
     upstreamIdleTimeoutMs: 5 * 60 * 1000,
     routingFile: '',
+    teamDb: '',
+    teamProjectNames: 'basename',
+    teamMachine: '',
+    teamUser: '',
   };
 }
 
@@ -103,6 +117,36 @@ function logLevel(value: unknown): LogLevel {
   return v as LogLevel;
 }
 
+/** A postgres:// URL; the message never repeats the value, which may hold a password. */
+function teamDbUrl(value: unknown): string {
+  const text = String(value).trim();
+  if (text === '') return '';
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    throw new ConfigError('team DB must be a postgres:// URL (postgres://user:password@host:5432/db?sslmode=require)');
+  }
+  return text;
+}
+
+function teamProjectNames(value: unknown): TeamProjectNames {
+  const v = String(value).toLowerCase();
+  if (!(TEAM_PROJECT_NAMES as readonly string[]).includes(v)) {
+    throw new ConfigError(`team project names must be one of ${TEAM_PROJECT_NAMES.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return v as TeamProjectNames;
+}
+
+function shortName(name: string, value: unknown): string {
+  const v = String(value).trim();
+  if (v.length > 200) throw new ConfigError(`${name} must be at most 200 characters`);
+  return v;
+}
+
 /** Validates one layer of settings (flags, environment or file) over a base; unknown keys are ignored. */
 export function applyConfig(base: DaemonConfig, raw: Raw): DaemonConfig {
   const c = { ...base };
@@ -121,6 +165,10 @@ export function applyConfig(base: DaemonConfig, raw: Raw): DaemonConfig {
   }
   // Absolute, so a daemon spawned elsewhere reads the same file.
   if (raw.routingFile !== undefined) c.routingFile = raw.routingFile === '' ? '' : resolve(String(raw.routingFile));
+  if (raw.teamDb !== undefined) c.teamDb = teamDbUrl(raw.teamDb);
+  if (raw.teamProjectNames !== undefined) c.teamProjectNames = teamProjectNames(raw.teamProjectNames);
+  if (raw.teamMachine !== undefined) c.teamMachine = shortName('team machine name', raw.teamMachine);
+  if (raw.teamUser !== undefined) c.teamUser = shortName('team user name', raw.teamUser);
   return c;
 }
 
@@ -134,6 +182,10 @@ const ENV_KEYS: ReadonlyArray<[string, keyof DaemonConfig]> = [
   ['CCO_WORKERS', 'workers'],
   ['CCO_LOG_LEVEL', 'logLevel'],
   ['CCO_ROUTING_FILE', 'routingFile'],
+  ['CCO_TEAM_DB', 'teamDb'],
+  ['CCO_TEAM_PROJECT_NAMES', 'teamProjectNames'],
+  ['CCO_TEAM_MACHINE', 'teamMachine'],
+  ['CCO_TEAM_USER', 'teamUser'],
 ];
 
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): Raw {

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError, applyConfig, defaultConfig, type DaemonConfig, type LogLevel } from './config.js';
+import { ConfigError, applyConfig, defaultConfig, type DaemonConfig, type LogLevel, type TeamProjectNames } from './config.js';
 import { settingsFile } from './paths.js';
 
 /**
@@ -16,6 +16,10 @@ export interface Settings {
   cacheMaxBytes?: number;
   workers?: number;
   logLevel?: LogLevel;
+  teamDb?: string;
+  teamProjectNames?: TeamProjectNames;
+  teamMachine?: string;
+  teamUser?: string;
   /** App-only: the daemon ignores these. */
   startAtLogin?: boolean;
   openDashboardOnStart?: boolean;
@@ -32,6 +36,10 @@ const SCHEMA: Readonly<Record<keyof Settings, SettingType>> = {
   cacheMaxBytes: 'number',
   workers: 'number',
   logLevel: 'string',
+  teamDb: 'string',
+  teamProjectNames: 'string',
+  teamMachine: 'string',
+  teamUser: 'string',
   startAtLogin: 'boolean',
   openDashboardOnStart: 'boolean',
 };
@@ -45,6 +53,10 @@ export const DAEMON_SETTING_KEYS = [
   'cacheMaxBytes',
   'workers',
   'logLevel',
+  'teamDb',
+  'teamProjectNames',
+  'teamMachine',
+  'teamUser',
 ] as const satisfies ReadonlyArray<keyof Settings & keyof DaemonConfig>;
 
 /** A settings file that cannot be used; a ConfigError so every caller already reports it. */

@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DaemonConfig } from '../common/config.js';
+import type { Logger } from '../common/logger.js';
 import { instanceFiles, routingFile } from '../common/paths.js';
 import { readOrCreateToken } from '../common/token.js';
 import { appVersion } from '../common/version.js';
@@ -9,9 +10,11 @@ import { createLogger } from './log.js';
 import { withFreeLocalProviders } from './pricing/local.js';
 import { loadPriceTable } from './pricing/load.js';
 import { createPricer } from './pricing/pricer.js';
+import { openTeamLedger, type LedgerTimings, type TeamLedger } from './ledger/ledger.js';
 import { DaemonMetrics } from './metrics/metrics.js';
 import { metricsRouter } from './routes/metrics.js';
 import { createStatsRouter } from './routes/stats.js';
+import { teamRouter } from './routes/team.js';
 import { defaultUiDir } from './routes/ui.js';
 import { terminalEndpoint } from './terminal/endpoint.js';
 import { systemClock } from './usage/clock.js';
@@ -32,6 +35,8 @@ export interface HostOptions {
   dataDir: string;
   /** Also log to the console (foreground mode). The rolling log file is always written. */
   console: boolean;
+  /** How fast the team ledger ships and retries (tests); the defaults suit real use. */
+  ledgerTimings?: LedgerTimings;
 }
 
 export class HostError extends Error {
@@ -77,6 +82,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     if (error instanceof UsageDatabaseError) throw new HostError(error.message, 'DATABASE');
     throw error;
   }
+  const ledger = openLedger(options, files.database, logger);
   const daemon = createDaemon({
     config,
     logger,
@@ -91,6 +97,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
         metrics.bindProxy(proxy);
         return metricsRouter(metrics);
       },
+      () => teamRouter({ ledger, now: systemClock.now }),
     ],
   });
   isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';
@@ -101,6 +108,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     await daemon.close(0);
     metrics.close();
     store.close();
+    await ledger?.close();
     const code = (error as NodeJS.ErrnoException).code;
     logger.error(`Could not listen on ${config.host}:${config.port}: ${code ?? (error as Error).message}`);
     await log.shutdown();
@@ -118,6 +126,8 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
       metrics.close();
       // After the drain, so the requests that finished during it are recorded too.
       store.close();
+      // After the store, so its last rows are committed and get their chance to ship.
+      await ledger?.close();
       logger.info('Stopped');
       await log.shutdown();
     },
@@ -130,5 +140,15 @@ function busiestProjects(store: UsageStore): string[] {
     return store.projects('30d').map((p) => p.project);
   } catch {
     return []; // Only the label order is lost: new projects are admitted as they come.
+  }
+}
+
+/** The team ledger when one is configured; a local problem with it is logged, never fatal to the proxy. */
+function openLedger(options: HostOptions, usageFile: string, logger: Logger): TeamLedger | null {
+  try {
+    return openTeamLedger(options.config, usageFile, logger, options.ledgerTimings);
+  } catch (error) {
+    logger.error(`Team ledger disabled: cannot keep its cursor in ${usageFile}: ${(error as Error).message}`);
+    return null;
   }
 }

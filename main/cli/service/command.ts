@@ -1,4 +1,4 @@
-import { CONFIG_FLAGS, resolveCliConfig, type ResolvedCli } from '../config.js';
+import { CONFIG_FLAGS, configToEnv, resolveCliConfig, type ResolvedCli } from '../config.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
 import { daemonUrl, fetchHealth } from '../health.js';
@@ -26,7 +26,9 @@ export async function installCommand(argv: readonly string[], ctx: CliContext): 
   if (reinstall) manager.uninstall(port);
   // A daemon started by `cco daemon start` holds the port: hand it over to the service.
   else await stopDaemon(resolved, quiet(ctx));
-  manager.install(serviceSpec(resolved, givenFlags(values, resolved), ctx.env));
+  // A team DB given as a flag goes into the service's environment, never its command line.
+  const env = typeof values['team-db'] === 'string' ? { ...ctx.env, ...configToEnv(resolved.config) } : ctx.env;
+  manager.install(serviceSpec(resolved, givenFlags(values, resolved), env));
   const answering = await waitForHealth(resolved, true, START_WAIT_MS);
   if (values.json) {
     ctx.out(JSON.stringify({ installed: true, manager: manager.kind, name: manager.name(port), file: manager.file(port), running: answering }, null, 2));
@@ -101,7 +103,7 @@ async function waitForHealth(resolved: ResolvedCli, up: boolean, timeoutMs: numb
 /** The flags given to install, with their resolved values (an absolute routing file), for the service. */
 function givenFlags(values: ParsedValues, resolved: ResolvedCli): string[] {
   return CONFIG_FLAGS.flatMap(({ flag, key }) =>
-    typeof values[flag] === 'string' && flag !== 'port' ? [`--${flag}`, String(resolved.config[key])] : [],
+    typeof values[flag] === 'string' && flag !== 'port' && key !== 'teamDb' ? [`--${flag}`, String(resolved.config[key])] : [],
   );
 }
 
