@@ -7,6 +7,7 @@ import pg from 'pg';
 import { applyConfig, defaultConfig } from '../../main/common/config.js';
 import { instanceFiles } from '../../main/common/paths.js';
 import { type RunningDaemon, runDaemonHost } from '../../main/daemon/host.js';
+import { runCco } from '../cli/harness.js';
 import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
 import { postgresBin, startPostgres, type TestPostgres } from '../support/postgres.js';
@@ -168,4 +169,22 @@ test('the password is in no log and no API answer', { skip }, async () => {
   assert.match(summary.ledger.target, /^postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres$/);
   assert.match(logs(), /Team ledger: shipping usage rows to postgres:\/\/postgres:\*\*\*@/);
   for (const text of [...responses, logs()]) assert.ok(!text.includes(PASSWORD), text.slice(0, 500));
+});
+
+test('cco stats --team prints the team totals, machines and projects from PostgreSQL, without the password', { skip }, async () => {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: laptopDir, CCO_HOME: join(laptopDir, 'cli'), CCO_TEAM_DB: server.url(PASSWORD) };
+  const json = await runCco(['stats', '--team', '--range', 'all', '--json'], { env });
+  assert.equal(json.code, 0, json.stderr);
+  const body = JSON.parse(json.stdout) as { totals: { requests: number }; machines: Array<{ machine: string }>; projects: unknown[]; ledger: string };
+  assert.equal(body.totals.requests, 13);
+  assert.deepEqual(body.machines.map((m) => m.machine).sort(), ['build-server', 'laptop']);
+  assert.equal(body.projects.length, 2);
+  const text = await runCco(['stats', '--team', '--range', 'all'], { env });
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /Requests {3}13 from 2 machines/);
+  assert.match(text.stdout, /laptop +ann +11/);
+  for (const out of [json.stdout, json.stderr, text.stdout, text.stderr]) assert.ok(!out.includes(PASSWORD));
+  const none = await runCco(['stats', '--team'], { env: { ...env, CCO_TEAM_DB: '' } });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /No team ledger is configured/);
 });
