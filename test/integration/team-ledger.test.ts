@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import Database from 'libsql';
 import pg from 'pg';
 import { applyConfig, defaultConfig } from '../../main/common/config.js';
 import { instanceFiles } from '../../main/common/paths.js';
@@ -157,6 +158,19 @@ test('a daemon stopped with rows unshipped resumes from its cursor after a resta
   await waitFor(async () => (await shipped()) >= 13, { timeoutMs: 15_000, message: 'the row after the restart' });
   assert.equal(await shipped(), 13, 'no row shipped twice');
   assert.equal(Number((await check.query('SELECT count(DISTINCT install_id) AS n FROM cco_usage')).rows[0].n), 2, 'the install id is kept');
+});
+
+test('a crash between the insert and the cursor move (kill -9) ships the batch again without counting it twice', { skip }, async () => {
+  await close(laptop);
+  // What a kill -9 right after PostgreSQL committed, before the local cursor moved, leaves behind.
+  const local = new Database(instanceFiles(laptopDir, 0).database);
+  local.prepare("UPDATE ledger_state SET value = '0' WHERE key = 'shipped_up_to'").run();
+  local.close();
+  laptop = await startDaemon(laptopDir, 'laptop');
+  await waitFor(async () => (await getJson(`${laptop.url}/api/team/summary`)).body.ledger !== undefined
+    && ((await getJson(`${laptop.url}/api/team/summary`)).body.ledger as { waiting: number }).waiting === 0,
+  { timeoutMs: 15_000, message: 'the laptop to re-ship everything' });
+  assert.equal(await shipped(), 13);
 });
 
 test('the password is in no log and no API answer', { skip }, async () => {
