@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { sequential, type Sample, throughput } from './measure.js';
 import { cliBench } from './cli.js';
+import { ledgerBench } from './ledger.js';
 import { cpuMicros, setRecording, startRole, stopRole } from './processes.js';
 
 const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01' };
@@ -112,8 +113,10 @@ async function main(): Promise<void> {
       console.log(`${label.padEnd(34)} throughput ×${c.rps.toFixed(3)} of unrecorded (${pct(1 - c.rps)} lost); daemon CPU per request ×${c.cpu.toFixed(3)} (median of ${ROUNDS_ALTERNATED} rounds)`);
     cost('usage recording cost, hits', hitCost);
     cost('usage recording cost, misses', missCost);
+    for (const text of await ledgerBench(upstream.url, headers, ROUND_MS)) console.log(text);
     for (const text of await cliBench()) console.log(text);
     console.log('Targets: miss adds ≤ 1 ms at p50; a hit beats the direct call; ≥ 5000 hit req/s on 2 cores; recording costs ≤ 5 %;');
+    console.log('         the team ledger costs ≤ 2 % of miss throughput;');
     console.log('         cco adds ≤ 50 ms over the stub; a first launch reaches a healthy daemon in ≤ 1 s.');
   } finally {
     await Promise.all([direct.close(), proxy.close()]);

@@ -81,3 +81,16 @@ test('uninstall stops the service and removes its unit; status no longer names a
   assert.equal(again.code, 0);
   assert.match(again.stdout, /nothing to do/);
 });
+
+test('an install the service manager refuses leaves no unit behind and says what to do', async () => {
+  const broken = join(sandbox.home, 'broken-bin');
+  const { mkdirSync, writeFileSync, chmodSync } = await import('node:fs');
+  mkdirSync(broken, { recursive: true });
+  writeFileSync(join(broken, 'systemctl'), '#!/bin/sh\necho "Failed to connect to bus: No medium found" >&2\nexit 1\n');
+  chmodSync(join(broken, 'systemctl'), 0o755);
+  const result = await runCco(['daemon', 'install'], { env: { ...env, PATH: `${broken}:${env.PATH}` } });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /Failed to connect to bus/);
+  assert.match(result.stderr, /cco daemon start/);
+  assert.equal(existsSync(unit), false);
+});

@@ -71,8 +71,19 @@ export class SystemdUserManager implements ServiceManager {
 
   install(spec: ServiceSpec): void {
     writePrivate(this.file(spec.port), systemdUnit(spec));
-    this.systemctl('daemon-reload');
-    this.systemctl('enable', '--now', this.name(spec.port));
+    try {
+      this.systemctl('daemon-reload');
+      this.systemctl('enable', '--now', this.name(spec.port));
+    } catch (error) {
+      // A unit left behind would make status and stop believe systemd runs the daemon.
+      rmSync(this.file(spec.port), { force: true });
+      if (!(error instanceof CliError)) throw error;
+      throw new CliError(error.message, error.exitCode, [
+        ...error.details,
+        'Is a systemd user manager running for you? It needs a login session (or loginctl enable-linger "$USER").',
+        "Where there is no systemd (many containers), run 'cco daemon start' instead.",
+      ]);
+    }
   }
 
   uninstall(port: number): void {
@@ -117,7 +128,12 @@ export class LaunchdManager implements ServiceManager {
   install(spec: ServiceSpec): void {
     writePrivate(this.file(spec.port), launchdPlist(spec));
     run('launchctl', ['bootout', this.target(spec.port)], true); // An older copy, if loaded.
-    this.start(spec.port);
+    try {
+      this.start(spec.port);
+    } catch (error) {
+      rmSync(this.file(spec.port), { force: true });
+      throw error;
+    }
   }
 
   uninstall(port: number): void {
