@@ -31,3 +31,12 @@ export async function setRecording(child: ChildProcess, on: boolean): Promise<vo
     if (message.recording === on) return;
   }
 }
+
+/** Switches the daemon role's team ledger on or off (it was started with a team DB), and waits until it has. */
+export async function setLedger(child: ChildProcess, on: boolean): Promise<void> {
+  child.send(on ? 'ledger-on' : 'ledger-off');
+  for (;;) {
+    const [message] = (await once(child, 'message')) as [{ ledger?: boolean }];
+    if (message.ledger === on) return;
+  }
+}

@@ -44,8 +44,22 @@ async function daemonRole(): Promise<void> {
       process.send!({ recording });
     }
   });
-  // With a team DB the ledger ships this daemon's rows as `cco daemon start --team-db` would.
-  const ledger = teamDb ? openTeamLedger(applyConfig(config, { teamDb }), store.file, silentLogger) : null;
+  // With a team DB the ledger ships this daemon's rows as `cco daemon start --team-db` would; it is
+  // closed and opened again by message, so "ledger on" and "off" are measured in this one process.
+  const openLedger = () => (teamDb ? openTeamLedger(applyConfig(config, { teamDb }), store.file, silentLogger) : null);
+  let ledger = openLedger();
+  process.on('message', (message) => {
+    if (message !== 'ledger-on' && message !== 'ledger-off') return;
+    void (async () => {
+      await ledger?.close();
+      ledger = message === 'ledger-on' ? openLedger() : null;
+      // Rows recorded while it was off ship first, so an "on" round pays only for its own rows.
+      store.summary('today');
+      const deadline = Date.now() + 60_000;
+      while (ledger && ledger.status().waiting > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      process.send!({ ledger: ledger !== null });
+    })();
+  });
   const daemon = createDaemon({ config, logger: silentLogger, recorder: { record: (r) => recording && store.record(r) } });
   const { url } = await daemon.listen(0, '127.0.0.1');
   process.send!({ url });

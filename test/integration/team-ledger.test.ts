@@ -167,9 +167,10 @@ test('a crash between the insert and the cursor move (kill -9) ships the batch a
   local.prepare("UPDATE ledger_state SET value = '0' WHERE key = 'shipped_up_to'").run();
   local.close();
   laptop = await startDaemon(laptopDir, 'laptop');
-  await waitFor(async () => (await getJson(`${laptop.url}/api/team/summary`)).body.ledger !== undefined
-    && ((await getJson(`${laptop.url}/api/team/summary`)).body.ledger as { waiting: number }).waiting === 0,
-  { timeoutMs: 15_000, message: 'the laptop to re-ship everything' });
+  await waitFor(async () => {
+    const ledger = (await getJson(`${laptop.url}/api/team/summary`)).body.ledger as { state: string; waiting: number; shipped: number };
+    return ledger.state === 'up' && ledger.waiting === 0 && ledger.shipped === 11; // all of the laptop's rows
+  }, { timeoutMs: 15_000, message: 'the laptop to re-ship its 11 rows' });
   assert.equal(await shipped(), 13);
 });
 

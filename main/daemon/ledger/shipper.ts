@@ -6,7 +6,18 @@ import type { LedgerRow, LocalRows } from './local-rows.js';
 import { migrateTeamSchema } from './pg-schema.js';
 import { teamProjectName } from './project-name.js';
 
-export interface ShipperOptions {
+/** How fast the shipper ships and retries; the defaults suit real use, tests go faster. */
+export interface ShipperTimings {
+  /** Rows per INSERT. Default 500. */
+  batchSize?: number;
+  /** How often new rows are looked for while the ledger is up. Default 2 s. */
+  intervalMs?: number;
+  /** Retry delays while it is down: doubled from min up to max. Default 1 s .. 60 s. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface ShipperOptions extends ShipperTimings {
   url: string;
   rows: LocalRows;
   /** Opens the pool on first use (pg is loaded then). */
@@ -15,13 +26,8 @@ export interface ShipperOptions {
   machine: string;
   user: string;
   projectNames: TeamProjectNames;
-  /** Rows per INSERT. Default 500. */
-  batchSize?: number;
-  /** How often new rows are looked for while the ledger is up. Default 2 s. */
-  intervalMs?: number;
-  /** Retry delays while it is down: doubled from min up to max. Default 1 s .. 60 s. */
-  minBackoffMs?: number;
-  maxBackoffMs?: number;
+  /** Told the status after each pass (the thread passes it on to the daemon). */
+  onPass?: (status: ShipperStatus) => void;
 }
 
 export interface ShipperStatus {
@@ -95,6 +101,7 @@ export class LedgerShipper {
     this.timer = setTimeout(() => {
       this.running = this.pass().then((ok) => {
         this.running = null;
+        this.options.onPass?.(this.status());
         this.schedule(ok ? (this.options.intervalMs ?? 2000) : this.backoffMs);
         if (!ok) this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 60_000);
       });
