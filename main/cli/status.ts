@@ -23,8 +23,12 @@ export async function statusCommand(argv: readonly string[], ctx: CliContext): P
   const health = await fetchHealth(url, 2000);
   const { managerOf } = await import('./service/command.js');
   const manager = managerOf(resolved, ctx);
-  const managedBy = manager ? { manager: manager.kind, name: manager.name(config.port), file: manager.file(config.port) } : null;
-  if (!health) return reportStopped(ctx, config.port, instanceFiles(dataDir, config.port).pidFile, values.json === true, managedBy);
+  const managedBy = manager
+    ? { manager: manager.kind, name: manager.name(config.port), file: manager.file(config.port) }
+    : null;
+  if (!health) {
+    return reportStopped(ctx, config.port, instanceFiles(dataDir, config.port).pidFile, values.json === true, managedBy);
+  }
   const cache = await fetchCacheStats(url, 2000);
   const status = {
     running: true,
@@ -64,7 +68,13 @@ interface ManagedBy {
   file: string;
 }
 
-function reportStopped(ctx: CliContext, port: number, pidFile: string, json: boolean, managedBy: ManagedBy | null): number {
+function reportStopped(
+  ctx: CliContext,
+  port: number,
+  pidFile: string,
+  json: boolean,
+  managedBy: ManagedBy | null,
+): number {
   const pid = readPidFile(pidFile);
   const stale = pid !== undefined;
   if (json) {

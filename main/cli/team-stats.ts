@@ -10,7 +10,13 @@ import { count, money } from './stats.js';
  * `cco stats --team`: the team's totals, read from the team ledger (PostgreSQL) directly, so it
  * works whether or not a daemon runs here. `pg` is loaded only on this path.
  */
-export async function teamStats(resolved: ResolvedCli, range: SummaryRange, top: number, json: boolean, ctx: CliContext): Promise<number> {
+export async function teamStats(
+  resolved: ResolvedCli,
+  range: SummaryRange,
+  top: number,
+  json: boolean,
+  ctx: CliContext,
+): Promise<number> {
   const url = resolved.config.teamDb;
   if (url === '') {
     throw new CliError('No team ledger is configured', EXIT.usage, [
@@ -38,27 +44,35 @@ export async function teamStats(resolved: ResolvedCli, range: SummaryRange, top:
 }
 
 function emptyTotals(): TeamSummary['totals'] {
-  return { requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0, savedUsd: 0, hits: 0, errors: 0 };
+  return {
+    requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0,
+    costUsd: 0, savedUsd: 0, hits: 0, errors: 0,
+  };
 }
 
 function table(head: string[], rows: string[][]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => '  ' + r.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const cell = (c: string, i: number) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!));
+  const fmt = (r: string[]) => `  ${r.map(cell).join('  ')}`.trimEnd();
   return [fmt(head), ...rows.map(fmt)];
 }
 
 export function renderTeam(s: TeamSummary, range: SummaryRange, target: string): string[] {
   const t = s.totals;
+  const machines = `${s.machines.length} machine${s.machines.length === 1 ? '' : 's'}`;
   const lines = [
     `Team usage (${target}), ${range === 'all' ? 'all time' : range === 'today' ? 'today' : `the last ${range}`}`,
-    `  Requests   ${t.requests}${t.errors > 0 ? ` (${t.errors} errors)` : ''} from ${s.machines.length} machine${s.machines.length === 1 ? '' : 's'}`,
+    `  Requests   ${t.requests}${t.errors > 0 ? ` (${t.errors} errors)` : ''} from ${machines}`,
     `  Cost       ${money(t.costUsd)}`,
     `  Saved      ${money(t.savedUsd)} by the cache`,
-    `  Tokens     input ${count(t.inputTokens)} · output ${count(t.outputTokens)} · cache write ${count(t.cacheCreationTokens)} · cache read ${count(t.cacheReadTokens)}`,
+    `  Tokens     input ${count(t.inputTokens)} · output ${count(t.outputTokens)} · ` +
+      `cache write ${count(t.cacheCreationTokens)} · cache read ${count(t.cacheReadTokens)}`,
   ];
   if (s.machines.length > 0) {
     lines.push('', 'Machines', ...table(['MACHINE', 'USER', 'REQUESTS', 'COST', 'LAST SEEN'],
-      s.machines.map((m) => [m.machine, m.user, String(m.requests), money(m.costUsd), new Date(m.lastSeen).toLocaleString()])));
+      s.machines.map((m) => [
+        m.machine, m.user, String(m.requests), money(m.costUsd), new Date(m.lastSeen).toLocaleString(),
+      ])));
   }
   if (s.projects.length > 0) {
     lines.push('', 'Projects', ...table(['PROJECT', '', 'REQUESTS', 'COST', 'SAVED'],

@@ -136,7 +136,8 @@ function teamDbUrl(value: unknown): string {
 function teamProjectNames(value: unknown): TeamProjectNames {
   const v = String(value).toLowerCase();
   if (!(TEAM_PROJECT_NAMES as readonly string[]).includes(v)) {
-    throw new ConfigError(`team project names must be one of ${TEAM_PROJECT_NAMES.join(', ')}, got ${JSON.stringify(value)}`);
+    const allowed = TEAM_PROJECT_NAMES.join(', ');
+    throw new ConfigError(`team project names must be one of ${allowed}, got ${JSON.stringify(value)}`);
   }
   return v as TeamProjectNames;
 }

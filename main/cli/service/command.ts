@@ -31,9 +31,11 @@ export async function installCommand(argv: readonly string[], ctx: CliContext): 
   manager.install(serviceSpec(resolved, givenFlags(values, resolved), env));
   const answering = await waitForHealth(resolved, true, START_WAIT_MS);
   if (values.json) {
-    ctx.out(JSON.stringify({ installed: true, manager: manager.kind, name: manager.name(port), file: manager.file(port), running: answering }, null, 2));
+    const installed = { installed: true, manager: manager.kind, name: manager.name(port), file: manager.file(port) };
+    ctx.out(JSON.stringify({ ...installed, running: answering }, null, 2));
   } else {
-    ctx.out(`✅ ${reinstall ? 'Reinstalled' : 'Installed'} the daemon on port ${port} as a ${manager.kind} service (${manager.name(port)})`);
+    const verb = reinstall ? 'Reinstalled' : 'Installed';
+    ctx.out(`✅ ${verb} the daemon on port ${port} as a ${manager.kind} service (${manager.name(port)})`);
     ctx.out(`   File: ${manager.file(port)}`);
     ctx.out('   It starts at login and is restarted if it fails; stop and restart go through the service manager.');
     if (manager.kind === 'systemd') {
@@ -78,17 +80,24 @@ export function managerOf(resolved: ResolvedCli, ctx: CliContext): ServiceManage
 export async function stopService(manager: ServiceManager, resolved: ResolvedCli, ctx: CliContext): Promise<void> {
   manager.stop(resolved.config.port);
   if (!(await waitForHealth(resolved, false, STOP_WAIT_MS))) {
-    throw new CliError(`${manager.kind} stopped ${manager.name(resolved.config.port)}, but something still answers on port ${resolved.config.port}`);
+    const { port } = resolved.config;
+    throw new CliError(`${manager.kind} stopped ${manager.name(port)}, but something still answers on port ${port}`);
   }
   ctx.out(`✅ Daemon stopped (through ${manager.kind}: ${manager.name(resolved.config.port)})`);
 }
 
-export async function startService(manager: ServiceManager, resolved: ResolvedCli, ctx: CliContext, restart: boolean): Promise<void> {
+export async function startService(
+  manager: ServiceManager,
+  resolved: ResolvedCli,
+  ctx: CliContext,
+  restart: boolean,
+): Promise<void> {
   const { port } = resolved.config;
   if (restart) manager.restart(port);
   else manager.start(port);
   if (!(await waitForHealth(resolved, true, START_WAIT_MS))) {
-    throw new CliError(`${manager.kind} ${restart ? 'restarted' : 'started'} ${manager.name(port)}, but the daemon does not answer on port ${port}`, EXIT.failure, [
+    const did = restart ? 'restarted' : 'started';
+    throw new CliError(`${manager.kind} ${did} ${manager.name(port)}, but the daemon does not answer on port ${port}`, EXIT.failure, [
       "See why with 'cco daemon logs'.",
     ]);
   }
@@ -103,7 +112,9 @@ async function waitForHealth(resolved: ResolvedCli, up: boolean, timeoutMs: numb
 /** The flags given to install, with their resolved values (an absolute routing file), for the service. */
 function givenFlags(values: ParsedValues, resolved: ResolvedCli): string[] {
   return CONFIG_FLAGS.flatMap(({ flag, key }) =>
-    typeof values[flag] === 'string' && flag !== 'port' && key !== 'teamDb' ? [`--${flag}`, String(resolved.config[key])] : [],
+    typeof values[flag] === 'string' && flag !== 'port' && key !== 'teamDb'
+      ? [`--${flag}`, String(resolved.config[key])]
+      : [],
   );
 }
 

@@ -23,7 +23,11 @@ const NOT_CARRIED = new Set(['CCO_HOME', SPAWNED_ENV]);
  * the data directory; settings.json is read at each start, as `cco daemon start` does, so the
  * desktop app's settings still apply to a service.
  */
-export function serviceSpec(resolved: ResolvedCli, flags: readonly string[], env: Readonly<Record<string, string | undefined>>): ServiceSpec {
+export function serviceSpec(
+  resolved: ResolvedCli,
+  flags: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ServiceSpec {
   const { port } = resolved.config;
   const carried: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {

@@ -17,7 +17,9 @@ export function redactDbUrl(url: string): string {
 
 /** An error's message with the URL's password taken out, whatever the driver put in it. */
 export function safeMessage(error: unknown, url: string): string {
-  const message = error instanceof Error ? error.message || (error as NodeJS.ErrnoException).code || error.name : String(error);
+  const message = error instanceof Error
+    ? error.message || (error as NodeJS.ErrnoException).code || error.name
+    : String(error);
   let password = '';
   try {
     password = decodeURIComponent(new URL(url).password);
@@ -32,7 +34,10 @@ export function safeMessage(error: unknown, url: string): string {
  * team ledger never loads it. Idle clients that lose their server emit 'error' on the pool; that
  * is reported on the next query instead of crashing the daemon.
  */
-export async function openPool(url: string, options: { max?: number; connectTimeoutMs?: number } = {}): Promise<LedgerPool> {
+export async function openPool(
+  url: string,
+  options: { max?: number; connectTimeoutMs?: number } = {},
+): Promise<LedgerPool> {
   const pg = (await import('pg')).default;
   const pool = new pg.Pool({
     connectionString: url,

@@ -64,7 +64,8 @@ export function openTeamLedger(
   const machine = config.teamMachine || hostname();
   const user = config.teamUser || osUser();
   let status: ShipperStatus = { state: 'starting', waiting: 0, shipped: 0, lastError: null };
-  const data: ShipperThreadData = { url, file: usageFile, machine, user, projectNames: config.teamProjectNames, timings };
+  const projectNames = config.teamProjectNames;
+  const data: ShipperThreadData = { url, file: usageFile, machine, user, projectNames, timings };
   const worker = new Worker(new URL('./shipper-thread.js', import.meta.url), { workerData: data });
   worker.unref();
   let closed: () => void = () => {};
@@ -73,7 +74,8 @@ export function openTeamLedger(
     if (message.type === 'log') logger[message.level](message.message);
     else if (message.type === 'status') status = message.status;
     else if (message.type === 'ready') {
-      logger.info(`Team ledger: shipping usage rows to ${redactDbUrl(url)} as ${machine} / ${user} (install ${message.installId})`);
+      const who = `${machine} / ${user} (install ${message.installId})`;
+      logger.info(`Team ledger: shipping usage rows to ${redactDbUrl(url)} as ${who}`);
     } else closed();
   });
   worker.on('error', (error) => {
@@ -90,7 +92,8 @@ export function openTeamLedger(
     user,
     status: () => status,
     redact: (error) => safeMessage(error, url),
-    summary: async (from) => emptyUntilShipped(teamSummary(await reads(), from), { from, totals: EMPTY, machines: [], projects: [], models: [] }),
+    summary: async (from) =>
+      emptyUntilShipped(teamSummary(await reads(), from), { from, totals: EMPTY, machines: [], projects: [], models: [] }),
     machines: async (from) => emptyUntilShipped(teamMachines(await reads(), from), []),
     async close() {
       worker.postMessage({ type: 'close', timeoutMs: CLOSE_SHIP_MS });

@@ -57,11 +57,15 @@ export async function migrateTeamSchema(pool: LedgerPool): Promise<number> {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       await client.query(
-        'CREATE TABLE IF NOT EXISTS cco_schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+        `CREATE TABLE IF NOT EXISTS cco_schema_migrations
+           (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
       );
-      const found = Number((await client.query('SELECT coalesce(max(version), 0) AS v FROM cco_schema_migrations')).rows[0].v);
+      const current = await client.query('SELECT coalesce(max(version), 0) AS v FROM cco_schema_migrations');
+      const found = Number(current.rows[0].v);
       if (found > TEAM_SCHEMA_VERSION) {
-        throw new TeamSchemaError(`the team database has schema version ${found}, newer than this CCO knows (${TEAM_SCHEMA_VERSION}): upgrade CCO`);
+        throw new TeamSchemaError(
+          `the team database has schema version ${found}, newer than this CCO knows (${TEAM_SCHEMA_VERSION}): upgrade CCO`,
+        );
       }
       for (let version = found; version < TEAM_SCHEMA_VERSION; version++) {
         await client.query('BEGIN');

@@ -181,7 +181,8 @@ export class LedgerShipper {
   private wentUp(): void {
     this.backoffMs = this.options.minBackoffMs ?? 1000;
     if (this.state === 'down') {
-      this.options.logger.info(`Team ledger ${redactDbUrl(this.options.url)} is reachable again; shipping the rows that waited`);
+      const target = redactDbUrl(this.options.url);
+      this.options.logger.info(`Team ledger ${target} is reachable again; shipping the rows that waited`);
     }
     this.state = 'up';
     this.lastError = null;
@@ -192,7 +193,8 @@ export class LedgerShipper {
     // One line when it goes down, not one per retry; the line when it comes back closes it.
     if (this.state !== 'down') {
       this.options.logger.warn(
-        `Team ledger ${redactDbUrl(this.options.url)} is unreachable (${this.lastError}); usage rows wait locally and ship when it is back`,
+        `Team ledger ${redactDbUrl(this.options.url)} is unreachable (${this.lastError}); ` +
+          'usage rows wait locally and ship when it is back',
       );
     }
     this.state = 'down';

@@ -37,7 +37,8 @@ export interface TeamSummary {
 
 const SUMS = `count(*) AS requests,
   coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
-  coalesce(sum(cache_creation_tokens), 0) AS cache_creation_tokens, coalesce(sum(cache_read_tokens), 0) AS cache_read_tokens,
+  coalesce(sum(cache_creation_tokens), 0) AS cache_creation_tokens,
+  coalesce(sum(cache_read_tokens), 0) AS cache_read_tokens,
   coalesce(sum(cost_usd), 0) AS cost_usd, coalesce(sum(saved_usd), 0) AS saved_usd,
   count(*) FILTER (WHERE cache IN ('hit', 'coalesced')) AS hits, count(*) FILTER (WHERE status >= 400) AS errors`;
 
@@ -79,7 +80,11 @@ export async function teamSummary(pool: LedgerPool, from: number | null, top = 2
   const w = where(from);
   const [all, projects, models, machines] = await Promise.all([
     pool.query(`SELECT ${SUMS} FROM cco_usage ${w.sql}`, w.params),
-    pool.query(`SELECT project, ${SUMS} FROM cco_usage ${w.sql} GROUP BY project ORDER BY cost_usd DESC, requests DESC, project LIMIT ${Math.floor(top)}`, w.params),
+    pool.query(
+      `SELECT project, ${SUMS} FROM cco_usage ${w.sql}
+       GROUP BY project ORDER BY cost_usd DESC, requests DESC, project LIMIT ${Math.floor(top)}`,
+      w.params,
+    ),
     pool.query(
       `SELECT coalesce(served_model, requested_model, 'unknown') AS model, ${SUMS} FROM cco_usage ${w.sql}
        GROUP BY 1 ORDER BY cost_usd DESC, requests DESC, model LIMIT ${Math.floor(top)}`,

@@ -15,7 +15,9 @@ export class LabelGuard {
     private readonly limit: number,
     seed: Iterable<string> = [],
   ) {
-    if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`label limit must be a whole number >= 0, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 0) {
+      throw new RangeError(`label limit must be a whole number >= 0, got ${limit}`);
+    }
     for (const value of seed) {
       if (this.admitted.size >= limit) break;
       this.admitted.add(value);

@@ -122,7 +122,8 @@ export class DaemonMetrics {
           for (const sample of source()?.() ?? []) this.set({ [label]: sample.label }, sample.ratio);
         },
       });
-    ratios('cco_plan_utilization_ratio', 'Share of the plan window used (0-1), by window.', 'window', () => this.planSource);
+    const plan = () => this.planSource;
+    ratios('cco_plan_utilization_ratio', 'Share of the plan window used (0-1), by window.', 'window', plan);
     ratios('cco_budget_spent_ratio', 'Share of each budget spent (0-1).', 'budget', () => this.budgetSource);
     this.stopDrain = options.clock.every(options.drainIntervalMs ?? DEFAULT_DRAIN_MS, () => this.drain());
   }

@@ -18,7 +18,11 @@ export function teamRouter(deps: TeamRouteDeps): Router {
   };
   const ledgerOf = (): TeamLedger => {
     if (deps.ledger) return deps.ledger;
-    throw new HttpError(404, 'No team ledger is configured: start the daemon with --team-db URL (or CCO_TEAM_DB, or teamDb in settings.json)', 'not_found_error');
+    throw new HttpError(
+      404,
+      'No team ledger is configured: start the daemon with --team-db URL (or CCO_TEAM_DB, or teamDb in settings.json)',
+      'not_found_error',
+    );
   };
   router.get('/api/team/summary', async (ctx) => {
     const ledger = ledgerOf();
