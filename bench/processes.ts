@@ -4,7 +4,7 @@ import { once } from 'node:events';
 /** Runs a bench role (`upstream` or `daemon`) in its own process and resolves with the URL it prints. */
 export async function startRole(
   role: 'upstream' | 'daemon' | 'idle',
-  args: string[] = [],
+  args: readonly string[] = [],
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = fork(new URL('./role.js', import.meta.url), [role, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const [message] = (await once(child, 'message')) as [{ url: string }];
@@ -70,5 +70,14 @@ async function reply(child: ChildProcess, match: (message: Message) => boolean):
   for (;;) {
     const [message] = (await once(child, 'message')) as [Message];
     if (match(message)) return message;
+  }
+}
+
+/** Switches the daemon role's team ledger on or off (it was started with a team DB), and waits until it has. */
+export async function setLedger(child: ChildProcess, on: boolean): Promise<void> {
+  child.send(on ? 'ledger-on' : 'ledger-off');
+  for (;;) {
+    const [message] = (await once(child, 'message')) as [{ ledger?: boolean }];
+    if (message.ledger === on) return;
   }
 }

@@ -6,14 +6,15 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { applyConfig, defaultConfig } from '../main/common/config.js';
 import { silentLogger } from '../main/common/logger.js';
 import { createDaemon } from '../main/daemon/app.js';
+import { openTeamLedger } from '../main/daemon/ledger/ledger.js';
 import { loadPriceTable } from '../main/daemon/pricing/load.js';
 import { createPricer } from '../main/daemon/pricing/pricer.js';
 import { systemClock } from '../main/daemon/usage/clock.js';
 import { openUsageStore } from '../main/daemon/usage/store.js';
 import { startFakeAnthropic } from '../test/support/fake-anthropic.js';
 
-// upstream [latencyMs] | daemon <upstream URL> | idle
-const [role, arg] = process.argv.slice(2);
+// upstream [latencyMs] | daemon <upstream URL> [team DB URL] | idle
+const [role, arg, teamDb] = process.argv.slice(2);
 
 async function upstreamRole(): Promise<void> {
   const fake = await startFakeAnthropic({ record: false, latencyMs: Number(arg ?? 0) });
@@ -44,10 +45,30 @@ async function daemonRole(): Promise<void> {
       process.send!({ recording });
     }
   });
+  // With a team DB the ledger ships this daemon's rows as `cco daemon start --team-db` would; it is
+  // closed and opened again by message, so "ledger on" and "off" are measured in this one process.
+  const openLedger = () => (teamDb ? openTeamLedger(applyConfig(config, { teamDb }), store.file, silentLogger) : null);
+  let ledger = openLedger();
+  process.on('message', (message) => {
+    if (message !== 'ledger-on' && message !== 'ledger-off') return;
+    void (async () => {
+      await ledger?.close();
+      ledger = message === 'ledger-on' ? openLedger() : null;
+      // Rows recorded while it was off ship first, so an "on" round pays only for its own rows.
+      store.summary('today');
+      const deadline = Date.now() + 60_000;
+      while (ledger && ledger.status().waiting > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      process.send!({ ledger: ledger !== null });
+    })();
+  });
   const daemon = createDaemon({ config, logger: silentLogger, recorder: { record: (r) => recording && store.record(r) } });
   const { url } = await daemon.listen(0, '127.0.0.1');
   process.send!({ url });
-  process.once('SIGTERM', () => void daemon.close(0).then(() => { store.close(); process.exit(0); }));
+  process.once('SIGTERM', () => void daemon.close(0).then(async () => {
+    store.close();
+    await ledger?.close();
+    process.exit(0);
+  }));
 }
 
 // CPU time on request: the benchmark compares CPU per request, which other load on the machine does not skew.

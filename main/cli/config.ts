@@ -1,7 +1,7 @@
 import { ConfigError, configFromEnv, resolveConfig, type DaemonConfig } from '../common/config.js';
 import { dataDir as defaultDataDir } from '../common/paths.js';
 import { readSettings, settingsConfigLayer, SettingsError } from '../common/settings.js';
-import { CONFIG_FLAGS } from '../common/settings-schema.js';
+import { CONFIG_FLAGS, SECRET_KEYS, SETTINGS } from '../common/settings-schema.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
 
@@ -9,6 +9,7 @@ export type ConfigFlags = Partial<Record<keyof DaemonConfig, unknown>>;
 
 /** Command-line spelling of each daemon setting that has one (declared in settings-schema.ts). */
 export { CONFIG_FLAGS };
+
 
 export interface ResolvedCli {
   config: DaemonConfig;
@@ -57,5 +58,17 @@ function fileLayer(ctx: CliContext, dir: string, tolerant: boolean): ConfigFlags
 /** The flags that reproduce a config exactly, so a spawned daemon resolves the same values. */
 export function configToFlags(config: DaemonConfig): string[] {
   // An empty value is the default (routing file in the data directory) and needs no flag.
-  return CONFIG_FLAGS.flatMap(({ flag, key }) => (config[key] === '' ? [] : [`--${flag}`, String(config[key])]));
+  return CONFIG_FLAGS.flatMap(({ flag, key }) =>
+    config[key] === '' || SECRET_KEYS.has(key) ? [] : [`--${flag}`, String(config[key])],
+  );
+}
+
+/** The environment that carries the settings configToFlags leaves out (`ps` shows argv to everyone). */
+export function configToEnv(config: DaemonConfig): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of SECRET_KEYS) {
+    const name = (SETTINGS[key] as { env?: string }).env;
+    if (name && config[key] !== '') env[name] = String(config[key]);
+  }
+  return env;
 }

@@ -11,6 +11,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   restart: async () => (await import('./start.js')).restartCommand,
   status: async () => (await import('./status.js')).statusCommand,
   logs: async () => (await import('./logs.js')).logsCommand,
+  install: async () => (await import('./service/command.js')).installCommand,
+  uninstall: async () => (await import('./service/command.js')).uninstallCommand,
 };
 
 export async function daemonCommand(argv: readonly string[], ctx: CliContext): Promise<number> {

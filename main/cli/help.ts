@@ -70,6 +70,8 @@ export function daemonHelp(): string {
     '  restart   stop, then start with the given options',
     '  status    show whether the daemon runs, and its cache',
     '  logs      print the daemon\'s log',
+    '  install   run the daemon as a service (systemd, launchd, Task Scheduler): at login, restarted on failure',
+    '  uninstall stop and remove that service',
     '',
     "Run 'cco daemon <command> --help' for a command's options.",
   ].join('\n');
@@ -87,6 +89,23 @@ export function startHelp(command: 'start' | 'restart'): string {
     ? 'Starts the daemon in the background and waits until it answers.'
     : 'Stops the daemon on the port, then starts it again; options not given keep their\nvalues from the environment, settings.json or the defaults.';
   return renderHelp(`cco daemon ${command} [options]`, summary, [...configOptionHelp(), ...foreground, HELP_OPTION], SETTINGS_NOTE);
+}
+
+export function installHelp(): string {
+  return renderHelp(
+    'cco daemon install [options]',
+    'Runs the daemon on the port as a service of this platform: a systemd user unit (Linux), a\nlaunchd agent (macOS) or a per-user Scheduled Task (Windows). It starts now and at login, is\nrestarted after a crash, and `cco daemon stop` / `restart` then go through the service manager.\nThe options given are baked into the service; settings.json is read at each start.',
+    [...configOptionHelp(), { names: '--json', help: 'print what was installed as JSON' }, HELP_OPTION],
+    [...SETTINGS_NOTE, 'Linux servers: loginctl enable-linger "$USER" keeps user services running after logout.'],
+  );
+}
+
+export function uninstallHelp(): string {
+  return renderHelp(
+    'cco daemon uninstall [--port N]',
+    'Stops the service installed by `cco daemon install` for the port and removes it.',
+    [portOption(), HELP_OPTION],
+  );
 }
 
 export function dashboardHelp(): string {

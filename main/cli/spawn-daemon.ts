@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { DaemonConfig } from '../common/config.js';
 import { ensurePrivateDir, openPrivateFile } from '../common/private-fs.js';
 import { daemonEnv as childEnv } from '../common/daemon-process.js';
-import { configToFlags } from './config.js';
+import { configToEnv, configToFlags } from './config.js';
 
 export { SPAWNED_ENV } from '../common/daemon-process.js';
 
@@ -14,8 +14,8 @@ export function cliScript(): string {
   return fileURLToPath(new URL('../../../bin/cco.js', import.meta.url));
 }
 
-function daemonEnv(dataDir: string): NodeJS.ProcessEnv {
-  const env = childEnv(process.env, dataDir);
+function daemonEnv(config: DaemonConfig, dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...childEnv(process.env, dataDir), ...configToEnv(config) };
   // Inside the packaged app process.execPath is Electron, which must be told to act as Node.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;
@@ -40,7 +40,7 @@ export function spawnDaemon(config: DaemonConfig, dataDir: string, logFile: stri
       detached: true,
       stdio: ['ignore', out, out],
       windowsHide: true,
-      env: daemonEnv(dataDir),
+      env: daemonEnv(config, dataDir),
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));

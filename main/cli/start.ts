@@ -21,7 +21,25 @@ export async function startCommand(argv: readonly string[], ctx: CliContext): Pr
     const { runDaemonInForeground } = await import('./foreground.js');
     return runDaemonInForeground(resolved, ctx);
   }
+  const { managerOf, startService } = await import('./service/command.js');
+  const manager = managerOf(resolved, ctx);
+  if (manager) {
+    if (hasConfigFlags(values)) throw managedOptionsError(resolved, 'start');
+    const health = await fetchHealth(daemonUrl(resolved.config.host, resolved.config.port), 2000);
+    if (health) {
+      ctx.out(`✅ Daemon is already running on port ${resolved.config.port} (managed by ${manager.kind})`);
+      return EXIT.ok;
+    }
+    await startService(manager, resolved, ctx, false);
+    return EXIT.ok;
+  }
   return startInBackground(resolved, ctx, hasConfigFlags(values));
+}
+
+function managedOptionsError(resolved: ResolvedCli, command: string): CliError {
+  return new CliError(`The daemon on port ${resolved.config.port} is a service: its options are set at install`, EXIT.usage, [
+    `Run 'cco daemon install' with the new options instead of 'cco daemon ${command}' with them.`,
+  ]);
 }
 
 export async function restartCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
@@ -32,6 +50,13 @@ export async function restartCommand(argv: readonly string[], ctx: CliContext): 
   }
   const flags = configFlagsFrom(values);
   const resolved = resolveCliConfig(ctx, flags);
+  const { managerOf, startService } = await import('./service/command.js');
+  const manager = managerOf(resolved, ctx);
+  if (manager) {
+    if (hasConfigFlags(values)) throw managedOptionsError(resolved, 'restart');
+    await startService(manager, resolved, ctx, true);
+    return EXIT.ok;
+  }
   const health = await fetchHealth(daemonUrl(resolved.config.host, resolved.config.port), 2000);
   // Keep what the running daemon uses; change only the options given now.
   const next = health?.options ? { ...resolved, config: keptOptions(health.options, flags, resolved.config) } : resolved;

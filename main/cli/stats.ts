@@ -11,12 +11,14 @@ import { noUsageMessage, openUsageForReading } from './usage-db.js';
 
 export function statsHelp(): string {
   return renderHelp(
-    'cco stats [--range today|7d|30d|all] [--top N] [--json] [--port N]',
+    'cco stats [--team] [--range today|7d|30d|all] [--top N] [--json] [--port N]',
     'Prints what Claude Code cost through this daemon: requests, tokens, cost, what the cache saved,\nlatency, and the most expensive projects. Reads the usage database; the daemon need not run.',
     [
       { names: '--range R', help: `summary period: ${SUMMARY_RANGES.join(', ')} (default: today)` },
       { names: '--top N', help: 'projects to list (default: 10)' },
       { names: '--json', help: 'print {summary, projects} as JSON for scripts' },
+      { names: '--team', help: 'the whole team from the team ledger (--team-db, CCO_TEAM_DB): totals, machines, projects' },
+      { names: '--team-db URL', help: 'the team ledger to read (default: CCO_TEAM_DB, or teamDb in settings.json)' },
       { names: '--port N', help: 'the daemon instance (default: 3000)' },
       HELP_OPTION,
     ],
@@ -24,7 +26,15 @@ export function statsHelp(): string {
 }
 
 export async function statsCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
-  const specs = { ...configSpecs(true), range: { type: 'string' as const }, top: { type: 'string' as const }, json: { type: 'boolean' as const }, ...HELP_SPEC };
+  const specs = {
+    ...configSpecs(true),
+    range: { type: 'string' as const },
+    top: { type: 'string' as const },
+    json: { type: 'boolean' as const },
+    team: { type: 'boolean' as const },
+    'team-db': { type: 'string' as const },
+    ...HELP_SPEC,
+  };
   const values = parseOptions(argv, specs, 'cco stats');
   if (values.help) {
     ctx.out(statsHelp());
@@ -32,6 +42,10 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
   }
   const range = rangeOption(values.range, 'cco stats');
   const top = topOption(values.top);
+  if (values.team) {
+    const { teamStats } = await import('./team-stats.js');
+    return teamStats(resolveCliConfig(ctx, configFlagsFrom(values)), range, top, values.json === true, ctx);
+  }
   const { config, dataDir } = resolveCliConfig(ctx, configFlagsFrom(values));
   const opened = await openUsageForReading(dataDir, config.port);
   if (!opened) {

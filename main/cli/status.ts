@@ -22,7 +22,14 @@ export async function statusCommand(argv: readonly string[], ctx: CliContext): P
   const { config, dataDir } = resolved;
   const url = daemonUrl(config.host, config.port);
   const health = await fetchHealth(url, 2000);
-  if (!health) return reportStopped(ctx, config.port, instanceFiles(dataDir, config.port).pidFile, values.json === true);
+  const { managerOf } = await import('./service/command.js');
+  const manager = managerOf(resolved, ctx);
+  const managedBy = manager
+    ? { manager: manager.kind, name: manager.name(config.port), file: manager.file(config.port) }
+    : null;
+  if (!health) {
+    return reportStopped(ctx, config.port, instanceFiles(dataDir, config.port).pidFile, values.json === true, managedBy);
+  }
   assertOwnDaemon(resolved, health);
   const cache = await fetchCacheStats(url, 2000);
   const status = {
@@ -34,6 +41,7 @@ export async function statusCommand(argv: readonly string[], ctx: CliContext): P
     version: health.version ?? null,
     uptimeSeconds: health.uptimeSeconds ?? null,
     upstream: health.upstream ?? null,
+    managedBy,
     cache,
   };
   if (values.json) {
@@ -46,6 +54,7 @@ export async function statusCommand(argv: readonly string[], ctx: CliContext): P
   if (status.uptimeSeconds !== null) ctx.out(`   Uptime: ${formatDuration(status.uptimeSeconds)}`);
   if (status.version !== null) ctx.out(`   Version: ${status.version}`);
   if (status.upstream !== null) ctx.out(`   Upstream: ${status.upstream}`);
+  if (managedBy) ctx.out(`   Managed by: ${managedBy.manager} (${managedBy.name}); stop and restart go through it`);
   ctx.out(`   ${cacheLine(cache)}`);
   return EXIT.ok;
 }
@@ -55,14 +64,30 @@ export function cacheLine(cache: CacheSummary | null): string {
   return `Cache: ${cache.size} ${cache.size === 1 ? 'entry' : 'entries'}, ${formatBytes(cache.bytes, ' ')}, hit rate ${formatPercent(cache.hitRate)}`;
 }
 
-function reportStopped(ctx: CliContext, port: number, pidFile: string, json: boolean): number {
+interface ManagedBy {
+  manager: string;
+  name: string;
+  file: string;
+}
+
+function reportStopped(
+  ctx: CliContext,
+  port: number,
+  pidFile: string,
+  json: boolean,
+  managedBy: ManagedBy | null,
+): number {
   const pid = readPidFile(pidFile);
   const stale = pid !== undefined;
   if (json) {
-    ctx.out(JSON.stringify({ running: false, port, stalePidFile: stale ? pidFile : null }, null, 2));
+    ctx.out(JSON.stringify({ running: false, port, stalePidFile: stale ? pidFile : null, managedBy }, null, 2));
     return EXIT.notRunning;
   }
   ctx.out(`○ Daemon is not running on port ${port}`);
+  if (managedBy) {
+    ctx.out(`   Managed by: ${managedBy.manager} (${managedBy.name}); start it with: cco daemon start`);
+    return EXIT.notRunning;
+  }
   if (stale) {
     const why = isRunning(pid) ? `PID ${pid} is alive but does not answer on port ${port}` : `PID ${pid} has exited`;
     ctx.out(`   The PID file ${pidFile} is stale (${why}); starting the daemon will replace it.`);

@@ -14,7 +14,12 @@ export async function stopCommand(argv: readonly string[], ctx: CliContext): Pro
     ctx.out(stopHelp());
     return EXIT.ok;
   }
-  await stopDaemon(resolveCliConfig(ctx, configFlagsFrom(values), { manage: true }), ctx);
+  const resolved = resolveCliConfig(ctx, configFlagsFrom(values), { manage: true });
+  const { managerOf, stopService } = await import('./service/command.js');
+  const manager = managerOf(resolved, ctx);
+  // A service stopped behind its manager's back would be started again (or shown as failed).
+  if (manager) await stopService(manager, resolved, ctx);
+  else await stopDaemon(resolved, ctx);
   return EXIT.ok;
 }
 

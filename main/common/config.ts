@@ -4,12 +4,14 @@ import {
   ENV_NAMES,
   LOG_LEVELS,
   SETTINGS,
+  TEAM_PROJECT_NAMES,
   type DaemonConfig,
   type DaemonKey,
 } from './settings-schema.js';
 
 // The declarations live in settings-schema.ts; this module applies them in layers.
-export { LOG_LEVELS, type DaemonConfig };
+export { LOG_LEVELS, TEAM_PROJECT_NAMES, type DaemonConfig };
+export type TeamProjectNames = (typeof TEAM_PROJECT_NAMES)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function defaultConfig(): DaemonConfig {

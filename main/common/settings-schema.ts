@@ -42,6 +42,11 @@ export interface SettingSpec {
   readonly renamedFrom?: readonly string[];
   /** A desktop-app preference, not part of the daemon's configuration. */
   readonly appOnly?: boolean;
+  /**
+   * Holds a credential (a password in a URL): never quoted in a message, never in `/health`'s
+   * options, and handed to a spawned daemon through its environment, never its command line.
+   */
+  readonly secret?: boolean;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'off'] as const;
@@ -116,6 +121,23 @@ function seconds(z: Zod, min: number, max: number) {
     z.number({ error }).check(z.gte(min, { error }), z.lte(max, { error })),
   );
 }
+
+/** A postgres:// URL (TLS options in its query); '' means none. */
+function postgresUrl(value: string): string | null {
+  const text = value.trim();
+  if (text === '') return '';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  return url.protocol === 'postgres:' || url.protocol === 'postgresql:' ? text : null;
+}
+
+const shortName = (value: string): string | null => (value.trim().length > 200 ? null : value.trim());
+
+export const TEAM_PROJECT_NAMES = ['full', 'basename', 'hashed'] as const;
 
 function flagBoolean(z: Zod) {
   return z.pipe(
@@ -275,6 +297,50 @@ export const SETTINGS = {
     flag: { name: 'routing-file', value: 'PATH' },
     env: 'CCO_ROUTING_FILE',
   },
+  teamDb: {
+    schema: (z) => text(z, 'must be a postgres:// URL (postgres://user:password@host:5432/db?sslmode=require)', postgresUrl),
+    default: () => '',
+    label: 'team DB',
+    help: 'postgres:// URL of the team ledger (usage rows are shipped there)',
+    defaultHelp: 'none',
+    flag: { name: 'team-db', value: 'URL' },
+    env: 'CCO_TEAM_DB',
+    file: true,
+    secret: true,
+  },
+  teamProjectNames: {
+    schema: (z) =>
+      z.pipe(
+        z.transform((v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v)),
+        z.enum(TEAM_PROJECT_NAMES, { error: `must be one of ${TEAM_PROJECT_NAMES.join(', ')}` }),
+      ),
+    default: () => 'basename' as (typeof TEAM_PROJECT_NAMES)[number],
+    label: 'team project names',
+    help: 'project names sent to the team ledger: full, basename or hashed',
+    flag: { name: 'team-project-names', value: 'M' },
+    env: 'CCO_TEAM_PROJECT_NAMES',
+    file: true,
+  },
+  teamMachine: {
+    schema: (z) => text(z, 'must be at most 200 characters', shortName),
+    default: () => '',
+    label: 'team machine name',
+    help: 'machine name in the team ledger',
+    defaultHelp: 'the host name',
+    flag: { name: 'team-machine', value: 'NAME' },
+    env: 'CCO_TEAM_MACHINE',
+    file: true,
+  },
+  teamUser: {
+    schema: (z) => text(z, 'must be at most 200 characters', shortName),
+    default: () => '',
+    label: 'team user name',
+    help: 'user name in the team ledger',
+    defaultHelp: 'the OS user',
+    flag: { name: 'team-user', value: 'NAME' },
+    env: 'CCO_TEAM_USER',
+    file: true,
+  },
   startAtLogin: {
     schema: flagBoolean,
     default: () => false,
@@ -319,6 +385,13 @@ export const DAEMON_KEYS = keysWhere((s) => !s.appOnly) as DaemonKey[];
 export const FILE_KEYS = keysWhere((s) => s.file === true) as FileKey[];
 export const DAEMON_FILE_KEYS = keysWhere((s) => s.file === true && !s.appOnly) as Array<FileKey & DaemonKey>;
 export const EDITABLE_KEYS = keysWhere((s) => s.editable === true) as EditableKey[];
+/** Settings holding a credential (see SettingSpec.secret). */
+export const SECRET_KEYS: ReadonlySet<DaemonKey> = new Set(keysWhere((s) => s.secret === true) as DaemonKey[]);
+
+/** The configuration with every secret setting left out: what `/health` and logs may show. */
+export function publicOptions(config: Readonly<Record<DaemonKey, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([key]) => !SECRET_KEYS.has(key as DaemonKey)));
+}
 
 /** Command-line and environment spelling of each setting that has one. */
 export const CONFIG_FLAGS = entries.flatMap(([key, s]) =>
@@ -360,5 +433,7 @@ export function checkSetting<K extends SettingKey>(key: K, value: unknown): Chec
   const result = schemaOf(key).safeParse(value);
   if (result.success) return { ok: true, value: result.data as SettingValue<K> };
   const problem = result.error.issues[0]?.message ?? 'is not valid';
-  return { ok: false, message: `${SETTINGS[key].label} ${problem}, got ${JSON.stringify(value)}` };
+  const spec: SettingSpec = SETTINGS[key];
+  // A secret's value may hold a password: the message never repeats it.
+  return { ok: false, message: `${spec.label} ${problem}${spec.secret ? '' : `, got ${JSON.stringify(value)}`}` };
 }

@@ -25,6 +25,14 @@ import { uiMiddleware } from './routes/ui.js';
 import { routingRouter } from './routes/routing.js';
 import { nullRecorder, type RequestRecorder } from './usage/record.js';
 
+/** The proxy's state that routes mounted by the host may read (the stats and metrics routes). */
+export interface ProxyShared {
+  cache: ResponseCache;
+  limiter: Limiter;
+  /** Client requests on `/v1/*` being served right now. */
+  inFlight: () => number;
+}
+
 export interface DaemonDeps {
   config: DaemonConfig;
   logger: Logger;
@@ -33,7 +41,7 @@ export interface DaemonDeps {
   /** Told every upstream response's headers (plan usage); absent: not read. */
   quota?: QuotaObserver;
   /** More routes mounted by the host (analytics, dashboard, terminal); each gets the proxy's shared state. */
-  routers?: Array<(shared: { cache: ResponseCache; limiter: Limiter }) => Router>;
+  routers?: Array<(shared: ProxyShared) => Router>;
   /** Extra host names accepted in `Host` besides the loopback ones. */
   allowedHosts?: string[];
   /** The per-install secret (main/common/token.ts) that the terminal and browser admin actions require. */
@@ -114,7 +122,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     }),
     cacheRouter(px.cache, px.limiter, logger),
     routingRouter(px.router),
-    ...(deps.routers ?? []).map((make) => make({ cache: px.cache, limiter: px.limiter })),
+    ...(deps.routers ?? []).map((make) => make({ cache: px.cache, limiter: px.limiter, inFlight: () => inFlight.size })),
   ]) {
     app.use(router.routes()).use(router.allowedMethods());
   }

@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DaemonConfig } from '../common/config.js';
 import { dataDirId } from '../common/data-dir-id.js';
+import type { Logger } from '../common/logger.js';
 import { instanceFiles, routingFile } from '../common/paths.js';
 import { ensurePrivateDir, makeDataDirPrivate } from '../common/private-fs.js';
 import { readOrCreateToken } from '../common/token.js';
@@ -13,7 +14,11 @@ import { loadPriceTable } from './pricing/load.js';
 import { createPricer } from './pricing/pricer.js';
 import { quotaRouter } from './quota/route.js';
 import { QuotaService } from './quota/service.js';
+import { openTeamLedger, type LedgerTimings, type TeamLedger } from './ledger/ledger.js';
+import { DaemonMetrics } from './metrics/metrics.js';
+import { metricsRouter } from './routes/metrics.js';
 import { createStatsRouter } from './routes/stats.js';
+import { teamRouter } from './routes/team.js';
 import { defaultUiDir } from './routes/ui.js';
 import { terminalEndpoint } from './terminal/endpoint.js';
 import { systemClock } from './usage/clock.js';
@@ -37,6 +42,8 @@ export interface HostOptions {
   dataDir: string;
   /** Also log to the console (foreground mode). The rolling log file is always written. */
   console: boolean;
+  /** How fast the team ledger ships and retries (tests); the defaults suit real use. */
+  ledgerTimings?: LedgerTimings;
 }
 
 export class HostError extends Error {
@@ -69,12 +76,14 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   const log = createLogger({ file: files.logFile, level: config.logLevel, console: options.console });
   const logger = log.logger;
   let store: UsageStore;
+  let metrics: DaemonMetrics;
   // Set once the daemon (and its router) exists; records are priced only after that.
   let isLocalProvider: (provider: string) => boolean = () => false;
   try {
     const table = loadPriceTable(join(dataDir, 'pricing.json'), logger);
     const pricer = withFreeLocalProviders(createPricer(table, logger), table, (p) => isLocalProvider(p));
     store = openUsageStore({ file: files.database, pricer, clock: systemClock, logger, writer: 'thread' });
+    metrics = new DaemonMetrics({ pricer, clock: systemClock, seedProjects: busiestProjects(store) });
   } catch (error) {
     logger.error((error as Error).message);
     await log.shutdown();
@@ -83,10 +92,11 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   }
   // Per instance, like the usage database; private, as it is keyed by credential fingerprints.
   const quota = new QuotaService({ file: join(dataDir, `quota-${config.port}.json`), logger, now: systemClock.now });
+  const ledger = openLedger(options, files.database, logger);
   const daemon = createDaemon({
     config,
     logger,
-    recorder: store,
+    recorder: metrics.recorder(store),
     quota,
     uiDir: defaultUiDir(),
     token: readOrCreateToken(dataDir),
@@ -96,6 +106,11 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     routers: [
       ({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats(), quota }),
       () => quotaRouter(quota, systemClock.now),
+      (proxy) => {
+        metrics.bindProxy(proxy);
+        return metricsRouter(metrics);
+      },
+      () => teamRouter({ ledger, now: systemClock.now }),
     ],
   });
   isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';
@@ -104,7 +119,9 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     bound = await daemon.listen(config.port, config.host);
   } catch (error) {
     await daemon.close(0);
+    metrics.close();
     store.close();
+    await ledger?.close();
     const code = (error as NodeJS.ErrnoException).code;
     logger.error(`Could not listen on ${config.host}:${config.port}: ${code ?? (error as Error).message}`);
     await log.shutdown();
@@ -119,11 +136,33 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     async close(drainMs?: number) {
       logger.info('Stopping: draining requests under way');
       await daemon.close(drainMs);
+      metrics.close();
       // After the drain, so the requests that finished during it are recorded too.
       store.close();
       quota.flush();
+      // After the store, so its last rows are committed and get their chance to ship.
+      await ledger?.close();
       logger.info('Stopped');
       await log.shutdown();
     },
   };
+}
+
+/** The projects that keep their own `project` label on `/metrics` across restarts: the costliest of 30 days. */
+function busiestProjects(store: UsageStore): string[] {
+  try {
+    return store.projects('30d').map((p) => p.project);
+  } catch {
+    return []; // Only the label order is lost: new projects are admitted as they come.
+  }
+}
+
+/** The team ledger when one is configured; a local problem with it is logged, never fatal to the proxy. */
+function openLedger(options: HostOptions, usageFile: string, logger: Logger): TeamLedger | null {
+  try {
+    return openTeamLedger(options.config, usageFile, logger, options.ledgerTimings);
+  } catch (error) {
+    logger.error(`Team ledger disabled: cannot keep its cursor in ${usageFile}: ${(error as Error).message}`);
+    return null;
+  }
 }

@@ -49,7 +49,7 @@ describe('cco daemon start|status|stop|restart', () => {
     assert.match(text.stdout, new RegExp(`not running on port ${sandbox.port}`));
     const json = await runCco(['daemon', 'status', '--json'], { env: sandbox.env });
     assert.equal(json.code, 3);
-    assert.deepEqual(JSON.parse(json.stdout), { running: false, port: sandbox.port, stalePidFile: null });
+    assert.deepEqual(JSON.parse(json.stdout), { running: false, port: sandbox.port, stalePidFile: null, managedBy: null });
   });
 
   it('start runs the daemon in the background and reports it', async () => {

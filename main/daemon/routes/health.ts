@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { HealthResponse } from '../../../shared/api.js';
 import type { DaemonConfig } from '../../common/config.js';
+import { publicOptions } from '../../common/settings-schema.js';
 import { appVersion } from '../../common/version.js';
 import type { Limiter } from '../proxy/limiter.js';
 
@@ -28,7 +29,7 @@ export function healthRouter(deps: HealthDeps): Router {
       uptimeSeconds: Math.floor((deps.now() - deps.startedAt) / 1000),
       upstream: deps.upstream,
       queue: deps.limiter.stats(),
-      options: { ...deps.options },
+      options: publicOptions(deps.options) as Record<string, string | number>,
       ...(deps.dataDirId ? { dataDirId: deps.dataDirId } : {}),
     } satisfies HealthResponse;
   });

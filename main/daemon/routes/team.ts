@@ -1,0 +1,56 @@
+import Router from '@koa/router';
+import { HttpError } from '../http/errors.js';
+import type { TeamLedger } from '../ledger/ledger.js';
+import { SUMMARY_RANGES, summaryStart, type SummaryRange } from '../usage/ranges.js';
+import { oneOf } from './stats-params.js';
+
+export interface TeamRouteDeps {
+  ledger: TeamLedger | null;
+  now: () => number;
+}
+
+/** `GET /api/team/summary` and `/api/team/machines`: the team ledger's totals, read from PostgreSQL. */
+export function teamRouter(deps: TeamRouteDeps): Router {
+  const router = new Router();
+  const from = (query: Parameters<typeof oneOf>[0]): { range: SummaryRange; from: number | null } => {
+    const range = oneOf(query, 'range', SUMMARY_RANGES, 'today');
+    return { range, from: range === 'all' ? null : summaryStart(range, deps.now()) };
+  };
+  const ledgerOf = (): TeamLedger => {
+    if (deps.ledger) return deps.ledger;
+    throw new HttpError(
+      404,
+      'No team ledger is configured: start the daemon with --team-db URL (or CCO_TEAM_DB, or teamDb in settings.json)',
+      'not_found_error',
+    );
+  };
+  router.get('/api/team/summary', async (ctx) => {
+    const ledger = ledgerOf();
+    const range = from(ctx.query);
+    const summary = await ask(ledger, () => ledger.summary(range.from));
+    ctx.set('cache-control', 'no-store');
+    ctx.body = { range: range.range, ...summary, ledger: describe(ledger) };
+  });
+  router.get('/api/team/machines', async (ctx) => {
+    const ledger = ledgerOf();
+    const range = from(ctx.query);
+    const machines = await ask(ledger, () => ledger.machines(range.from));
+    ctx.set('cache-control', 'no-store');
+    ctx.body = { range: range.range, from: range.from, machines };
+  });
+  return router;
+}
+
+/** What this daemon tells about its ledger: never the URL's password. */
+function describe(ledger: TeamLedger) {
+  return { target: ledger.target, machine: ledger.machine, user: ledger.user, ...ledger.status() };
+}
+
+async function ask<T>(ledger: TeamLedger, query: () => Promise<T>): Promise<T> {
+  try {
+    return await query();
+  } catch (error) {
+    const reason = ledger.redact(error) || 'the query failed';
+    throw new HttpError(503, `The team ledger ${ledger.target} cannot be read now (${reason})`, 'api_error');
+  }
+}
