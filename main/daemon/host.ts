@@ -92,6 +92,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   }
   // Per instance, like the usage database; private, as it is keyed by credential fingerprints.
   const quota = new QuotaService({ file: join(dataDir, `quota-${config.port}.json`), logger, now: systemClock.now });
+  metrics.registerPlanUtilization(() => quota.peakUtilization().map(({ window, ratio }) => ({ label: window, ratio })));
   const ledger = openLedger(options, files.database, logger);
   const daemon = createDaemon({
     config,

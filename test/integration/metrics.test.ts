@@ -53,6 +53,13 @@ test('GET /metrics counts proxied requests by cache outcome and project, without
   assert.match(text, /^# TYPE cco_budget_spent_ratio gauge$/m);
 });
 
+test('plan usage read from the responses reaches /metrics as cco_plan_utilization_ratio{window}', async () => {
+  await sdk(daemon.url).messages.create(userMessage('plan usage QUOTA:0.37'));
+  await waitFor(async () => /^cco_plan_utilization_ratio\{window="5h"\} 0\.37$/m.test(await scrape()), {
+    message: 'the 5-hour window on /metrics',
+  });
+});
+
 test('/metrics is refused to a foreign Host, like every other route', async () => {
   const status = await new Promise<number>((resolve, reject) => {
     const req = request(`${daemon.url}/metrics`, { headers: { host: 'evil.example:80' } }, (res) => {

@@ -98,6 +98,15 @@ export class QuotaService implements QuotaObserver {
     return [...this.byFingerprint.values()].sort((a, b) => b.observedAt - a.observedAt);
   }
 
+  /** Each window's highest utilization over every credential: the one that stops a user first. */
+  peakUtilization(): Array<{ window: string; ratio: number }> {
+    const peaks = new Map<string, number>();
+    for (const entry of this.entries()) {
+      for (const w of entry.reading.windows) peaks.set(w.name, Math.max(peaks.get(w.name) ?? 0, w.utilization));
+    }
+    return [...peaks].map(([window, ratio]) => ({ window, ratio }));
+  }
+
   subscribe(listener: QuotaListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
