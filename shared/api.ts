@@ -1,7 +1,8 @@
 // JSON shapes of the daemon's HTTP API, shared by the daemon and the dashboard.
 // Types only: this module emits no code and imports nothing.
 
-export type CacheOutcome = 'hit' | 'miss' | 'bypass' | 'coalesced';
+/** `budget`: refused before going upstream because an `enforce` budget is exhausted. */
+export type CacheOutcome = 'hit' | 'miss' | 'bypass' | 'coalesced' | 'budget';
 
 export interface HealthResponse {
   status: 'ok';

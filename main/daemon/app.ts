@@ -38,6 +38,8 @@ export interface DaemonDeps {
   routingFile?: string;
   /** Where providers' API keys are looked up (`apiKeyEnv`); default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Asked before each request goes upstream (budgets); returns a refusal message or null. */
+  admit?: (request: { project: string; model: string | null }) => string | null;
   /** WebSocket endpoints (the terminal), created with the daemon's logger, token and address. */
   upgrades?: Array<(shared: UpgradeShared) => UpgradeRoute>;
 }
@@ -83,6 +85,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     now,
     bodyLimitBytes: config.bodyLimitBytes,
     inFlight: { count: 0, idle: [] },
+    ...(deps.admit ? { admit: deps.admit } : {}),
   };
   let server: Server | undefined;
   let boundPort = config.port;

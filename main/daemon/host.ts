@@ -9,6 +9,11 @@ import { createLogger } from './log.js';
 import { withFreeLocalProviders } from './pricing/local.js';
 import { loadPriceTable } from './pricing/load.js';
 import { createPricer } from './pricing/pricer.js';
+import { AlertCenter } from './budgets/alerts.js';
+import { alertsFilePath, budgetsFilePath } from './budgets/file.js';
+import { BudgetService } from './budgets/service.js';
+import { storeSpendSource } from './budgets/store-spend.js';
+import { createBudgetsRouter } from './routes/budgets.js';
 import { createStatsRouter } from './routes/stats.js';
 import { defaultUiDir } from './routes/ui.js';
 import { terminalEndpoint } from './terminal/endpoint.js';
@@ -73,6 +78,19 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     if (error instanceof UsageDatabaseError) throw new HostError(error.message, 'DATABASE');
     throw error;
   }
+  const alerts = new AlertCenter({
+    file: alertsFilePath(dataDir, config.port),
+    clock: systemClock,
+    logger,
+    webhook: () => budgets.alertWebhook,
+  });
+  const budgets = new BudgetService({
+    file: budgetsFilePath(dataDir),
+    spend: storeSpendSource(store),
+    clock: systemClock,
+    logger,
+    alerts,
+  });
   const daemon = createDaemon({
     config,
     logger,
@@ -81,13 +99,18 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     token: readOrCreateToken(dataDir),
     routingFile: routingFile(dataDir, config.routingFile),
     upgrades: [terminalEndpoint({ env: process.env, version: appVersion() })],
-    routers: [({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats() })],
+    admit: (request) => budgets.admit(request),
+    routers: [
+      ({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats(), alerts }),
+      () => createBudgetsRouter({ budgets, alerts }),
+    ],
   });
   isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';
   let bound: { port: number; url: string };
   try {
     bound = await daemon.listen(config.port, config.host);
   } catch (error) {
+    budgets.close();
     await daemon.close(0);
     store.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -97,12 +120,14 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     if (code === 'EACCES') throw new HostError(`Not allowed to listen on port ${config.port}`, 'EACCES');
     throw error;
   }
+  budgets.start();
   logger.info(`CCO ${appVersion()} listening on ${bound.url} (pid ${process.pid}), upstream ${config.upstream}`);
   return {
     ...bound,
     logFile: files.logFile,
     async close(drainMs = 10_000) {
       logger.info('Stopping: draining requests under way');
+      budgets.close();
       await daemon.close(drainMs);
       // After the drain, so the requests that finished during it are recorded too.
       store.close();

@@ -19,6 +19,8 @@ export interface ProxyContext {
   logger: Logger;
   now: () => number;
   bodyLimitBytes: number;
+  /** Asked before a request goes upstream: null lets it go, a message refuses it (an exhausted budget). */
+  admit?: (request: { project: string; model: string | null }) => string | null;
   /** Requests being answered right now; a draining stop waits for zero. */
   inFlight: { count: number; idle: Array<() => void> };
 }

@@ -10,6 +10,8 @@ export interface EventsDeps {
   logger: Logger;
   /** How often a `stats` event (today's summary) is sent. */
   statsIntervalMs: number;
+  /** Budget and quota alerts, sent as `alert` events when raised. */
+  alerts?: { subscribe(listener: (alert: object) => void): () => void };
 }
 
 /** A client that stops reading is cut off rather than buffered without end. */
@@ -27,7 +29,8 @@ function sseWriter(res: ServerResponse) {
 }
 
 /**
- * `GET /api/events`: `hello` at once, `request` for each recorded request, `stats` on a timer.
+ * `GET /api/events`: `hello` at once, `request` for each recorded request, `stats` on a timer,
+ * `alert` when a budget or quota alert is raised.
  * Everything is released when the client goes away.
  */
 export function serveEvents(ctx: Context, deps: EventsDeps): void {
@@ -44,6 +47,7 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
   send('hello', { pid: process.pid, now: deps.clock.now(), statsIntervalMs: deps.statsIntervalMs });
 
   const unsubscribe = deps.store.subscribe((record) => send('request', record));
+  const unsubscribeAlerts = deps.alerts?.subscribe((alert) => send('alert', alert));
   const stopStats = deps.clock.every(deps.statsIntervalMs, () => {
     try {
       send('stats', deps.store.summary('today'));
@@ -53,6 +57,7 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
   });
   const release = () => {
     unsubscribe();
+    unsubscribeAlerts?.();
     stopStats();
   };
   res.once('close', release);
