@@ -24,7 +24,8 @@ export interface BudgetStatus {
   exhausted: boolean;
 }
 
-const money = (usd: number) => `$${usd.toFixed(2)}`;
+/** Cents, or four decimals for the small limits of a trial. */
+export const money = (usd: number) => `$${usd !== 0 && Math.abs(usd) < 0.1 ? usd.toFixed(4) : usd.toFixed(2)}`;
 
 export function spendStatus(budget: SpendBudget, spend: SpendSource, now: number): BudgetStatus {
   const window = periodWindow(budget.period, now);
