@@ -15,6 +15,8 @@ import { BudgetService } from './budgets/service.js';
 import { storeSpendSource } from './budgets/store-spend.js';
 import { createBudgetsRouter } from './routes/budgets.js';
 import { createStatsRouter } from './routes/stats.js';
+import { createStatuslineRouter } from './routes/statusline.js';
+import { noQuota } from './budgets/spend.js';
 import { defaultUiDir } from './routes/ui.js';
 import { terminalEndpoint } from './terminal/endpoint.js';
 import { systemClock } from './usage/clock.js';
@@ -84,9 +86,13 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     logger,
     webhook: () => budgets.alertWebhook,
   });
+  const spend = storeSpendSource(store);
+  // The plan quota reader (the numbers work) plugs in here; until then quota rules have nothing to read.
+  const quota = noQuota;
   const budgets = new BudgetService({
     file: budgetsFilePath(dataDir),
-    spend: storeSpendSource(store),
+    spend,
+    quota,
     clock: systemClock,
     logger,
     alerts,
@@ -103,6 +109,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     routers: [
       ({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats(), alerts }),
       () => createBudgetsRouter({ budgets, alerts }),
+      () => createStatuslineRouter({ store, spend, budgets, quota, clock: systemClock }),
     ],
   });
   isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';

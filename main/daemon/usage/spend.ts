@@ -20,3 +20,11 @@ export function querySpendByProjectModel(db: Db, from: number, to: number): Spen
     .all(from, to) as Array<{ project: string; model: string | null; cost: number }>;
   return rows.map((r) => ({ project: r.project, model: r.model, costUsd: Number(r.cost) }));
 }
+
+/** Requests and response-cache hits of one launch (`X-CCO-Session`), for the status line. */
+export function querySessionCache(db: Db, session: string): { requests: number; hits: number } {
+  const row = db
+    .prepare(`SELECT COUNT(*) AS requests, COALESCE(SUM(cache IN ('hit', 'coalesced')), 0) AS hits FROM requests WHERE session = ?`)
+    .get(session) as { requests: number; hits: number };
+  return { requests: Number(row.requests), hits: Number(row.hits) };
+}
