@@ -16,6 +16,8 @@ export interface Settings {
   cacheMaxBytes?: number;
   workers?: number;
   logLevel?: LogLevel;
+  /** `cco` passes Claude Code a status line (`cco statusline`) when the user has none; false turns that off. */
+  offerStatusLine?: boolean;
   /** App-only: the daemon ignores these. */
   startAtLogin?: boolean;
   openDashboardOnStart?: boolean;
@@ -32,6 +34,7 @@ const SCHEMA: Readonly<Record<keyof Settings, SettingType>> = {
   cacheMaxBytes: 'number',
   workers: 'number',
   logLevel: 'string',
+  offerStatusLine: 'boolean',
   startAtLogin: 'boolean',
   openDashboardOnStart: 'boolean',
 };

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { instanceFiles } from '../../main/common/paths.js';
 import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
 import { makeRecord, openTestStore } from '../unit/usage-fixtures.js';
-import { CCO, destroySandbox, makeSandbox, ROOT, runCco, type RunResult, type Sandbox, waitFor } from './harness.js';
+import { CCO, destroySandbox, makeSandbox, readRecord, ROOT, runCco, type RunResult, type Sandbox, waitFor } from './harness.js';
 
 const STATUS_INPUT = readFileSync(join(ROOT, 'test/fixtures/claude-code-statusline/input.json'), 'utf8');
 
@@ -168,5 +168,51 @@ describe('cco statusline', () => {
     assert.equal(noPlan.stdout, 'Haiku · 1 hit\n', 'no rate_limits and no /api/quota: the plan segment is left out');
     const stop = await runCco(['daemon', 'stop'], { env: sandbox.env });
     assert.equal(stop.code, 0, stop.stderr);
+  });
+});
+
+describe('cco offers its status line to Claude Code', () => {
+  let sandbox: Sandbox;
+  let project: string;
+  let env: Record<string, string>;
+  before(async () => {
+    sandbox = await makeSandbox();
+    project = join(sandbox.home, 'proj');
+    mkdirSync(project);
+    // A throwaway Claude Code home: the test never reads the real user's settings.
+    const { CCO_STATUSLINE: _off, ...rest } = sandbox.env;
+    env = { ...rest, HOME: sandbox.home, CLAUDE_CONFIG_DIR: join(sandbox.home, 'claude-config') };
+  });
+  after(() => destroySandbox(sandbox));
+
+  const argvOf = async (extraEnv: Record<string, string> = {}, args: string[] = ['-p', 'x']) => {
+    const run = await runCco(args, { env: { ...env, ...extraEnv }, cwd: project });
+    assert.equal(run.code, 0, run.stderr);
+    return readRecord(sandbox).argv;
+  };
+
+  it('passes --settings with an absolute statusline command when no settings define one, and never otherwise', async () => {
+    const offered = await argvOf();
+    assert.equal(offered[0], '--settings');
+    const settings = JSON.parse(offered[1]!) as { statusLine: { type: string; command: string } };
+    assert.equal(settings.statusLine.type, 'command');
+    assert.match(settings.statusLine.command, /^'\/[^']+' '\/[^']+cco\.js' statusline$/);
+    assert.deepEqual(offered.slice(2), ['-p', 'x']);
+
+    mkdirSync(join(project, '.claude'));
+    writeFileSync(join(project, '.claude', 'settings.local.json'), JSON.stringify({ statusLine: { type: 'command', command: 'mine' } }));
+    assert.deepEqual(await argvOf(), ['-p', 'x'], 'a local status line is kept');
+    rmSync(join(project, '.claude'), { recursive: true });
+
+    mkdirSync(env.CLAUDE_CONFIG_DIR!, { recursive: true });
+    writeFileSync(join(env.CLAUDE_CONFIG_DIR!, 'settings.json'), '{ "statusLine": { "type": "command", "command": "mine" } }');
+    assert.deepEqual(await argvOf(), ['-p', 'x'], "the user's status line is kept");
+    rmSync(join(env.CLAUDE_CONFIG_DIR!, 'settings.json'));
+
+    assert.deepEqual(await argvOf({}, ['--settings', '{}', '-p', 'x']), ['--settings', '{}', '-p', 'x'], 'their own --settings is left alone');
+    mkdirSync(env.CCO_HOME!, { recursive: true });
+    writeFileSync(join(env.CCO_HOME!, 'settings.json'), JSON.stringify({ offerStatusLine: false }));
+    assert.deepEqual(await argvOf(), ['-p', 'x'], 'the setting turns the offer off');
+    await runCco(['daemon', 'stop'], { env });
   });
 });
