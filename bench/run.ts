@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { sequential, type Sample, throughput } from './measure.js';
-import { cliBench } from './cli.js';
+import { cliBench, statuslineBench } from './cli.js';
 import { cpuMicros, setRecording, startRole, stopRole } from './processes.js';
 
 const headers = { 'content-type': 'application/json', 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01' };
@@ -113,8 +113,9 @@ async function main(): Promise<void> {
     cost('usage recording cost, hits', hitCost);
     cost('usage recording cost, misses', missCost);
     for (const text of await cliBench()) console.log(text);
+    for (const text of await statuslineBench()) console.log(text);
     console.log('Targets: miss adds ≤ 1 ms at p50; a hit beats the direct call; ≥ 5000 hit req/s on 2 cores; recording costs ≤ 5 %;');
-    console.log('         cco adds ≤ 50 ms over the stub; a first launch reaches a healthy daemon in ≤ 1 s.');
+    console.log('         cco adds ≤ 50 ms over the stub; a first launch reaches a healthy daemon in ≤ 1 s; cco statusline ≤ ×2.5 of node -e 0.');
   } finally {
     await Promise.all([direct.close(), proxy.close()]);
     await stopRole(daemon.child);
