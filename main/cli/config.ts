@@ -17,6 +17,7 @@ export const CONFIG_FLAGS: ReadonlyArray<{ flag: string; key: keyof DaemonConfig
   { flag: 'workers', key: 'workers', value: 'N', help: 'most concurrent upstream requests' },
   { flag: 'log-level', key: 'logLevel', value: 'L', help: 'trace, debug, info, warn, error, fatal or off' },
   { flag: 'routing-file', key: 'routingFile', value: 'PATH', help: 'model routing file' },
+  { flag: 'alert-webhook', key: 'alertWebhook', value: 'URL', help: 'also post budget alerts here (Slack-compatible JSON)' },
 ];
 
 export interface ResolvedCli {
@@ -41,5 +42,6 @@ export function resolveCliConfig(ctx: CliContext, flags: ConfigFlags = {}): Reso
 /** The flags that reproduce a config exactly, so a spawned daemon resolves the same values. */
 export function configToFlags(config: DaemonConfig): string[] {
   // An empty value is the default (routing file in the data directory) and needs no flag.
-  return CONFIG_FLAGS.flatMap(({ flag, key }) => (config[key] === '' ? [] : [`--${flag}`, String(config[key])]));
+  // The webhook URL is a secret: it goes to the child in its environment, never on a command line.
+  return CONFIG_FLAGS.flatMap(({ flag, key }) => (config[key] === '' || key === 'alertWebhook' ? [] : [`--${flag}`, String(config[key])]));
 }

@@ -15,6 +15,7 @@ function defaultText(key: keyof DaemonConfig, config: DaemonConfig): string {
   if (key === 'cacheMaxBytes') return formatBytes(Number(value));
   if (key === 'workers') return `${value} (2 × CPUs)`;
   if (key === 'routingFile') return 'model-routing.json in the data directory';
+  if (key === 'alertWebhook') return 'none, or the one set with cco budget webhook';
   return String(value);
 }
 
@@ -28,6 +29,7 @@ const ENV_NAMES: Partial<Record<keyof DaemonConfig, string>> = {
   workers: 'CCO_WORKERS',
   logLevel: 'CCO_LOG_LEVEL',
   routingFile: 'CCO_ROUTING_FILE',
+  alertWebhook: 'CCO_ALERT_WEBHOOK',
 };
 
 /** The daemon settings as options, each with its default and environment variable. */

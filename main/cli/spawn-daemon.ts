@@ -13,8 +13,9 @@ export function cliScript(): string {
   return fileURLToPath(new URL('../../../bin/cco.js', import.meta.url));
 }
 
-function daemonEnv(dataDir: string): NodeJS.ProcessEnv {
+function daemonEnv(dataDir: string, config: DaemonConfig): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, CCO_HOME: dataDir, [SPAWNED_ENV]: '1' };
+  if (config.alertWebhook !== '') env.CCO_ALERT_WEBHOOK = config.alertWebhook;
   // Inside the packaged app process.execPath is Electron, which must be told to act as Node.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;
@@ -39,7 +40,7 @@ export function spawnDaemon(config: DaemonConfig, dataDir: string, logFile: stri
       detached: true,
       stdio: ['ignore', out, out],
       windowsHide: true,
-      env: daemonEnv(dataDir),
+      env: daemonEnv(dataDir, config),
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));

@@ -19,6 +19,8 @@ export interface DaemonConfig {
   upstreamIdleTimeoutMs: number;
   /** model-routing.json; '' means the one in the data directory. */
   routingFile: string;
+  /** Where budget alerts are also posted (Slack-compatible JSON); '' means none, or the one in budgets.json. */
+  alertWebhook: string;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'off'] as const;
@@ -38,6 +40,7 @@ export function defaultConfig(): DaemonConfig {
     upstreamTimeoutMs: 10 * 60 * 1000,
     upstreamIdleTimeoutMs: 5 * 60 * 1000,
     routingFile: '',
+    alertWebhook: '',
   };
 }
 
@@ -121,7 +124,17 @@ export function applyConfig(base: DaemonConfig, raw: Raw): DaemonConfig {
   }
   // Absolute, so a daemon spawned elsewhere reads the same file.
   if (raw.routingFile !== undefined) c.routingFile = raw.routingFile === '' ? '' : resolve(String(raw.routingFile));
+  if (raw.alertWebhook !== undefined) c.alertWebhook = raw.alertWebhook === '' ? '' : webhookUrl(raw.alertWebhook);
   return c;
+}
+
+function webhookUrl(value: unknown): string {
+  const text = String(value);
+  if (!/^https?:\/\//i.test(text) || !URL.canParse(text)) {
+    // The URL itself is not echoed: a chat webhook carries its secret in the path.
+    throw new ConfigError('alert webhook must be an http(s) URL');
+  }
+  return text;
 }
 
 const ENV_KEYS: ReadonlyArray<[string, keyof DaemonConfig]> = [
@@ -134,6 +147,7 @@ const ENV_KEYS: ReadonlyArray<[string, keyof DaemonConfig]> = [
   ['CCO_WORKERS', 'workers'],
   ['CCO_LOG_LEVEL', 'logLevel'],
   ['CCO_ROUTING_FILE', 'routingFile'],
+  ['CCO_ALERT_WEBHOOK', 'alertWebhook'],
 ];
 
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): Raw {

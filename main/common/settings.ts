@@ -16,6 +16,8 @@ export interface Settings {
   cacheMaxBytes?: number;
   workers?: number;
   logLevel?: LogLevel;
+  /** Where budget alerts are also posted (`--alert-webhook`). */
+  alertWebhook?: string;
   /** `cco` passes Claude Code a status line (`cco statusline`) when the user has none; false turns that off. */
   offerStatusLine?: boolean;
   /** App-only: the daemon ignores these. */
@@ -34,6 +36,7 @@ const SCHEMA: Readonly<Record<keyof Settings, SettingType>> = {
   cacheMaxBytes: 'number',
   workers: 'number',
   logLevel: 'string',
+  alertWebhook: 'string',
   offerStatusLine: 'boolean',
   startAtLogin: 'boolean',
   openDashboardOnStart: 'boolean',
@@ -48,6 +51,7 @@ export const DAEMON_SETTING_KEYS = [
   'cacheMaxBytes',
   'workers',
   'logLevel',
+  'alertWebhook',
 ] as const satisfies ReadonlyArray<keyof Settings & keyof DaemonConfig>;
 
 /** A settings file that cannot be used; a ConfigError so every caller already reports it. */

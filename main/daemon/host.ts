@@ -80,11 +80,13 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     if (error instanceof UsageDatabaseError) throw new HostError(error.message, 'DATABASE');
     throw error;
   }
+  const webhook = () => config.alertWebhook || budgets.alertWebhook;
   const alerts = new AlertCenter({
     file: alertsFilePath(dataDir, config.port),
     clock: systemClock,
     logger,
-    webhook: () => budgets.alertWebhook,
+    // The daemon's setting (--alert-webhook, CCO_ALERT_WEBHOOK, settings.json) wins over `cco budget webhook`.
+    webhook,
   });
   const spend = storeSpendSource(store);
   // The plan quota reader (the numbers work) plugs in here; until then quota rules have nothing to read.
@@ -108,7 +110,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     admit: (request) => budgets.admit(request),
     routers: [
       ({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats(), alerts }),
-      () => createBudgetsRouter({ budgets, alerts }),
+      () => createBudgetsRouter({ budgets, alerts, webhook }),
       () => createStatuslineRouter({ store, spend, budgets, quota, clock: systemClock }),
     ],
   });

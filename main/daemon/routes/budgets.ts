@@ -10,6 +10,8 @@ import { parseJsonObject, readBody } from '../http/body.js';
 export interface BudgetsRouterDeps {
   budgets: BudgetService;
   alerts: AlertCenter;
+  /** The webhook in force (the daemon's setting, else budgets.json's); default budgets.json's. */
+  webhook?: () => string | undefined;
 }
 
 const BODY_LIMIT = 64 * 1024;
@@ -32,7 +34,7 @@ export function createBudgetsRouter(deps: BudgetsRouterDeps): Router {
   const { budgets, alerts } = deps;
   const router = new Router();
   const webhookView = () => {
-    const url = budgets.alertWebhook;
+    const url = deps.webhook ? deps.webhook() : budgets.alertWebhook;
     // The URL itself is a secret (Slack's carry one in their path): only whether and where.
     return url ? { configured: true, host: webhookHost(url) } : { configured: false };
   };
