@@ -112,9 +112,12 @@ async function serve(px: ProxyContext, ex: Exchange, bypass: boolean): Promise<S
  * Hits and shared calls cost nothing and were served above.
  */
 function refuseOverBudget(px: ProxyContext, ex: Exchange): boolean {
+  if (!px.admit) return false;
+  // A local model (Ollama) costs nothing, so no budget stops it.
+  if (px.router.providerType(ex.decision.provider.name) === 'ollama') return false;
   const project = ex.req.headers['x-cco-project'];
   const model = typeof ex.body.model === 'string' ? ex.body.model : null;
-  const message = px.admit?.({ project: typeof project === 'string' ? project : 'unknown', model });
+  const message = px.admit({ project: typeof project === 'string' ? project : 'unknown', model });
   if (!message) return false;
   const body = JSON.stringify(errorBody('invalid_request_error', message));
   ex.meter.status = 400;
