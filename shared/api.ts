@@ -200,3 +200,50 @@ export interface HelloEvent {
   now: number;
   statsIntervalMs: number;
 }
+
+/** One budget as `GET /api/budgets` reports it (the daemon's budgets/status.ts builds it). */
+export interface BudgetEntry {
+  budget: {
+    id: string;
+    kind: 'spend' | 'quota';
+    mode: 'alert' | 'enforce';
+    thresholds: number[];
+    period?: 'daily' | 'weekly' | 'monthly';
+    limitUsd?: number;
+    window?: '5h' | '7d';
+    scope?: { type: 'global' } | { type: 'project'; path: string } | { type: 'model'; glob: string };
+  };
+  label: string;
+  periodKey: string | null;
+  periodStart: number | null;
+  resetsAt: number | null;
+  resetLabel: string | null;
+  spent: { payg: number; apiEquivalent: number; total: number } | null;
+  limitUsd: number | null;
+  remainingUsd: number | null;
+  percent: number | null;
+  exhausted: boolean;
+}
+
+export interface BudgetsResponse {
+  budgets: BudgetEntry[];
+  /** Only whether a webhook is set and its host: the URL is a secret. */
+  alertWebhook: { configured: boolean; host?: string };
+}
+
+/** A threshold crossing of one budget in one period (`GET /api/alerts`, the `alert` event). */
+export interface AlertEntry {
+  id: string;
+  at: number;
+  budgetId: string;
+  kind: 'spend' | 'quota';
+  threshold: number;
+  percent: number;
+  periodKey: string;
+  resetsAt: number | null;
+  message: string;
+}
+
+export interface AlertsResponse {
+  alerts: AlertEntry[];
+}

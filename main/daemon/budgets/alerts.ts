@@ -1,22 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { AlertEntry } from '../../../shared/api.js';
 import type { Logger } from '../../common/logger.js';
 import type { Clock } from '../usage/clock.js';
 import { writePrivateJson } from './file.js';
 import { postWebhook, type WebhookOptions } from './webhook.js';
 
-/** One threshold crossing of one budget in one period. */
-export interface Alert {
-  id: string;
-  at: number;
-  budgetId: string;
-  kind: 'spend' | 'quota';
-  threshold: number;
-  percent: number;
-  periodKey: string;
-  resetsAt: number | null;
-  message: string;
-}
+/** One threshold crossing of one budget in one period; part of the API (`GET /api/alerts`). */
+export type Alert = AlertEntry;
 
 const AlertSchema = z.object({
   id: z.string(),

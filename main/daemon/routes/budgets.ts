@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import type { AlertsResponse, BudgetsResponse } from '../../../shared/api.js';
 import { errorBody } from '../anthropic/types.js';
 import type { AlertCenter } from '../budgets/alerts.js';
 import { BudgetValidationError } from '../budgets/schema.js';
@@ -39,7 +40,11 @@ export function createBudgetsRouter(deps: BudgetsRouterDeps): Router {
     return url ? { configured: true, host: webhookHost(url) } : { configured: false };
   };
 
-  router.get('/api/budgets', (ctx) => noStore(ctx, { budgets: budgets.statuses(), alertWebhook: webhookView() }));
+  router.get('/api/budgets', (ctx) => {
+    // Typed as the wire shape the dashboard reads, so the two cannot drift apart.
+    const body: BudgetsResponse = { budgets: budgets.statuses(), alertWebhook: webhookView() };
+    noStore(ctx, body);
+  });
 
   router.post('/api/budgets', async (ctx) => {
     const body = parseJsonObject(await readBody(ctx.req, BODY_LIMIT));
@@ -69,7 +74,8 @@ export function createBudgetsRouter(deps: BudgetsRouterDeps): Router {
   router.get('/api/alerts', (ctx) => {
     const limit = Number(ctx.query.limit ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) return refuse(ctx, 400, 'limit: must be a whole number from 1 to 100');
-    noStore(ctx, { alerts: alerts.recent(limit) });
+    const body: AlertsResponse = { alerts: alerts.recent(limit) };
+    noStore(ctx, body);
   });
 
   return router;
