@@ -1,7 +1,7 @@
 // The `cco` launcher's own cost: passthrough to a stub Claude Code with the daemon up, and the
 // first launch that has to start the daemon, each against running the stub directly.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -57,6 +57,42 @@ export async function cliBench(runs = 15): Promise<string[]> {
     return [
       `${'cco passthrough vs stub claude'.padEnd(34)} median ×${(t / d).toFixed(2)} (+${(t - d).toFixed(0)} ms over the stub)`,
       `${'cco first launch (starts daemon)'.padEnd(34)} median ×${(c / d).toFixed(2)} of the stub (+${(c - d).toFixed(0)} ms: daemon start-up and health wait)`,
+    ];
+  } finally {
+    spawnSync(process.execPath, [CCO, 'daemon', 'stop'], { env, stdio: 'ignore' });
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const STATUS_INPUT = fileURLToPath(new URL('../../test/fixtures/claude-code-statusline/input.json', import.meta.url));
+
+function timedWithInput(args: string[], env: NodeJS.ProcessEnv, input: Buffer): number {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, args, { env, input, stdio: ['pipe', 'ignore', 'ignore'] });
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}`);
+  return performance.now() - start;
+}
+
+/** `cco statusline` (Claude Code runs it on every update) against a bare `node -e 0`; target ≤ ×2.5. */
+export async function statuslineBench(runs = 15): Promise<string[]> {
+  const home = mkdtempSync(join(tmpdir(), 'cco-bench-statusline-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, CCO_HOME: join(home, 'data'), CCO_PORT: String(await freePort()), CCO_UPSTREAM_URL: 'http://127.0.0.1:9' };
+  for (const key of Object.keys(env)) if (/^(ANTHROPIC_|ORCHESTRATOR_)/.test(key)) delete env[key];
+  const input = readFileSync(STATUS_INPUT);
+  try {
+    const bare: number[] = [];
+    const down: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      bare.push(timedWithInput(['-e', '0'], env, input));
+      down.push(timedWithInput([CCO, 'statusline'], env, input));
+    }
+    timed(process.execPath, [CCO, 'daemon', 'start'], env);
+    const up: number[] = [];
+    for (let i = 0; i < runs; i++) up.push(timedWithInput([CCO, 'statusline'], env, input));
+    const b = median(bare);
+    return [
+      `${'cco statusline, daemon up'.padEnd(34)} median ×${(median(up) / b).toFixed(2)} of node -e 0 (${median(up).toFixed(0)} vs ${b.toFixed(0)} ms)`,
+      `${'cco statusline, daemon down'.padEnd(34)} median ×${(median(down) / b).toFixed(2)} of node -e 0 (${median(down).toFixed(0)} ms)`,
     ];
   } finally {
     spawnSync(process.execPath, [CCO, 'daemon', 'stop'], { env, stdio: 'ignore' });

@@ -1,7 +1,8 @@
 // JSON shapes of the daemon's HTTP API, shared by the daemon and the dashboard.
 // Types only: this module emits no code and imports nothing.
 
-export type CacheOutcome = 'hit' | 'miss' | 'bypass' | 'coalesced';
+/** `budget`: refused before going upstream because an `enforce` budget is exhausted. */
+export type CacheOutcome = 'hit' | 'miss' | 'bypass' | 'coalesced' | 'budget';
 
 export interface HealthResponse {
   status: 'ok';
@@ -211,4 +212,51 @@ export interface HelloEvent {
   pid: number;
   now: number;
   statsIntervalMs: number;
+}
+
+/** One budget as `GET /api/budgets` reports it (the daemon's budgets/status.ts builds it). */
+export interface BudgetEntry {
+  budget: {
+    id: string;
+    kind: 'spend' | 'quota';
+    mode: 'alert' | 'enforce';
+    thresholds: number[];
+    period?: 'daily' | 'weekly' | 'monthly';
+    limitUsd?: number;
+    window?: '5h' | '7d';
+    scope?: { type: 'global' } | { type: 'project'; path: string } | { type: 'model'; glob: string };
+  };
+  label: string;
+  periodKey: string | null;
+  periodStart: number | null;
+  resetsAt: number | null;
+  resetLabel: string | null;
+  spent: { payg: number; apiEquivalent: number; total: number } | null;
+  limitUsd: number | null;
+  remainingUsd: number | null;
+  percent: number | null;
+  exhausted: boolean;
+}
+
+export interface BudgetsResponse {
+  budgets: BudgetEntry[];
+  /** Only whether a webhook is set and its host: the URL is a secret. */
+  alertWebhook: { configured: boolean; host?: string };
+}
+
+/** A threshold crossing of one budget in one period (`GET /api/alerts`, the `alert` event). */
+export interface AlertEntry {
+  id: string;
+  at: number;
+  budgetId: string;
+  kind: 'spend' | 'quota';
+  threshold: number;
+  percent: number;
+  periodKey: string;
+  resetsAt: number | null;
+  message: string;
+}
+
+export interface AlertsResponse {
+  alerts: AlertEntry[];
 }

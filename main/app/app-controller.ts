@@ -38,6 +38,8 @@ export class AppController {
   /** What the tray shows now: it is rebuilt only when this changes (an open menu would close). */
   private shownTray = '';
   private appliedLoginItem: boolean | null = null;
+  /** The newest alert already seen; null until the first reading. */
+  private lastAlertId: string | null = null;
 
   constructor(private readonly deps: AppControllerDeps) {
     this.ipc = this.createIpc();
@@ -177,12 +179,23 @@ export class AppController {
 
   private stateChanged(state: DaemonState): void {
     if (state.kind === 'running') this.lastOrigin = originOf(state.url);
+    this.notifyNewAlert(state);
     this.render();
     const visible = bridgeState(state);
     const key = JSON.stringify(visible);
     if (key === this.lastBridgeState) return;
     this.lastBridgeState = key;
     this.deps.shell.windows.broadcast('cco:daemon-state', visible);
+  }
+
+  /** A desktop notification for each budget alert raised while the app watches (not for old ones at start). */
+  private notifyNewAlert(state: DaemonState): void {
+    if (state.kind !== 'running' || !state.stats) return;
+    const id = state.stats.latestAlert?.id ?? '';
+    if (this.lastAlertId !== null && id !== '' && id !== this.lastAlertId) {
+      this.deps.shell.notifier.notify('CCO budget alert', state.stats.latestAlert!.message);
+    }
+    this.lastAlertId = id;
   }
 
   private async settingsChanged(change: SettingsChange): Promise<void> {

@@ -6,6 +6,10 @@ export interface TodayStats {
   /** Fraction 0..1 of requests answered from the cache. */
   hitRate: number;
   costUsd: number;
+  /** The spend budget closest to its limit (from `/api/budgets`); absent when there is none. */
+  budget?: { label: string; percent: number } | null;
+  /** The newest budget alert (from `/api/alerts`), so the app can notify once per new one. */
+  latestAlert?: { id: string; message: string } | null;
 }
 
 /**

@@ -58,6 +58,7 @@ export function statusLines(state: DaemonState): string[] {
       lines.push(s
         ? `Today: ${s.requests} ${s.requests === 1 ? 'request' : 'requests'} · ${Math.round(s.hitRate * 100)}% cache hits · ${money(s.costUsd)}`
         : 'Today: statistics unavailable');
+      if (s?.budget) lines.push(`Budget: ${s.budget.label} ${Math.floor(s.budget.percent)} % used`);
       if (state.upstreamProblem) lines.push(`⚠ ${state.upstreamProblem}`);
       return lines;
     }
@@ -97,7 +98,9 @@ export function buildTrayView(state: DaemonState, options: MenuOptions): TrayVie
   ];
   // The tooltip is all some users look at: a problem reaching the upstream belongs in it too.
   const warning = state.kind === 'running' && state.upstreamProblem ? ` — ⚠ ${state.upstreamProblem}` : '';
-  return { tooltip: `CCO — ${lines[0]}${warning}`, menu };
+  // The worst budget percentage belongs where the user glances: the tooltip.
+  const budget = state.kind === 'running' && state.stats?.budget ? ` — budget ${Math.floor(state.stats.budget.percent)} %` : '';
+  return { tooltip: `CCO — ${lines[0]}${budget}${warning}`, menu };
 }
 
 /** Every action id present and enabled in a menu (for adapters and tests). */

@@ -3,11 +3,38 @@ import type { TodayStats } from './daemon-state.js';
 
 /** Today's requests, hit rate and cost, or null when the daemon does not answer. */
 export async function fetchTodayStats(baseUrl: string, timeoutMs = 1500): Promise<TodayStats | null> {
-  const body = (await getJson(`${baseUrl}/api/stats/summary?range=today`, timeoutMs)) as Partial<TodayStats> | null;
+  const [summary, budgets, alerts] = await Promise.all([
+    getJson(`${baseUrl}/api/stats/summary?range=today`, timeoutMs),
+    getJson(`${baseUrl}/api/budgets`, timeoutMs),
+    getJson(`${baseUrl}/api/alerts?limit=1`, timeoutMs),
+  ]);
+  const body = summary as Partial<TodayStats> | null;
   if (!body || typeof body.requests !== 'number' || typeof body.hitRate !== 'number' || typeof body.costUsd !== 'number') {
     return null;
   }
-  return { requests: body.requests, hitRate: body.hitRate, costUsd: body.costUsd };
+  const budget = tightestBudget(budgets);
+  const latestAlert = newestAlert(alerts);
+  return {
+    requests: body.requests, hitRate: body.hitRate, costUsd: body.costUsd,
+    ...(budget ? { budget } : {}), ...(latestAlert ? { latestAlert } : {}),
+  };
+}
+
+/** Read loosely: an older daemon without budgets simply has none. */
+function tightestBudget(body: unknown): TodayStats['budget'] {
+  const list = (body as { budgets?: Array<{ label?: unknown; percent?: unknown; budget?: { kind?: unknown } }> } | null)?.budgets;
+  if (!Array.isArray(list)) return null;
+  let worst: { label: string; percent: number } | null = null;
+  for (const b of list) {
+    if (b.budget?.kind !== 'spend' || typeof b.percent !== 'number' || typeof b.label !== 'string') continue;
+    if (!worst || b.percent > worst.percent) worst = { label: b.label, percent: b.percent };
+  }
+  return worst;
+}
+
+function newestAlert(body: unknown): TodayStats['latestAlert'] {
+  const first = (body as { alerts?: Array<{ id?: unknown; message?: unknown }> } | null)?.alerts?.[0];
+  return first && typeof first.id === 'string' && typeof first.message === 'string' ? { id: first.id, message: first.message } : null;
 }
 
 /**

@@ -10,6 +10,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./export.js')).exportCommand,
   route: async () => (await import('./route.js')).routeCommand,
   dashboard: async () => (await import('./dashboard-command.js')).dashboardCommand,
+  budget: async () => (await import('./budget.js')).budgetCommand,
+  cost: async () => (await import('./cost-gate.js')).costCommand,
+  statusline: async () => (await import('./statusline.js')).statuslineCommand,
 };
 
 /**

@@ -8,6 +8,8 @@ import { findClaude } from '../common/find-claude.js';
 import { daemonUrl, fetchHealth } from '../common/daemon-client.js';
 import { parseLaunchArgs } from './launch-args.js';
 import { runForeground } from './run-child.js';
+import { statusLineCommand, statusLineOffer } from './statusline-offer.js';
+import { readSettings } from '../common/settings.js';
 import type { DaemonHandle } from './ensure.js';
 
 /** `cco [claude arguments...]`: make sure the daemon runs, then run Claude Code through it. */
@@ -35,7 +37,20 @@ export async function launch(argv: readonly string[], ctx: CliContext): Promise<
     sessionId: globalThis.crypto.randomUUID(),
     version: appVersion(),
   });
-  return run(claude, args.claudeArgs, env, ctx);
+  return run(claude, [...offeredSettings(resolved.dataDir, args.claudeArgs, ctx), ...args.claudeArgs], env, ctx);
+}
+
+/** CCO's status line for Claude Code, unless the user has one (or turned the offer off). */
+function offeredSettings(dataDir: string, claudeArgs: readonly string[], ctx: CliContext): string[] {
+  const script = process.argv[1];
+  if (!script) return [];
+  let setting: boolean | undefined;
+  try {
+    setting = readSettings(dataDir).offerStatusLine;
+  } catch {
+    setting = undefined; // resolveCliConfig already reported a broken settings file
+  }
+  return statusLineOffer({ env: ctx.env, cwd: ctx.cwd, claudeArgs, setting, command: statusLineCommand(process.execPath, script) });
 }
 
 /** The fast path is one GET; the start-up machinery is loaded only when the daemon is down. */

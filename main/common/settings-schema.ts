@@ -100,6 +100,12 @@ function httpUrl(value: string): string | null {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+/** An http(s) URL kept whole (query and path), as a webhook needs it. */
+function httpUrlKeepingPath(value: string): string | null {
+  const text = value.trim();
+  return /^https?:\/\//i.test(text) && URL.canParse(text) ? text : null;
+}
+
 /**
  * An address to bind: an IP literal (brackets around IPv6 allowed) or `localhost`. A host name
  * would be resolved at bind time and fail there with a stack trace instead of a reason.
@@ -340,6 +346,28 @@ export const SETTINGS = {
     flag: { name: 'team-user', value: 'NAME' },
     env: 'CCO_TEAM_USER',
     file: true,
+  },
+  // A chat webhook carries its secret in the path: a secret setting, never echoed or put on a command line.
+  alertWebhook: {
+    schema: (z) => text(z, 'must be an http(s) URL', (v) => (v.trim() === '' ? '' : httpUrlKeepingPath(v))),
+    default: () => '',
+    label: 'alert webhook',
+    help: 'also post budget alerts here (Slack-compatible JSON)',
+    defaultHelp: 'none, or the one set with cco budget webhook',
+    flag: { name: 'alert-webhook', value: 'URL' },
+    env: 'CCO_ALERT_WEBHOOK',
+    file: true,
+    secret: true,
+  },
+  /** Read by `cco` itself when it launches Claude Code; the daemon ignores it. */
+  offerStatusLine: {
+    schema: flagBoolean,
+    default: () => true,
+    label: 'offerStatusLine',
+    help: "give Claude Code CCO's status line when none of its settings define one",
+    file: true,
+    editable: true,
+    appOnly: true,
   },
   startAtLogin: {
     schema: flagBoolean,

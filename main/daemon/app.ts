@@ -52,6 +52,8 @@ export interface DaemonDeps {
   routingFile?: string;
   /** Where providers' API keys are looked up (`apiKeyEnv`); default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Asked before each request goes upstream (budgets); returns a refusal message or null. */
+  admit?: (request: { project: string; model: string | null }) => string | null;
   /** WebSocket endpoints (the terminal), created with the daemon's logger, token and address. */
   upgrades?: Array<(shared: UpgradeShared) => UpgradeRoute>;
   /** Shown in /health so a CLI can tell a daemon of another data directory (main/common/data-dir-id.ts). */
@@ -102,6 +104,7 @@ export function createDaemon(deps: DaemonDeps): Daemon {
     bodyLimitBytes: config.bodyLimitBytes,
     stopping: stopping.signal,
     ...(deps.quota ? { quota: deps.quota } : {}),
+    ...(deps.admit ? { admit: deps.admit } : {}),
   };
   let server: Server | undefined;
   let boundPort = config.port;

@@ -19,6 +19,12 @@ import { DaemonMetrics } from './metrics/metrics.js';
 import { metricsRouter } from './routes/metrics.js';
 import { createStatsRouter } from './routes/stats.js';
 import { teamRouter } from './routes/team.js';
+import { AlertCenter } from './budgets/alerts.js';
+import { alertsFilePath, budgetsFilePath } from './budgets/file.js';
+import { BudgetService } from './budgets/service.js';
+import { storeSpendSource } from './budgets/store-spend.js';
+import { createBudgetsRouter } from './routes/budgets.js';
+import { createStatuslineRouter } from './routes/statusline.js';
 import { defaultUiDir } from './routes/ui.js';
 import { terminalEndpoint } from './terminal/endpoint.js';
 import { systemClock } from './usage/clock.js';
@@ -92,8 +98,25 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   }
   // Per instance, like the usage database; private, as it is keyed by credential fingerprints.
   const quota = new QuotaService({ file: join(dataDir, `quota-${config.port}.json`), logger, now: systemClock.now });
-  metrics.registerPlanUtilization(() => quota.peakUtilization().map(({ window, ratio }) => ({ label: window, ratio })));
+  metrics.registerPlanUtilization(() => quota.windows().map(({ window, utilization }) => ({ label: window, ratio: utilization })));
   const ledger = openLedger(options, files.database, logger);
+  const webhook = () => config.alertWebhook || budgets.alertWebhook;
+  const alerts = new AlertCenter({
+    file: alertsFilePath(dataDir, config.port),
+    clock: systemClock,
+    logger,
+    // The daemon's setting (--alert-webhook, CCO_ALERT_WEBHOOK, settings.json) wins over `cco budget webhook`.
+    webhook,
+  });
+  const spend = storeSpendSource(store);
+  const budgets = new BudgetService({
+    file: budgetsFilePath(dataDir),
+    spend,
+    quota,
+    clock: systemClock,
+    logger,
+    alerts,
+  });
   const daemon = createDaemon({
     config,
     logger,
@@ -104,14 +127,18 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     dataDirId: dataDirId(dataDir),
     routingFile: routingFile(dataDir, config.routingFile),
     upgrades: [terminalEndpoint({ env: process.env, version: appVersion() })],
+    admit: (request) => budgets.admit(request),
     routers: [
-      ({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats(), quota }),
+      ({ cache }) =>
+        createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats(), quota, alerts }),
       () => quotaRouter(quota, systemClock.now),
       (proxy) => {
         metrics.bindProxy(proxy);
         return metricsRouter(metrics);
       },
       () => teamRouter({ ledger, now: systemClock.now }),
+      () => createBudgetsRouter({ budgets, alerts, webhook }),
+      () => createStatuslineRouter({ store, spend, budgets, quota, clock: systemClock }),
     ],
   });
   isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';
@@ -119,6 +146,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   try {
     bound = await daemon.listen(config.port, config.host);
   } catch (error) {
+    budgets.close();
     await daemon.close(0);
     metrics.close();
     store.close();
@@ -130,12 +158,14 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     if (code === 'EACCES') throw new HostError(`Not allowed to listen on port ${config.port}`, 'EACCES');
     throw error;
   }
+  budgets.start();
   logger.info(`CCO ${appVersion()} listening on ${bound.url} (pid ${process.pid}), upstream ${config.upstream}`);
   return {
     ...bound,
     logFile: files.logFile,
     async close(drainMs?: number) {
       logger.info('Stopping: draining requests under way');
+      budgets.close();
       await daemon.close(drainMs);
       metrics.close();
       // After the drain, so the requests that finished during it are recorded too.

@@ -1,5 +1,8 @@
 // The daemon's HTTP API as the dashboard uses it. Same origin, so the paths are relative.
 import type {
+  AlertsResponse,
+  BudgetEntry,
+  BudgetsResponse,
   CacheClearResponse,
   CacheStatsResponse,
   ChartRange,
@@ -29,6 +32,10 @@ export interface Api {
   cacheStats(): Promise<CacheStatsResponse>;
   routing(): Promise<RoutingResponse>;
   clearCache(): Promise<CacheClearResponse>;
+  budgets(): Promise<BudgetsResponse>;
+  alerts(): Promise<AlertsResponse>;
+  saveBudget(budget: unknown): Promise<{ budget: BudgetEntry }>;
+  removeBudget(id: string): Promise<{ removed: string }>;
 }
 
 /** The daemon answers errors in the Anthropic shape: `{ type: 'error', error: { message } }`. */
@@ -47,9 +54,11 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
     if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
     return (await res.json()) as T;
   }
-  async function admin<T>(path: string): Promise<T> {
+  async function admin<T>(path: string, method = 'POST', body?: unknown): Promise<T> {
     const value = await token();
-    return call<T>(path, { method: 'POST', headers: value ? { [TOKEN_HEADER]: value } : {} });
+    const headers: Record<string, string> = value ? { [TOKEN_HEADER]: value } : {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return call<T>(path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   }
   return {
     health: () => call('/health'),
@@ -60,5 +69,9 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
     cacheStats: () => call('/api/cache/stats'),
     routing: () => call('/api/routing'),
     clearCache: () => admin('/api/cache/clear'),
+    budgets: () => call('/api/budgets'),
+    alerts: () => call('/api/alerts?limit=20'),
+    saveBudget: (budget) => admin('/api/budgets', 'POST', budget),
+    removeBudget: (id) => admin(`/api/budgets/${encodeURIComponent(id)}`, 'DELETE'),
   };
 }

@@ -10,6 +10,7 @@ import { byId } from './dom.js';
 import { formatMs, formatUsd } from './format.js';
 import { connectLive, type ConnectionStatus } from './live.js';
 import { accessToken, adoptFragmentToken } from './token.js';
+import { alertBanner, budgetsPanel } from './views/budgets-panel.js';
 import { cachePanel } from './views/cache-panel.js';
 import { renderCards } from './views/cards.js';
 import { renderDaemonInfo, renderStatus } from './views/header.js';
@@ -57,6 +58,13 @@ const recent = recentRequests();
 const routing = routingPanel();
 const cache = cachePanel({ clear: () => api.clearCache(), cleared: () => void loadCache() });
 
+const budgets = budgetsPanel({
+  save: (budget) => api.saveBudget(budget),
+  remove: (id) => api.removeBudget(id),
+  changed: () => void loadBudgets(),
+});
+const banner = alertBanner();
+
 let range: ChartRange = RANGES.find((r) => r === localStorage.getItem(RANGE_KEY)) ?? '1h';
 let daemonPid: number | null = null;
 
@@ -79,6 +87,8 @@ const loadProjects = quietly(async () => {
 const loadCache = quietly(async () => cache.update(await api.cacheStats()));
 const loadRouting = quietly(async () => routing.update(await api.routing()));
 const loadRequests = quietly(async () => recent.replace((await api.requests(50)).requests));
+const loadBudgets = quietly(async () => budgets.update(await api.budgets()));
+const loadAlerts = quietly(async () => banner.replace((await api.alerts()).alerts));
 let chartsLoaded: ChartRange | null = null;
 const loadCharts = quietly(async () => {
   const wanted = range;
@@ -94,7 +104,7 @@ function drawCharts(data: ChartData): void {
 }
 
 async function refreshAll(): Promise<void> {
-  await Promise.all([loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting()]);
+  await Promise.all([loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting(), loadBudgets(), loadAlerts()]);
 }
 
 /** Coalesces bursts of live requests into one refresh of the aggregates. */
@@ -103,7 +113,7 @@ function scheduleRefresh(): void {
   if (refreshTimer !== undefined) return;
   refreshTimer = setTimeout(() => {
     refreshTimer = undefined;
-    void Promise.all([loadSummary(), loadCharts(), loadProjects(), loadCache()]);
+    void Promise.all([loadSummary(), loadCharts(), loadProjects(), loadCache(), loadBudgets()]);
   }, REFRESH_MS);
 }
 
@@ -137,6 +147,10 @@ connectLive('/api/events', {
   request(entry) {
     recent.add(entry);
     scheduleRefresh();
+  },
+  alert(entry) {
+    banner.add(entry);
+    void loadBudgets();
   },
   stats(summary) {
     renderCards(summary);

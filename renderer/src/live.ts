@@ -1,7 +1,7 @@
 // The live event stream (`/api/events`) with its connection status. EventSource reconnects by
 // itself, but gives up for good on some errors and retries at a fixed pace on others; owning the
 // retry loop keeps the status honest and the backoff gentle on a daemon that is down.
-import type { HelloEvent, RequestEntry, SummaryResponse } from '../../shared/api.js';
+import type { AlertEntry, HelloEvent, RequestEntry, SummaryResponse } from '../../shared/api.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
@@ -10,6 +10,8 @@ export interface LiveHandlers {
   hello(event: HelloEvent): void;
   request(entry: RequestEntry): void;
   stats(summary: SummaryResponse): void;
+  /** A budget threshold was crossed. */
+  alert?(alert: AlertEntry): void;
 }
 
 export interface LiveOptions {
@@ -56,6 +58,8 @@ export function connectLive(url: string, on: LiveHandlers, options: LiveOptions 
     es.addEventListener('hello', parse(on.hello));
     es.addEventListener('request', parse(on.request));
     es.addEventListener('stats', parse(on.stats));
+    const onAlert = on.alert;
+    if (onAlert) es.addEventListener('alert', parse(onAlert));
     es.addEventListener('error', () => {
       es.close();
       if (closed || source !== es) return;

@@ -88,3 +88,11 @@ test('one request and a large cost read naturally', () => {
   const state = { ...running, stats: { requests: 1, hitRate: 1, costUsd: 123.4 } } as DaemonState;
   assert.equal(labels(buildTrayView(state, options).menu)[1], 'Today: 1 request · 100% cache hits · $123');
 });
+
+test('the tightest budget is a line of the menu and its percentage is in the tooltip', () => {
+  const state = { ...running, stats: { requests: 3, hitRate: 0, costUsd: 4.5, budget: { label: 'project ~/code/shop daily', percent: 90.4 } } } as DaemonState;
+  const view = buildTrayView(state, options);
+  assert.ok(labels(view.menu).includes('Budget: project ~/code/shop daily 90 % used'));
+  assert.match(view.tooltip, /— budget 90 %/);
+  assert.doesNotMatch(buildTrayView(running, options).tooltip, /budget/, 'no budget, no mention');
+});

@@ -57,6 +57,8 @@ export async function makeSandbox(): Promise<Sandbox> {
     CCO_PORT: String(port),
     CCO_UPSTREAM_URL: 'http://127.0.0.1:9',
     STUB_CLAUDE_RECORD: recordFile,
+    // Claude Code gets exactly the test's arguments; the status-line offer is tested on its own.
+    CCO_STATUSLINE: 'off',
   };
   return { home, bin, port, recordFile, env };
 }

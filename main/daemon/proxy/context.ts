@@ -24,4 +24,6 @@ export interface ProxyContext {
   readonly bodyLimitBytes: number;
   /** Aborted when a stop's drain is over: requests still under way end with an overloaded_error. */
   readonly stopping: AbortSignal;
+  /** Asked before a request goes upstream: null lets it go, a message refuses it (an exhausted budget). */
+  readonly admit?: (request: { project: string; model: string | null }) => string | null;
 }

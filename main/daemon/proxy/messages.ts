@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
 import type { Context } from 'koa';
+import { errorBody } from '../anthropic/types.js';
 import { cacheKey } from '../cache/key.js';
 import { type StoredAnswer, storedAnswer } from '../cache/store.js';
 import { parseJsonObject, readBody } from '../http/body.js';
@@ -89,6 +90,7 @@ export function messagesHandler(px: ProxyContext) {
 
 async function serve(px: ProxyContext, ex: Exchange, bypass: boolean): Promise<Served> {
   if (bypass || !px.cache.enabled) {
+    if (refuseOverBudget(px, ex)) return { cache: 'budget' };
     px.cache.count('bypassed');
     return { cache: 'bypass', outcome: await attach(px, startFlight(px, ex, false), ex, 'bypass') };
   }
@@ -100,8 +102,31 @@ async function serve(px: ProxyContext, ex: Exchange, bypass: boolean): Promise<S
   }
   const joined = await joinFlight(px, ex);
   if (joined) return joined;
+  if (refuseOverBudget(px, ex)) return { cache: 'budget' };
   px.cache.count('misses');
   return { cache: 'miss', outcome: await attach(px, startFlight(px, ex, true), ex, 'miss') };
+}
+
+/**
+ * An exhausted `enforce` budget refuses what would go upstream with the status the API uses for
+ * "credit balance too low" (400 invalid_request_error), which Claude Code shows and does not retry.
+ * Hits and shared calls cost nothing and were served above.
+ */
+function refuseOverBudget(px: ProxyContext, ex: Exchange): boolean {
+  if (!px.admit) return false;
+  // A local model (Ollama) costs nothing, so no budget stops it.
+  if (px.router.providerType(ex.decision.provider.name) === 'ollama') return false;
+  const project = ex.req.headers['x-cco-project'];
+  const model = typeof ex.body.model === 'string' ? ex.body.model : null;
+  const message = px.admit({ project: typeof project === 'string' ? project : 'unknown', model });
+  if (!message) return false;
+  const body = JSON.stringify(errorBody('invalid_request_error', message));
+  ex.meter.status = 400;
+  ex.meter.bytes = Buffer.byteLength(body);
+  // x-should-retry: the SDKs (and so Claude Code) honour it; a budget does not refill in seconds.
+  ex.res.writeHead(400, { 'content-type': 'application/json', 'content-length': ex.meter.bytes, 'x-should-retry': 'false' });
+  ex.res.end(body);
+  return true;
 }
 
 /** Shares an identical call already under way, if there is one. */

@@ -98,13 +98,20 @@ export class QuotaService implements QuotaObserver {
     return [...this.byFingerprint.values()].sort((a, b) => b.observedAt - a.observedAt);
   }
 
-  /** Each window's highest utilization over every credential: the one that stops a user first. */
-  peakUtilization(): Array<{ window: string; ratio: number }> {
-    const peaks = new Map<string, number>();
+  /**
+   * Each window's highest utilization over every credential (the one that stops a user first),
+   * with its reset in epoch milliseconds: what budgets' plan rules and /metrics read.
+   */
+  windows(): Array<{ window: string; utilization: number; resetsAt: number | null }> {
+    const peaks = new Map<string, { window: string; utilization: number; resetsAt: number | null }>();
     for (const entry of this.entries()) {
-      for (const w of entry.reading.windows) peaks.set(w.name, Math.max(peaks.get(w.name) ?? 0, w.utilization));
+      for (const w of entry.reading.windows) {
+        const seen = peaks.get(w.name);
+        if (seen && seen.utilization >= w.utilization) continue;
+        peaks.set(w.name, { window: w.name, utilization: w.utilization, resetsAt: w.resetsAt === null ? null : w.resetsAt * 1000 });
+      }
     }
-    return [...peaks].map(([window, ratio]) => ({ window, ratio }));
+    return [...peaks.values()];
   }
 
   subscribe(listener: QuotaListener): () => void {

@@ -13,6 +13,8 @@ export interface EventsDeps {
   statsIntervalMs: number;
   /** Plan usage: a `quota` event per reading, `quota-threshold` when a window passes 50/80/95 %. */
   quota?: Pick<QuotaService, 'subscribe'>;
+  /** Budget and quota alerts, sent as `alert` events when raised. */
+  alerts?: { subscribe(listener: (alert: object) => void): () => void };
 }
 
 /** A client that stops reading is cut off rather than buffered without end. */
@@ -31,7 +33,7 @@ function sseWriter(res: ServerResponse) {
 
 /**
  * `GET /api/events`: `hello` at once, `request` for each recorded request, `stats` on a timer,
- * `quota` and `quota-threshold` as plan usage is read.
+ * `quota` and `quota-threshold` as plan usage is read, `alert` when a budget or quota alert is raised.
  * Everything is released when the client goes away.
  */
 export function serveEvents(ctx: Context, deps: EventsDeps): void {
@@ -48,6 +50,7 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
   send('hello', { pid: process.pid, now: deps.clock.now(), statsIntervalMs: deps.statsIntervalMs });
 
   const unsubscribe = deps.store.subscribe((record) => send('request', record));
+  const unsubscribeAlerts = deps.alerts?.subscribe((alert) => send('alert', alert));
   const stopStats = deps.clock.every(deps.statsIntervalMs, () => {
     try {
       send('stats', deps.store.summary('today'));
@@ -62,6 +65,7 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
   const release = () => {
     unsubscribe();
     unsubscribeQuota?.();
+    unsubscribeAlerts?.();
     stopStats();
   };
   res.once('close', release);

@@ -5,7 +5,7 @@ import type { RequestFilter, StatusFilter } from '../usage/request-list.js';
 
 export const MAX_REQUEST_LIMIT = 1000;
 const DEFAULT_REQUEST_LIMIT = 50;
-const CACHE_OUTCOMES: readonly CacheOutcome[] = ['hit', 'miss', 'bypass', 'coalesced'];
+const CACHE_OUTCOMES: readonly CacheOutcome[] = ['hit', 'miss', 'bypass', 'coalesced', 'budget'];
 
 /** One query parameter as a string; absent or empty counts as not given. Repeats are refused. */
 export function param(query: ParsedUrlQuery, name: string): string | undefined {

@@ -21,6 +21,8 @@ export interface StatsRouterDeps {
   cacheStats?: () => object;
   /** Defaults to reading this process and host. */
   machine?: MachineProbe;
+  /** Budget alerts, relayed as `alert` events on `/api/events`. */
+  alerts?: { subscribe(listener: (alert: object) => void): () => void };
   /** Period of the `stats` event on `/api/events`. Default 5 s. */
   eventStatsIntervalMs?: number;
   /** Plan usage readings, sent on `/api/events`. */

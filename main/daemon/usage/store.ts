@@ -10,6 +10,7 @@ import type { RequestRecord, RequestRecorder } from './record.js';
 import { queryRequests, type RequestFilter } from './request-list.js';
 import { pruneRequests, retentionCutoff, type PruneResult } from './retention.js';
 import { rowValues, selectExportRows, type StoredRequest } from './rows.js';
+import { querySessionCache, querySpendByProjectModel, type SpendByProjectModel } from './spend.js';
 import { BUSY_TIMEOUT_MS, openReader, openUsageDatabase, type Db } from './schema.js';
 import { InlineWriter, ThreadWriter, type UsageWriter } from './writer.js';
 import { querySummary, type UsageSummary } from './summary.js';
@@ -186,6 +187,18 @@ export class UsageStore implements RequestRecorder {
 
   charts(range: ChartRange): ChartData {
     return queryCharts(this.readable(), range, this.options.clock.now());
+  }
+
+  /** Committed spend in [from, to) by project and model; does not wait for the queue (budgets poll it). */
+  spendByProjectModel(from: number, to: number): SpendByProjectModel[] {
+    this.assertOpen();
+    return querySpendByProjectModel(this.db, from, to);
+  }
+
+  /** Committed requests and cache hits of one launch; does not wait for the queue (the status line polls it). */
+  sessionCache(session: string): { requests: number; hits: number } {
+    this.assertOpen();
+    return querySessionCache(this.db, session);
   }
 
   /** Raw rows of the range, oldest first, read lazily on a separate connection. */
