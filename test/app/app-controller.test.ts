@@ -161,7 +161,7 @@ test('bridge calls: info and settings for the dashboard window; a restart is off
     await waitFor(async () => {
       const response = await fetch(`http://127.0.0.1:${port}/api/cache/stats`).catch(() => null); // down while restarting
       return response !== null && ((await response.json()) as { maxSize: number }).maxSize === 7;
-    }, { message: 'the restarted daemon to use the new cache size' });
+    }, { message: 'the restarted daemon to use the new cache size', timeoutMs: 20_000 }); // a process restart on a busy machine
   } finally {
     await app.quit();
   }

@@ -164,8 +164,9 @@ describe('cco statusline', () => {
     assert.match(line, /^Opus 4\.5 · \$0\.42 session · \$0\.\d+ today · budget \d+ % · 5h 42 %.* · cache 97 % · 1 hit\n$/);
     const picked = await statusline(['--format', '{budget} | {model}'], env, STATUS_INPUT);
     assert.match(picked.stdout, /^budget \d+ % \| Opus 4\.5\n$/);
-    const noPlan = await statusline(['--format', '{model} · {plan} · {hits}'], env, JSON.stringify({ model: { display_name: 'Haiku' } }));
-    assert.equal(noPlan.stdout, 'Haiku · 1 hit\n', 'no rate_limits and no /api/quota: the plan segment is left out');
+    // No rate_limits in the input: plan usage comes from the daemon's /api/quota (the fake upstream's headers).
+    const fromDaemon = await statusline(['--format', '{model} · {plan} · {hits}'], env, JSON.stringify({ model: { display_name: 'Haiku' } }));
+    assert.match(fromDaemon.stdout, /^Haiku · 5h \d+ % \(\S+\) 7d \d+ % \(\S+\) · 1 hit\n$/);
     const stop = await runCco(['daemon', 'stop'], { env: sandbox.env });
     assert.equal(stop.code, 0, stop.stderr);
   });
