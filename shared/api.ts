@@ -16,7 +16,13 @@ export interface HealthResponse {
 
 export interface CacheStatsResponse {
   hits: number;
+  /** Cacheable requests not found in the cache whose upstream call succeeded. */
   misses: number;
+  /** Cacheable requests not found whose upstream call failed: not misses, and not in the hit rate. */
+  failed: number;
+  /** Answered by sharing an identical call under way; counted as answered by the cache. */
+  coalesced: number;
+  /** (hits + coalesced) / (hits + coalesced + misses) since the daemon started. */
   hitRate: number;
   size: number;
   maxSize: number;
@@ -37,6 +43,8 @@ export interface CacheClearResponse {
 export interface RoutingResponse {
   /** The routing file watched, or null when the daemon runs without one. */
   file: string | null;
+  /** Whether `file` exists; without it every model goes to `default` and there are no routes. */
+  fileFound?: boolean;
   loadedAt: string | null;
   /** The last invalid edit (the previous routes stay in force), or null. */
   error: { message: string; at: string } | null;
@@ -111,6 +119,8 @@ export interface RequestPoint {
   misses: number;
   /** Requests that skipped the cache (not cacheable). */
   bypassed: number;
+  /** Failed requests (an error status or a cut stream); never counted as hits, misses or bypassed. */
+  errors: number;
 }
 
 export interface CostPoint {
@@ -121,9 +131,11 @@ export interface CostPoint {
 
 export interface LatencyPoint {
   t: number;
-  /** Null for a bucket without requests. */
+  /** Of requests answered by an upstream call; null for a bucket without any. */
   p50: number | null;
   p95: number | null;
+  /** Of requests answered from the response cache (hits and coalesced); null without any. */
+  hitP50: number | null;
 }
 
 export interface ModelTokens {

@@ -22,7 +22,9 @@ interface Entry extends StoredAnswer {
 
 export interface CacheCounters {
   hits: number;
+  /** Looked up, not found, and answered without error (a failed call is counted in `failed`). */
   misses: number;
+  failed: number;
   coalesced: number;
   bypassed: number;
   evictions: number;
@@ -44,7 +46,7 @@ export interface CacheStats extends CacheCounters {
  * injected clock.
  */
 export class ResponseCache {
-  readonly counters: CacheCounters = { hits: 0, misses: 0, coalesced: 0, bypassed: 0, evictions: 0, expired: 0 };
+  readonly counters: CacheCounters = { hits: 0, misses: 0, failed: 0, coalesced: 0, bypassed: 0, evictions: 0, expired: 0 };
   private readonly lru: QuickLRU<string, Entry> | undefined;
   private entries = 0;
   private totalBytes = 0;
@@ -117,11 +119,14 @@ export class ResponseCache {
   }
 
   stats(): CacheStats {
-    const { hits, misses } = this.counters;
-    const lookups = hits + misses;
+    const { hits, misses, coalesced } = this.counters;
+    // The dashboard's one definition: answered from the cache (hits and coalesced) over cacheable
+    // requests that did not fail.
+    const answered = hits + coalesced;
+    const lookups = answered + misses;
     return {
       ...this.counters,
-      hitRate: lookups === 0 ? 0 : hits / lookups,
+      hitRate: lookups === 0 ? 0 : answered / lookups,
       size: this.entries,
       maxSize: this.options.maxEntries,
       bytes: this.totalBytes,

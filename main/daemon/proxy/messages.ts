@@ -100,8 +100,11 @@ async function serve(px: ProxyContext, ex: Exchange, bypass: boolean): Promise<S
   }
   const joined = await joinFlight(px, ex);
   if (joined) return joined;
-  px.cache.counters.misses++;
-  return { cache: 'miss', outcome: await attach(px, startFlight(px, ex, true), ex, 'miss') };
+  const outcome = await attach(px, startFlight(px, ex, true), ex, 'miss');
+  // A failed call is an error, not a cache miss: the hit rate counts only answers that could be cached.
+  if (outcome.status >= 400 || outcome.errorType !== null) px.cache.counters.failed++;
+  else px.cache.counters.misses++;
+  return { cache: 'miss', outcome };
 }
 
 /** Shares an identical call already under way, if there is one. */

@@ -1,13 +1,28 @@
 // The most recent requests, newest first, growing live.
 import type { RequestEntry } from '../../../shared/api.js';
 import { byId, fill, h } from '../dom.js';
-import { formatClock, formatCount, formatMs, formatUsd, projectName } from '../format.js';
-import { addRecentRequest, totalTokens } from '../charts/shape.js';
+import { estimated, formatClock, formatCount, formatMs, formatUsd } from '../format.js';
+import { addRecentRequest, projectLabels, totalTokens } from '../charts/shape.js';
 
 const LIMIT = 50;
 
+export const ESTIMATED_NOTE = 'Estimated: this model has no price of its own, so a similar model\'s price was used.';
+
 function statusText(r: RequestEntry): string {
   return r.errorType && r.status < 400 ? r.errorType : String(r.status);
+}
+
+export function isFailed(r: Pick<RequestEntry, 'status' | 'errorType'>): boolean {
+  return r.status >= 400 || r.errorType !== null;
+}
+
+/** A failed request's badge says what failed (status and error type), not a cache outcome. */
+function outcomeBadge(r: RequestEntry): HTMLElement {
+  if (isFailed(r)) {
+    const text = r.errorType ? `${r.status} ${r.errorType}` : `${r.status} error`;
+    return h('span', { class: 'badge c-error', title: `Failed: HTTP ${r.status}${r.errorType ? `, ${r.errorType}` : ''}` }, text);
+  }
+  return h('span', { class: `badge c-${r.cache}` }, r.cache);
 }
 
 function model(r: RequestEntry): string {
@@ -15,30 +30,31 @@ function model(r: RequestEntry): string {
 }
 
 function costText(r: RequestEntry): string {
-  if (r.cache === 'hit' || r.cache === 'coalesced') return r.savedUsd ? `saved ${formatUsd(r.savedUsd)}` : formatUsd(0);
-  return formatUsd(r.costUsd);
+  if (r.cache === 'hit' || r.cache === 'coalesced') return r.savedUsd ? `saved ${estimated(formatUsd(r.savedUsd), r.costEstimated)}` : formatUsd(0);
+  return estimated(formatUsd(r.costUsd), r.costEstimated && r.costUsd !== null);
 }
 
 export function recentRequests() {
   let list: RequestEntry[] = [];
 
   function render(): void {
+    const labels = projectLabels(list.map((r) => r.project));
     const rows = list.map((r) =>
       h(
         'tr',
-        { class: r.status >= 400 || r.errorType ? 'failed' : null, 'data-cache': r.cache },
+        { class: isFailed(r) ? 'failed' : null, 'data-cache': r.cache, 'data-status': r.status },
         h('td', { class: 'time' }, formatClock(r.startedAt)),
-        h('td', { title: r.project, class: 'project grow' }, projectName(r.project)),
+        h('td', { title: r.project, class: 'project grow' }, labels.get(r.project) ?? r.project),
         h('td', { class: 'model grow', title: model(r) }, model(r)),
-        h('td', { class: 'end' }, h('span', { class: `badge c-${r.cache}` }, r.cache)),
+        h('td', { class: 'end outcome' }, outcomeBadge(r)),
         // `detail` cells go on a second, labelled line when the page is narrow (index.css).
         h('td', { class: 'num detail', 'data-label': 'Tokens', title: `in ${r.inputTokens}, out ${r.outputTokens}, cache write ${r.cacheCreationTokens}, cache read ${r.cacheReadTokens}` }, formatCount(totalTokens(r))),
-        h('td', { class: 'num detail', 'data-label': 'Cost' }, costText(r)),
+        h('td', { class: 'num detail cost', 'data-label': 'Cost', title: r.costEstimated ? ESTIMATED_NOTE : null }, costText(r)),
         h('td', { class: 'num detail', 'data-label': 'Latency' }, formatMs(r.latencyMs)),
         h('td', { class: 'num detail http-status', 'data-label': 'HTTP' }, statusText(r)),
       ),
     );
-    const head = h('tr', {}, ...['Time', 'Project', 'Model', 'Cache', 'Tokens', 'Cost', 'Latency', 'Status'].map((label, i) => h('th', { scope: 'col', class: i >= 4 ? 'num' : null }, label)));
+    const head = h('tr', {}, ...['Time', 'Project', 'Model', 'Outcome', 'Tokens', 'Cost', 'Latency', 'Status'].map((label, i) => h('th', { scope: 'col', class: i >= 4 ? 'num' : null }, label)));
     const body = rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: 8, class: 'empty-row' }, 'No requests yet. They appear here as Claude Code sends them.'))];
     fill(byId('requests'), h('table', { class: 'table stack no-head' }, h('thead', {}, head), h('tbody', {}, ...body)));
   }
