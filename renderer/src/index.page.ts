@@ -34,15 +34,15 @@ const charts = [
     series: (d) => costLines(d.costPerHour),
     bucketSeconds: (d) => d.bucketSeconds.cost,
     format: formatUsd,
-    tick: (y) => y.tickFormat(4, '$~f'),
     emptyMessage: (range) => `Nothing spent or saved in ${range} yet.`,
     minTop: 0.01,
+    step: true,
   }),
   modelChart(),
   lineChart({
     id: 'latency',
     title: 'Latency',
-    legend: [{ key: 'p50', label: 'p50' }, { key: 'p95', label: 'p95' }],
+    legend: [{ key: 'p50', label: 'Upstream p50' }, { key: 'p95', label: 'Upstream p95' }, { key: 'hitP50', label: 'Cache hit p50' }],
     series: (d) => latencyLines(d.latencyPerMinute),
     bucketSeconds: (d) => d.bucketSeconds.latency,
     format: formatMs,
@@ -91,6 +91,7 @@ function drawCharts(data: ChartData): void {
   chartsLoaded = data.range;
   for (const chart of charts) chart.update(data);
   document.body.dataset.chartsRange = chartsLoaded;
+  renderRange();
 }
 
 async function refreshAll(): Promise<void> {
@@ -107,9 +108,17 @@ function scheduleRefresh(): void {
   }, REFRESH_MS);
 }
 
+/**
+ * The pressed button is the range on screen, never one that did not load; the one asked for is
+ * marked busy until it arrives. Without a connection no range can load, so none can be picked.
+ */
 function renderRange(): void {
+  const offline = document.body.dataset.connection === 'disconnected' || document.body.dataset.connection === 'reconnecting';
   for (const button of byId('range').querySelectorAll<HTMLButtonElement>('button[data-range]')) {
-    button.setAttribute('aria-pressed', String(button.dataset.range === range));
+    button.setAttribute('aria-pressed', String(button.dataset.range === (chartsLoaded ?? range)));
+    button.setAttribute('aria-busy', String(button.dataset.range === range && range !== chartsLoaded));
+    button.disabled = offline;
+    button.title = offline ? 'Not connected to the daemon: the range cannot load.' : '';
   }
 }
 
@@ -126,7 +135,9 @@ let lastStatus: ConnectionStatus = 'connecting';
 connectLive('/api/events', {
   status(status, retryInMs) {
     renderStatus(status, retryInMs);
+    // index.css dims the numbers while they may be stale.
     document.body.dataset.connection = status;
+    renderRange();
     // Whatever happened while the stream was down (or the daemon restarted) is fetched anew.
     if (status === 'connected' && lastStatus !== 'connecting') void refreshAll();
     lastStatus = status;
@@ -147,6 +158,7 @@ connectLive('/api/events', {
 });
 
 renderRange();
+void accessToken().then((value) => cache.setHasToken(value !== null && value !== ''));
 void refreshAll().then(() => {
   document.body.dataset.ready = 'true';
 });

@@ -3,6 +3,7 @@ import './terminal.css';
 import { SavedSessions } from './terminal/saved.js';
 import { TerminalTab, type TabHost, type TabProblem } from './terminal/tab.js';
 import { followSystemTheme } from './terminal/theme.js';
+import type { ProjectStatsResponse } from '../../shared/api.js';
 import { accessToken, adoptFragmentToken } from './token.js';
 
 function element<T extends HTMLElement>(id: string): T {
@@ -84,6 +85,24 @@ function startPage(token: string): void {
   window.addEventListener('pagehide', () => tabs.forEach((tab) => tab.drop()));
   for (const session of saved.list()) add(session.cwd, session.id);
   openRequestedProject(add);
+  void offerRecentProjects();
+}
+
+/** Recent projects (the dashboard's project list, latest first) as suggestions for the directory field. */
+async function offerRecentProjects(): Promise<void> {
+  try {
+    const res = await fetch('/api/project/stats', { cache: 'no-store' });
+    if (!res.ok) return;
+    const { projects } = (await res.json()) as ProjectStatsResponse;
+    const recent = projects
+      .filter((p) => p.project.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p.project))
+      .sort((a, b) => (b.lastSeen ?? 0) - (a.lastSeen ?? 0))
+      .slice(0, 12);
+    const list = element<HTMLDataListElement>('recent-projects');
+    list.replaceChildren(...recent.map((p) => Object.assign(document.createElement('option'), { value: p.project })));
+  } catch {
+    // Suggestions are a convenience: without them the field still takes any directory.
+  }
 }
 
 /**
@@ -107,7 +126,7 @@ if (token) startPage(token);
 else {
   form.querySelector('button')!.disabled = true;
   cwdInput.disabled = true;
-  say('This page needs the daemon\'s access token. Open it from the dashboard, or add #token=TOKEN to the address, where TOKEN is the content of the file `token` in CCO\'s data directory.');
+  say('This page needs the daemon\'s access token. Open it from the dashboard, or add #token=TOKEN to the address, where TOKEN is the content of the file named token in CCO\'s data directory.');
 }
 // The page has decided whether it can open terminals (tests wait on this).
 document.body.dataset.ready = 'true';
