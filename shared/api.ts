@@ -93,7 +93,10 @@ export interface SummaryResponse extends UsageTotals {
   /** Epoch ms the range starts at; null for `all`. */
   from: number | null;
   to: number;
-  /** Null when the range holds no raw rows (percentiles are not kept past retention). */
+  /**
+   * Of requests answered by an upstream call (cache hits left out). Null when the range holds no
+   * such raw rows (percentiles are not kept past retention).
+   */
   latencyMs: { p50: number | null; p95: number | null };
   cache?: CacheStatsResponse;
 }

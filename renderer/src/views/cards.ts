@@ -23,11 +23,33 @@ function errorRate(s: SummaryResponse): number | null {
 
 const CARDS: Card[] = [
   { key: 'requests', label: 'Requests today', value: (s) => formatCount(s.requests) },
-  { key: 'errors', label: 'Error rate', value: (s) => formatPercent(errorRate(s)), note: (s) => (s.requests === 0 ? null : `${formatCount(s.errors)} failed`) },
-  { key: 'cost', label: 'Cost today', value: (s) => formatUsd(s.costUsd), note: (s) => (s.unpricedRequests > 0 ? `${s.unpricedRequests} unpriced` : null) },
+  {
+    key: 'errors',
+    label: 'Error rate',
+    value: (s) => formatPercent(errorRate(s)),
+    note: (s) => (s.requests === 0 ? null : `${formatCount(s.errors)} failed`),
+  },
+  {
+    key: 'cost',
+    label: 'Cost today',
+    value: (s) => formatUsd(s.costUsd),
+    note: (s) => (s.unpricedRequests > 0 ? `${s.unpricedRequests} unpriced` : null),
+  },
   { key: 'saved', label: 'Saved by the cache', value: (s) => formatUsd(s.savedUsd) },
-  { key: 'hit-rate', label: 'Response cache hit rate', value: (s) => (s.requests === 0 ? '—' : formatPercent(s.hitRate)), note: () => 'of cacheable requests', title: HIT_RATE_MEANS },
-  { key: 'p50', label: 'p50 latency', value: (s) => formatMs(s.latencyMs.p50), note: (s) => (s.latencyMs.p95 === null ? null : `p95 ${formatMs(s.latencyMs.p95)}`) },
+  {
+    key: 'hit-rate',
+    label: 'Response cache hit rate',
+    value: (s) => (s.requests === 0 ? '—' : formatPercent(s.hitRate)),
+    note: () => 'of cacheable requests',
+    title: HIT_RATE_MEANS,
+  },
+  {
+    key: 'p50',
+    label: 'Upstream p50 latency',
+    value: (s) => formatMs(s.latencyMs.p50),
+    note: (s) => (s.latencyMs.p95 === null ? null : `p95 ${formatMs(s.latencyMs.p95)}`),
+    title: 'Of requests answered by an upstream call; cache hits are left out.',
+  },
 ];
 
 export function renderCards(summary: SummaryResponse): void {

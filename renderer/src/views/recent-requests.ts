@@ -29,6 +29,11 @@ function model(r: RequestEntry): string {
   return r.servedModel ?? r.requestedModel ?? '—';
 }
 
+/** The common "claude-" prefix in a span of its own, which a narrow page hides so the rest fits. */
+function modelParts(name: string): Array<HTMLElement | string> {
+  return name.startsWith('claude-') ? [h('span', { class: 'model-prefix' }, 'claude-'), name.slice('claude-'.length)] : [name];
+}
+
 function costText(r: RequestEntry): string {
   if (r.cache === 'hit' || r.cache === 'coalesced') return r.savedUsd ? `saved ${estimated(formatUsd(r.savedUsd), r.costEstimated)}` : formatUsd(0);
   return estimated(formatUsd(r.costUsd), r.costEstimated && r.costUsd !== null);
@@ -45,7 +50,7 @@ export function recentRequests() {
         { class: isFailed(r) ? 'failed' : null, 'data-cache': r.cache, 'data-status': r.status },
         h('td', { class: 'time' }, formatClock(r.startedAt)),
         h('td', { title: r.project, class: 'project grow' }, labels.get(r.project) ?? r.project),
-        h('td', { class: 'model grow', title: model(r) }, model(r)),
+        h('td', { class: 'model grow', title: model(r) }, ...modelParts(model(r))),
         h('td', { class: 'end outcome' }, outcomeBadge(r)),
         // `detail` cells go on a second, labelled line when the page is narrow (index.css).
         h('td', { class: 'num detail', 'data-label': 'Tokens', title: `in ${r.inputTokens}, out ${r.outputTokens}, cache write ${r.cacheCreationTokens}, cache read ${r.cacheReadTokens}` }, formatCount(totalTokens(r))),
