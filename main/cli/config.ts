@@ -17,6 +17,12 @@ export const CONFIG_FLAGS: ReadonlyArray<{ flag: string; key: keyof DaemonConfig
   { flag: 'workers', key: 'workers', value: 'N', help: 'most concurrent upstream requests' },
   { flag: 'log-level', key: 'logLevel', value: 'L', help: 'trace, debug, info, warn, error, fatal or off' },
   { flag: 'routing-file', key: 'routingFile', value: 'PATH', help: 'model routing file' },
+  {
+    flag: 'terminal-idle-minutes',
+    key: 'terminalIdleMinutes',
+    value: 'M',
+    help: 'minutes a terminal session no page shows keeps running',
+  },
 ];
 
 export interface ResolvedCli {

@@ -28,6 +28,7 @@ const ENV_NAMES: Partial<Record<keyof DaemonConfig, string>> = {
   workers: 'CCO_WORKERS',
   logLevel: 'CCO_LOG_LEVEL',
   routingFile: 'CCO_ROUTING_FILE',
+  terminalIdleMinutes: 'CCO_TERMINAL_IDLE_MINUTES',
 };
 
 /** The daemon settings as options, each with its default and environment variable. */

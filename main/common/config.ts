@@ -19,6 +19,8 @@ export interface DaemonConfig {
   upstreamIdleTimeoutMs: number;
   /** model-routing.json; '' means the one in the data directory. */
   routingFile: string;
+  /** A terminal session no page shows is ended after this many minutes (its browser tab was closed). */
+  terminalIdleMinutes: number;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'off'] as const;
@@ -38,6 +40,7 @@ export function defaultConfig(): DaemonConfig {
     upstreamTimeoutMs: 10 * 60 * 1000,
     upstreamIdleTimeoutMs: 5 * 60 * 1000,
     routingFile: '',
+    terminalIdleMinutes: 60,
   };
 }
 
@@ -119,6 +122,9 @@ export function applyConfig(base: DaemonConfig, raw: Raw): DaemonConfig {
   if (raw.upstreamIdleTimeoutMs !== undefined) {
     c.upstreamIdleTimeoutMs = integer('upstream idle timeout', raw.upstreamIdleTimeoutMs, 1, 2 ** 31);
   }
+  if (raw.terminalIdleMinutes !== undefined) {
+    c.terminalIdleMinutes = integer('terminal idle minutes', raw.terminalIdleMinutes, 1, 7 * 24 * 60);
+  }
   // Absolute, so a daemon spawned elsewhere reads the same file.
   if (raw.routingFile !== undefined) c.routingFile = raw.routingFile === '' ? '' : resolve(String(raw.routingFile));
   return c;
@@ -134,6 +140,7 @@ const ENV_KEYS: ReadonlyArray<[string, keyof DaemonConfig]> = [
   ['CCO_WORKERS', 'workers'],
   ['CCO_LOG_LEVEL', 'logLevel'],
   ['CCO_ROUTING_FILE', 'routingFile'],
+  ['CCO_TERMINAL_IDLE_MINUTES', 'terminalIdleMinutes'],
 ];
 
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): Raw {

@@ -17,6 +17,7 @@ export interface Settings {
   cacheMaxBytes?: number;
   workers?: number;
   logLevel?: LogLevel;
+  terminalIdleMinutes?: number;
   /** App-only: the daemon ignores these. */
   startAtLogin?: boolean;
   openDashboardOnStart?: boolean;
@@ -33,6 +34,7 @@ const SCHEMA: Readonly<Record<keyof Settings, SettingType>> = {
   cacheMaxBytes: 'number',
   workers: 'number',
   logLevel: 'string',
+  terminalIdleMinutes: 'number',
   startAtLogin: 'boolean',
   openDashboardOnStart: 'boolean',
 };
@@ -46,6 +48,7 @@ export const DAEMON_SETTING_KEYS = [
   'cacheMaxBytes',
   'workers',
   'logLevel',
+  'terminalIdleMinutes',
 ] as const satisfies ReadonlyArray<keyof Settings & keyof DaemonConfig>;
 
 /** A settings file that cannot be used; a ConfigError so every caller already reports it. */

@@ -84,7 +84,9 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     token: readOrCreateToken(dataDir),
     dataDirId: dataDirId(dataDir),
     routingFile: routingFile(dataDir, config.routingFile),
-    upgrades: [terminalEndpoint({ env: process.env, version: appVersion() })],
+    upgrades: [
+      terminalEndpoint({ env: process.env, version: appVersion(), limits: { detachedTtlMs: config.terminalIdleMinutes * 60_000 } }),
+    ],
     routers: [({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats() })],
   });
   isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';

@@ -1,9 +1,9 @@
 import '@xterm/xterm/css/xterm.css';
 import './terminal.css';
+import { manageRequest, sessionManager } from './terminal/manager.js';
 import { SavedSessions } from './terminal/saved.js';
 import { TerminalTab, type TabHost, type TabProblem } from './terminal/tab.js';
 import { followSystemTheme } from './terminal/theme.js';
-import type { ProjectStatsResponse } from '../../shared/api.js';
 import { accessToken, adoptFragmentToken } from './token.js';
 
 function element<T extends HTMLElement>(id: string): T {
@@ -66,18 +66,45 @@ function startPage(token: string): void {
       empty.hidden = tabs.length > 0;
     },
   };
-  const add = (cwd: string, attachId?: string) => {
-    const tab = new TerminalTab(host, cwd, attachId);
+  const add = (cwd: string, attachId?: string, takeover = false) => {
+    const tab = new TerminalTab(host, cwd, attachId, takeover);
     tabs.push(tab);
     empty.hidden = true;
     tab.start();
   };
+  const tabOf = (id: string) => tabs.find((tab) => tab.sessionId === id);
+  const manager = sessionManager(element('sessions'), element<HTMLButtonElement>('sessions-toggle'), {
+    socketUrl: host.socketUrl,
+    shownHere: () => new Set(tabs.filter((tab) => tab.holds).map((tab) => tab.sessionId!)),
+    attach(session) {
+      const tab = tabOf(session.id);
+      if (tab) {
+        host.select(tab);
+        if (!tab.holds) tab.takeOver();
+      } else add(session.cwd, session.id, true);
+      void later(manager.refresh);
+    },
+    restart(session) {
+      const tab = tabOf(session.id);
+      if (tab) tab.close();
+      else void manageRequest(host.socketUrl, { type: 'end', id: session.id }).catch(() => undefined);
+      add(session.cwd);
+    },
+    renamed(id, name) {
+      tabOf(id)?.rename(name);
+    },
+    ended(id) {
+      const tab = tabOf(id);
+      if (tab) tab.close();
+    },
+  });
 
   cwdInput.value = saved.lastDirectory();
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const cwd = cwdInput.value.trim();
     saved.rememberDirectory(cwd);
+    offerRecentProjects();
     say(null);
     add(cwd);
   });
@@ -85,24 +112,19 @@ function startPage(token: string): void {
   window.addEventListener('pagehide', () => tabs.forEach((tab) => tab.drop()));
   for (const session of saved.list()) add(session.cwd, session.id);
   openRequestedProject(add);
-  void offerRecentProjects();
+  offerRecentProjects();
 }
 
-/** Recent projects (the dashboard's project list, latest first) as suggestions for the directory field. */
-async function offerRecentProjects(): Promise<void> {
-  try {
-    const res = await fetch('/api/project/stats', { cache: 'no-store' });
-    if (!res.ok) return;
-    const { projects } = (await res.json()) as ProjectStatsResponse;
-    const recent = projects
-      .filter((p) => p.project.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p.project))
-      .sort((a, b) => (b.lastSeen ?? 0) - (a.lastSeen ?? 0))
-      .slice(0, 12);
-    const list = element<HTMLDataListElement>('recent-projects');
-    list.replaceChildren(...recent.map((p) => Object.assign(document.createElement('option'), { value: p.project })));
-  } catch {
-    // Suggestions are a convenience: without them the field still takes any directory.
-  }
+/** Recent directories and those of running sessions, offered as the directory field is typed in. */
+function offerRecentProjects(running: readonly string[] = []): void {
+  const list = element<HTMLDataListElement>('recent-projects');
+  const recent = [...new Set([...saved.recentDirectories(), ...running])];
+  list.replaceChildren(...recent.map((dir) => Object.assign(document.createElement('option'), { value: dir })));
+}
+
+async function later(then: () => Promise<void>): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await then();
 }
 
 /**

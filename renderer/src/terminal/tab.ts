@@ -39,13 +39,21 @@ export class TerminalTab {
   private retryMs = 500;
   private retryTimer: number | undefined;
   private removedAlready = false;
+  private name: string | null = null;
+  /** Shown over the screen (never written into it) when another page holds the session. */
+  private readonly banner: HTMLDivElement;
 
-  constructor(private readonly host: TabHost, private cwd: string, attachId?: string) {
+  constructor(private readonly host: TabHost, private cwd: string, attachId?: string, private takeover = false) {
     this.id = attachId ?? null;
     this.pane = document.createElement('div');
     this.pane.className = 'pane';
     this.pane.setAttribute('role', 'tabpanel');
     host.paneParent.append(this.pane);
+    this.banner = document.createElement('div');
+    this.banner.className = 'held-banner';
+    this.banner.setAttribute('role', 'alert');
+    this.banner.hidden = true;
+    this.pane.append(this.banner);
     ({ button: this.button, label: this.label } = this.makeButton());
     this.term = new Terminal({
       cursorBlink: true,
@@ -61,6 +69,11 @@ export class TerminalTab {
     this.term.onResize(({ cols, rows }) => this.connection?.resize(cols, rows));
     new ResizeObserver(() => this.fitToView()).observe(this.pane);
     this.setLabel();
+  }
+
+  /** Whether this page drives its session (not held by another page). */
+  get holds(): boolean {
+    return this.id !== null && this.banner.hidden && !this.removedAlready;
   }
 
   /** The daemon's id for this tab's session, once it has one. */
@@ -99,9 +112,19 @@ export class TerminalTab {
     this.connection?.drop();
   }
 
+  /** Takes the session over from the page that holds it; that page is told and stops sending keys. */
+  takeOver(): void {
+    this.connection?.drop();
+    this.takeover = true;
+    this.setHeld(null);
+    this.connect();
+  }
+
   private connect(): void {
     const { cols, rows } = this.term;
-    const first = this.id ? { type: 'attach' as const, id: this.id, cols, rows } : { type: 'open' as const, cwd: this.cwd, cols, rows };
+    const first = this.id
+      ? { type: 'attach' as const, id: this.id, cols, rows, takeover: this.takeover }
+      : { type: 'open' as const, cwd: this.cwd, cols, rows };
     this.connection = new TerminalConnection(this.host.socketUrl, first, {
       ready: (message) => this.ready(message),
       output: (bytes) => this.term.write(bytes, () => this.connection?.ack(bytes.length)),
@@ -110,14 +133,42 @@ export class TerminalTab {
         const how = signal ? `signal ${signal}` : `code ${exitCode}`;
         this.term.write(`\r\n\x1b[2m[process exited with ${how}; close the tab to dismiss it]\x1b[0m\r\n`);
       },
-      error: (message) => this.remove(message),
-      detached: (reason) => this.term.write(`\r\n\x1b[2m[${reason}]\x1b[0m\r\n`),
+      error: (message) => {
+        if (message.code === 'held-elsewhere') return this.setHeld('This session is open in another page.', 'Take over');
+        this.remove(message);
+      },
+      detached: (reason) => this.setHeld(`${reason}. Keys typed here are not sent.`, 'Take it back'),
       lost: () => this.reconnectLater(),
     });
   }
 
+  /** Shows (or, with null, hides) why this page does not drive the session, and stops its keys. */
+  private setHeld(text: string | null, action = 'Take over'): void {
+    this.term.options.disableStdin = text !== null;
+    this.button.classList.toggle('held', text !== null);
+    this.banner.hidden = text === null;
+    if (text === null) return;
+    const take = document.createElement('button');
+    take.type = 'button';
+    take.className = 'take-over';
+    take.textContent = action;
+    take.addEventListener('click', () => this.takeOver());
+    const words = document.createElement('span');
+    words.textContent = text;
+    this.banner.replaceChildren(words, take);
+  }
+
+  /** The session manager renamed the session. */
+  rename(name: string | null): void {
+    this.name = name;
+    this.setLabel();
+  }
+
   private ready(message: ReadyMessage): void {
     this.retryMs = 500;
+    this.takeover = false;
+    this.name = message.name ?? null;
+    this.setHeld(null);
     this.button.classList.remove('lost');
     // A reattach replays the recent output: start from a clean screen so nothing shows twice.
     if (message.attached) this.term.reset();
@@ -173,7 +224,7 @@ export class TerminalTab {
   }
 
   private setLabel(): void {
-    const name = this.cwd.replace(/[/\\]+$/, '').split(/[/\\]/).pop() || this.cwd || '~';
+    const name = this.name ?? (this.cwd.replace(/[/\\]+$/, '').split(/[/\\]/).pop() || this.cwd || '~');
     this.label.textContent = this.button.dataset.kind === 'shell' ? `${name} (shell)` : name;
   }
 
