@@ -108,6 +108,7 @@ function startPage(token: string): void {
     say(null);
     add(cwd);
   });
+  wireSearch(() => tabs.find((tab) => tab.visible));
   followSystemTheme((theme) => tabs.forEach((tab) => tab.setTheme(theme)));
   window.addEventListener('pagehide', () => tabs.forEach((tab) => tab.drop()));
   for (const session of saved.list()) add(session.cwd, session.id);
@@ -120,6 +121,42 @@ function offerRecentProjects(running: readonly string[] = []): void {
   const list = element<HTMLDataListElement>('recent-projects');
   const recent = [...new Set([...saved.recentDirectories(), ...running])];
   list.replaceChildren(...recent.map((dir) => Object.assign(document.createElement('option'), { value: dir })));
+}
+
+/** Search in the shown tab's scrollback: Enter for the next match, Shift+Enter or ↑ for the previous. */
+function wireSearch(active: () => TerminalTab | undefined): void {
+  const input = element<HTMLInputElement>('search-text');
+  const results = element<HTMLSpanElement>('search-results');
+  const find = (backwards: boolean) => {
+    const tab = active();
+    if (!tab) return;
+    const found = tab.find(input.value, backwards, ({ resultIndex, resultCount }) => {
+      if (resultCount === 0) results.textContent = 'no matches';
+      else results.textContent = resultIndex < 0 ? `${resultCount} matches` : `${resultIndex + 1} of ${resultCount}`;
+    });
+    if (input.value === '') results.textContent = '';
+    else if (!found) results.textContent = 'no matches';
+  };
+  element<HTMLFormElement>('search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    find(false);
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && event.shiftKey) {
+      event.preventDefault();
+      find(true);
+    }
+  });
+  input.addEventListener('input', () => find(false));
+  element<HTMLButtonElement>('search-prev').addEventListener('click', () => find(true));
+  // Ctrl+Shift+F (Cmd+Shift+F): Ctrl+F alone belongs to the program in the terminal.
+  window.addEventListener('keydown', (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.shiftKey && event.key.toLowerCase() === 'f') {
+      event.preventDefault();
+      input.focus();
+      input.select();
+    }
+  });
 }
 
 async function later(then: () => Promise<void>): Promise<void> {

@@ -114,6 +114,13 @@ test('sessions outlive their tab and move between pages, told apart and never st
   await screenShows(c, 'still-b');
   await idle.locator('.session-state', { hasText: 'shown in this page' }).waitFor();
 
+  // Search in the scrollback.
+  await c.fill('#search-text', 'still-b');
+  await c.locator('#search-results', { hasText: /^[12] of 2$/ }).waitFor();
+  await c.fill('#search-text', 'not-on-screen');
+  await c.locator('#search-results', { hasText: 'no matches' }).waitFor();
+  await c.fill('#search-text', '');
+
   // Rename: the list and the tab show the new name.
   await idle.locator('button[data-action="rename"]').click();
   await idle.locator('input[aria-label="Session name"]').fill('refactor auth');

@@ -1,4 +1,5 @@
 import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon, type ISearchResultChangeEvent } from '@xterm/addon-search';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
 import type { ReadyMessage, TerminalErrorCode } from '../../../shared/terminal.js';
@@ -27,6 +28,14 @@ export interface TabHost {
 
 const MAX_RETRY_MS = 5000;
 
+/** Search highlights: every match amber, the current one orange, both marked in the scrollbar. */
+const SEARCH_DECORATIONS = {
+  matchBackground: '#f2cc6080',
+  matchOverviewRuler: '#d4a72c',
+  activeMatchBackground: '#fb8f44',
+  activeMatchColorOverviewRuler: '#fb8f44',
+};
+
 /** One terminal tab: an xterm.js screen tied to one daemon session over its own socket. */
 export class TerminalTab {
   readonly pane: HTMLDivElement;
@@ -34,12 +43,14 @@ export class TerminalTab {
   private readonly label: HTMLSpanElement;
   private readonly term: Terminal;
   private readonly fit = new FitAddon();
+  private readonly search = new SearchAddon();
   private connection: TerminalConnection | null = null;
   private id: string | null;
   private retryMs = 500;
   private retryTimer: number | undefined;
   private removedAlready = false;
   private name: string | null = null;
+  private searchListener: { dispose(): void } | undefined;
   /** Shown over the screen (never written into it) when another page holds the session. */
   private readonly banner: HTMLDivElement;
 
@@ -60,15 +71,22 @@ export class TerminalTab {
       fontFamily: 'ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
       fontSize: 13,
       scrollback: 5000,
+      // The search addon highlights matches with decorations, which xterm still calls a proposed API.
+      allowProposedApi: true,
       theme: currentTheme(),
     });
     this.term.loadAddon(this.fit);
+    this.term.loadAddon(this.search);
     this.term.open(this.pane);
     this.pane.dataset.renderer = host.renderer === 'webgl' && this.loadWebgl() ? 'webgl' : 'dom';
     this.term.onData((data) => this.connection?.input(data));
     this.term.onResize(({ cols, rows }) => this.connection?.resize(cols, rows));
     new ResizeObserver(() => this.fitToView()).observe(this.pane);
     this.setLabel();
+  }
+
+  get visible(): boolean {
+    return !this.pane.hidden;
   }
 
   /** Whether this page drives its session (not held by another page). */
@@ -110,6 +128,21 @@ export class TerminalTab {
   drop(): void {
     clearTimeout(this.retryTimer);
     this.connection?.drop();
+  }
+
+  /**
+   * Finds `text` in the scrollback (the next match, or the previous one), highlighting every
+   * match; `results` hears "match 2 of 5". Empty text clears the highlights.
+   */
+  find(text: string, backwards: boolean, results: (event: ISearchResultChangeEvent) => void): boolean {
+    this.searchListener?.dispose();
+    if (text === '') {
+      this.search.clearDecorations();
+      return false;
+    }
+    this.searchListener = this.search.onDidChangeResults(results);
+    const options = { caseSensitive: false, decorations: SEARCH_DECORATIONS };
+    return backwards ? this.search.findPrevious(text, options) : this.search.findNext(text, options);
   }
 
   /** Takes the session over from the page that holds it; that page is told and stops sending keys. */
