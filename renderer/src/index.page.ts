@@ -2,12 +2,14 @@
 import './index.css';
 import type { ChartData, ChartRange } from '../../shared/api.js';
 import { createApi } from './api.js';
-import { costLines, latencyLines } from './charts/shape.js';
+import { costLines, latencyLines, projectLabels } from './charts/shape.js';
 import { lineChart } from './charts/line-chart.js';
 import { modelChart } from './charts/model-chart.js';
 import { requestsChart } from './charts/requests-chart.js';
 import { byId } from './dom.js';
 import { formatMs, formatUsd } from './format.js';
+import { readFilters, writeFilters, type Filters } from './filters.js';
+import { renderFilterBar } from './views/filter-bar.js';
 import { connectLive, type ConnectionStatus } from './live.js';
 import { accessToken, adoptFragmentToken } from './token.js';
 import { cachePanel } from './views/cache-panel.js';
@@ -52,8 +54,10 @@ const charts = [
 ];
 byId('charts').append(...charts.map((c) => c.root));
 
-const projects = projectsTable();
-const recent = recentRequests();
+const projects = projectsTable({ filter: (project) => setFilters({ ...filters, project }) });
+let filters: Filters = readFilters(location.search);
+let knownProjects: string[] = [];
+const recent = recentRequests({ filter: (key, value) => setFilters({ ...filters, [key]: value }) });
 const routing = routingPanel();
 const cache = cachePanel({ clear: () => api.clearCache(), cleared: () => void loadCache() });
 
@@ -75,10 +79,34 @@ const loadProjects = quietly(async () => {
   const { projects: list } = await api.projects();
   byId('welcome').hidden = list.length > 0;
   projects.update(list);
+  knownProjects = list.map((p) => p.project);
+  recent.knownProjects(knownProjects);
+  renderFilters();
 });
 const loadCache = quietly(async () => cache.update(await api.cacheStats()));
 const loadRouting = quietly(async () => routing.update(await api.routing()));
-const loadRequests = quietly(async () => recent.replace((await api.requests(50)).requests));
+const loadRequests = quietly(async () => {
+  const wanted = filters;
+  const { requests } = await api.requests(50, { ...wanted });
+  if (wanted === filters) recent.replace(requests, wanted);
+});
+
+/** Filters the request list; the address keeps them, so the view can be shared, reloaded or gone back to. */
+function setFilters(next: Filters, push = true): void {
+  filters = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) as Filters;
+  if (push) history.pushState(null, '', `${location.pathname}${writeFilters(location.search, filters)}`);
+  renderFilters();
+  void loadRequests();
+}
+
+function renderFilters(): void {
+  renderFilterBar(
+    filters,
+    (key) => setFilters(key === 'all' ? {} : { ...filters, [key]: undefined }),
+    (key, value) => (key === 'project' ? (projectLabels([...knownProjects, value]).get(value) ?? value) : value),
+  );
+}
+window.addEventListener('popstate', () => setFilters(readFilters(location.search), false));
 let chartsLoaded: ChartRange | null = null;
 const loadCharts = quietly(async () => {
   const wanted = range;
@@ -158,6 +186,7 @@ connectLive('/api/events', {
 });
 
 renderRange();
+renderFilters();
 void accessToken().then((value) => cache.setHasToken(value !== null && value !== ''));
 void refreshAll().then(() => {
   document.body.dataset.ready = 'true';

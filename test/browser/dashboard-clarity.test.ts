@@ -175,6 +175,32 @@ describe('the dashboard\'s numbers, in a real browser', () => {
           const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
           assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px too wide)`);
           await page.screenshot({ path: screenshotPath(`clarity-${width}-${scheme}`), fullPage: true });
+
+          // Drill-down: a project filters the list, the address keeps it, a reload shows the same.
+          await page.locator('#requests td.project button', { hasText: 'me/app' }).first().click();
+          await page.waitForURL(/\?project=%2Fhome%2Fme%2Fapp$/);
+          await waitFor(async () => (await page.locator('#requests tbody tr').count()) === 3, { message: 'three of me/app' });
+          await page.reload();
+          await page.locator('body[data-ready="true"]').waitFor();
+          await page.locator('#filters .chip[data-filter="project"]', { hasText: 'Project: me/app' }).waitFor();
+          assert.deepEqual([...new Set(await page.locator('#requests td.project').allTextContents())], ['me/app']);
+          await page.locator('#requests td.http-status button', { hasText: '429' }).click();
+          await page.waitForURL(/project=%2Fhome%2Fme%2Fapp&status=429$/);
+          await waitFor(async () => (await page.locator('#requests tbody tr').count()) === 1, { message: 'only the 429' });
+
+          // Details of one request: timing, tokens, cost, cache, provider, error; never a body.
+          await page.locator('#requests tbody tr.failed td.time').click();
+          const details = page.locator('#requests .request-details');
+          await details.waitFor();
+          assert.equal(await details.locator('[data-detail="status"] dd').textContent(), '429 rate_limit_error');
+          assert.equal(await details.locator('[data-detail="provider"] dd').textContent(), 'anthropic');
+          assert.match((await details.locator('[data-detail="ttfb"] dd').textContent()) ?? '', /ms$/);
+          assert.match((await details.textContent()) ?? '', /Prompts and replies are never stored/);
+          assert.equal(((await details.textContent()) ?? '').includes('too fast'), false, 'no prompt text');
+          await page.screenshot({ path: screenshotPath(`clarity-filtered-${width}-${scheme}`), fullPage: true });
+          await page.click('#clear-filters');
+          await page.waitForURL((url) => url.search === '');
+          await waitFor(async () => (await page.locator('#requests tbody tr').count()) === 6, { message: 'every request again' });
           assert.deepEqual(errors, []);
         } finally {
           await close();

@@ -22,7 +22,7 @@ function cellClass(c: (typeof COLUMNS)[number]): string {
   return [c.numeric ? 'num' : '', c.detail ? 'detail' : '', c.key === 'project' ? 'project grow' : '', c.key === 'lastSeen' ? 'aside end' : ''].filter(Boolean).join(' ');
 }
 
-export function projectsTable() {
+export function projectsTable(deps: { filter(project: string): void }) {
   let projects: ProjectStats[] = [];
   let sort: { key: ProjectSortKey; direction: SortDirection } = { key: 'costUsd', direction: 'desc' };
 
@@ -41,7 +41,10 @@ export function projectsTable() {
       ),
     );
     const rows = sortProjects(projects, sort.key, sort.direction).map((p) =>
-      h('tr', { 'data-project': p.project }, ...COLUMNS.map((c) => h('td', { class: cellClass(c), 'data-label': c.detail ? c.label : null, title: c.key === 'project' ? p.project : null }, c.cell(p, now, labels)))),
+      h('tr', { 'data-project': p.project }, ...COLUMNS.map((c) => h('td', { class: cellClass(c), 'data-label': c.detail ? c.label : null, title: c.key === 'project' ? p.project : null },
+        c.key === 'project'
+          ? h('button', { type: 'button', class: 'cell-link', 'data-filter': 'project', title: `Show only requests of ${p.project}`, onclick: () => deps.filter(p.project) }, c.cell(p, now, labels))
+          : c.cell(p, now, labels)))),
     );
     const body = rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'empty-row' }, 'No projects yet: requests are grouped by the directory cco was run in.'))];
     fill(byId('projects'), h('table', { class: 'table stack' }, h('thead', {}, head), h('tbody', {}, ...body)));
