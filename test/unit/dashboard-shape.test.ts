@@ -190,3 +190,17 @@ describe('dashboard formatting', () => {
     assert.equal(projectName('unknown'), 'unknown');
   });
 });
+
+describe('drill-down filters', () => {
+  it('reads and writes the filters in the address, keeping other parameters', async () => {
+    const { readFilters, writeFilters, matchesFilters } = await import('../../renderer/src/filters.js');
+    assert.deepEqual(readFilters('?project=%2Fwork%2Fapp&status=429&x=1'), { project: '/work/app', status: '429' });
+    assert.equal(writeFilters('?x=1', { model: 'claude-opus-4-8' }), '?x=1&model=claude-opus-4-8');
+    assert.equal(writeFilters('?project=a', {}), '');
+    const failed = { project: '/a', servedModel: 'm', requestedModel: 'm', status: 429, errorType: 'rate_limit_error' };
+    assert.equal(matchesFilters({ status: 'error' }, failed), true);
+    assert.equal(matchesFilters({ status: '4xx', project: '/a' }, failed), true);
+    assert.equal(matchesFilters({ status: 'ok' }, failed), false);
+    assert.equal(matchesFilters({ model: 'other' }, failed), false);
+  });
+});
