@@ -152,4 +152,10 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type TerminalServerMessage = ReadyMessage | ExitMessage | ClosedMessage | DetachedMessage | ErrorMessage | SessionsMessage;
+export type TerminalServerMessage =
+  | ReadyMessage
+  | ExitMessage
+  | ClosedMessage
+  | DetachedMessage
+  | ErrorMessage
+  | SessionsMessage;

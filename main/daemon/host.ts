@@ -85,7 +85,11 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     dataDirId: dataDirId(dataDir),
     routingFile: routingFile(dataDir, config.routingFile),
     upgrades: [
-      terminalEndpoint({ env: process.env, version: appVersion(), limits: { detachedTtlMs: config.terminalIdleMinutes * 60_000 } }),
+      terminalEndpoint({
+        env: process.env,
+        version: appVersion(),
+        limits: { detachedTtlMs: config.terminalIdleMinutes * 60_000 },
+      }),
     ],
     routers: [({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats() })],
   });

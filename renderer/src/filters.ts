@@ -48,7 +48,9 @@ function statusMatches(status: string, r: Pick<RequestEntry, 'status' | 'errorTy
 }
 
 /** Whether a live request belongs in the filtered list (the daemon filters the first page alike). */
-export function matchesFilters(filters: Filters, r: Pick<RequestEntry, 'project' | 'servedModel' | 'requestedModel' | 'status' | 'errorType'>): boolean {
+type Filterable = Pick<RequestEntry, 'project' | 'servedModel' | 'requestedModel' | 'status' | 'errorType'>;
+
+export function matchesFilters(filters: Filters, r: Filterable): boolean {
   if (filters.project !== undefined && r.project !== filters.project) return false;
   if (filters.model !== undefined && r.servedModel !== filters.model && r.requestedModel !== filters.model) return false;
   if (filters.status !== undefined && !statusMatches(filters.status, r)) return false;

@@ -14,7 +14,10 @@ export function formatUsd(value: number | null | undefined): string {
   if (abs < 0.000001) return `${sign}<$0.000001`;
   const precise = Number(abs.toPrecision(3));
   // Two decimals at least ($0.50, not $0.5), as everywhere else money is shown.
-  if (precise < 1) return `${sign}$${precise < 0.1 ? String(precise) : precise.toFixed(precise * 100 === Math.round(precise * 100) ? 2 : 3)}`;
+  if (precise < 1) {
+    const whole = precise * 100 === Math.round(precise * 100);
+    return `${sign}$${precise < 0.1 ? String(precise) : precise.toFixed(whole ? 2 : 3)}`;
+  }
   if (abs < 1000) return `${sign}$${abs.toFixed(2)}`;
   return `${sign}$${Math.round(abs).toLocaleString('en-US')}`;
 }

@@ -46,7 +46,9 @@ export interface CacheStats extends CacheCounters {
  * injected clock.
  */
 export class ResponseCache {
-  readonly counters: CacheCounters = { hits: 0, misses: 0, failed: 0, coalesced: 0, bypassed: 0, evictions: 0, expired: 0 };
+  readonly counters: CacheCounters = {
+    hits: 0, misses: 0, failed: 0, coalesced: 0, bypassed: 0, evictions: 0, expired: 0,
+  };
   private readonly lru: QuickLRU<string, Entry> | undefined;
   private entries = 0;
   private totalBytes = 0;

@@ -26,7 +26,7 @@ export function parseClientMessage(text: string): TerminalClientMessage | null {
     case 'attach':
       if (cols === null || rows === null || typeof m.id !== 'string') return null;
       if (m.takeover !== undefined && typeof m.takeover !== 'boolean') return null;
-      return { type: 'attach', id: m.id, cols, rows, ...(typeof m.takeover === 'boolean' ? { takeover: m.takeover } : {}) };
+      return { type: 'attach', id: m.id, cols, rows, ...(m.takeover === undefined ? {} : { takeover: m.takeover }) };
     case 'list':
       return { type: 'list' };
     case 'rename':

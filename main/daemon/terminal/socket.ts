@@ -45,7 +45,8 @@ export function serveSocket(ws: WebSocket, service: TerminalService, logger: Log
         const opened = await service.open(message);
         session = opened.session;
         if (ws.readyState !== ws.OPEN) return service.close(session.info.id); // the page left while it started
-        send({ type: 'ready', ...session.info, name: null, attached: false, ...(opened.notice ? { notice: opened.notice } : {}) });
+        const notice = opened.notice ? { notice: opened.notice } : {};
+        send({ type: 'ready', ...session.info, name: null, attached: false, ...notice });
       } else if (message.type === 'attach') {
         const found = service.get(message.id);
         if (!found) throw new TerminalError('unknown-session', 'That terminal session has ended');

@@ -26,13 +26,16 @@ function requestSeries(db: Db, from: number, to: number, bucketMs: number): Requ
   const found = new Map<number, RequestPoint>();
   const add = (t: number, hits: number, misses: number, bypassed: number, errors: number) => {
     const p = found.get(t) ?? { t, hits: 0, misses: 0, bypassed: 0, errors: 0 };
-    found.set(t, { t, hits: p.hits + hits, misses: p.misses + misses, bypassed: p.bypassed + bypassed, errors: p.errors + errors });
+    found.set(t, {
+      t, hits: p.hits + hits, misses: p.misses + misses, bypassed: p.bypassed + bypassed, errors: p.errors + errors,
+    });
   };
   // A failed request is counted once, as an error: never as a hit, a miss or a bypass.
   const ok = `NOT ${FAILED_SQL}`;
   const raw = db.prepare(
-    `SELECT (started_at / ${bucketMs}) * ${bucketMs} AS t, SUM(cache IN ('hit', 'coalesced') AND ${ok}) AS hits,
-            SUM(cache = 'miss' AND ${ok}) AS misses, SUM(cache = 'bypass' AND ${ok}) AS bypassed, SUM(${FAILED_SQL}) AS errors
+    `SELECT (started_at / ${bucketMs}) * ${bucketMs} AS t,
+            SUM(cache IN ('hit', 'coalesced') AND ${ok}) AS hits, SUM(cache = 'miss' AND ${ok}) AS misses,
+            SUM(cache = 'bypass' AND ${ok}) AS bypassed, SUM(${FAILED_SQL}) AS errors
      FROM requests WHERE started_at >= :from GROUP BY 1`,
   );
   for (const r of raw.all({ from }) as Row[]) add(n(r.t), n(r.hits), n(r.misses), n(r.bypassed), n(r.errors));
@@ -87,7 +90,8 @@ function latencySeries(db: Db, from: number, to: number, bucketMs: number): Late
   };
   const rows = db
     .prepare(
-      `SELECT (started_at / ${bucketMs}) * ${bucketMs} AS t, latency_ms, cache IN ('hit', 'coalesced') AS from_cache
+      `SELECT (started_at / ${bucketMs}) * ${bucketMs} AS t, latency_ms,
+              cache IN ('hit', 'coalesced') AS from_cache
        FROM requests WHERE started_at >= :from ORDER BY 1, 2`,
     )
     .iterate({ from }) as Iterable<Row>;

@@ -23,7 +23,8 @@ export function totalsSince(db: Db, from: number): Totals {
 const UPSTREAM = "started_at >= :from AND cache NOT IN ('hit', 'coalesced')";
 
 export function latencySince(db: Db, from: number): LatencyPercentiles {
-  const count = Number((db.prepare(`SELECT COUNT(*) AS n FROM requests WHERE ${UPSTREAM}`).get({ from }) as { n: number }).n);
+  const counted = db.prepare(`SELECT COUNT(*) AS n FROM requests WHERE ${UPSTREAM}`).get({ from }) as { n: number };
+  const count = Number(counted.n);
   const at = (q: number): number | null => {
     if (count === 0) return null;
     const row = db

@@ -29,7 +29,12 @@ export function modelChart() {
     frame.setEmpty(bars.length === 0 ? `No model was used in ${RANGE_LABELS[data.range]} yet.` : null);
     frame.xAxis
       .attr('transform', `translate(${labelWidth},${barsHeight + 4})`)
-      .call(axisBottom(x).ticks(Math.max(2, Math.floor(barSpace / 80))).tickFormat((v) => formatUsd(Number(v))).tickSizeOuter(0));
+      .call(
+        axisBottom(x)
+          .ticks(Math.max(2, Math.floor(barSpace / 80)))
+          .tickFormat((v) => formatUsd(Number(v)))
+          .tickSizeOuter(0),
+      );
     frame.yAxis.selectAll('*').remove();
     const duration = transitionMs();
     const rows = frame.plot

@@ -47,16 +47,21 @@ export function tallestStack(points: readonly RequestPoint[]): number {
  * Adjacent buckets summed so that each bar is at least `minBarPx` wide: 288 five-minute bars in a
  * 400 px chart would be slivers. Returns the points and the new bucket width.
  */
-export function mergeBuckets(points: readonly RequestPoint[], bucketMs: number, innerWidth: number, minBarPx = 4): { points: RequestPoint[]; bucketMs: number } {
+export function mergeBuckets(
+  points: readonly RequestPoint[],
+  bucketMs: number,
+  innerWidth: number,
+  minBarPx = 4,
+): { points: RequestPoint[]; bucketMs: number } {
   if (points.length === 0 || innerWidth <= 0) return { points: [...points], bucketMs };
   const factor = Math.max(1, Math.ceil((minBarPx * points.length) / innerWidth));
   if (factor === 1) return { points: [...points], bucketMs };
   const merged: RequestPoint[] = [];
   for (let i = 0; i < points.length; i += factor) {
     const group = points.slice(i, i + factor);
-    merged.push(group.reduce((sum, p) => ({
-      t: sum.t, hits: sum.hits + p.hits, misses: sum.misses + p.misses, bypassed: sum.bypassed + p.bypassed, errors: sum.errors + p.errors,
-    }), { t: group[0]!.t, hits: 0, misses: 0, bypassed: 0, errors: 0 }));
+    const sum = { t: group[0]!.t, hits: 0, misses: 0, bypassed: 0, errors: 0 };
+    for (const p of group) for (const { key } of REQUEST_SERIES) sum[key] += p[key];
+    merged.push(sum);
   }
   return { points: merged, bucketMs: bucketMs * factor };
 }
@@ -77,7 +82,8 @@ export function projectLabels(paths: readonly string[]): Map<string, string> {
     }
     let depth = 1;
     const suffix = (segs: string[], d: number) => segs.slice(-d).join('/');
-    while (depth < mine.length && unique.some((other) => other !== path && suffix(parts.get(other)!, depth) === suffix(mine, depth))) depth++;
+    const clashes = (d: number) => unique.some((other) => other !== path && suffix(parts.get(other)!, d) === suffix(mine, d));
+    while (depth < mine.length && clashes(depth)) depth++;
     labels.set(path, suffix(mine, depth));
   }
   return labels;

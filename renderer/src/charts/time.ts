@@ -17,7 +17,8 @@ const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** One clock for every time axis: 24-hour "14:30", and a date ("Dec 1") at local midnight. */
 export function timeTick(d: Date): string {
-  if (d.getHours() === 0 && d.getMinutes() === 0) return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
+  const midnight = d.getHours() === 0 && d.getMinutes() === 0;
+  if (midnight) return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
   return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 

@@ -1,7 +1,12 @@
 // The session manager: every terminal session the daemon runs, whichever page (or none) shows it,
 // with attach, take over, rename, restart and end. It speaks the terminal socket's `list`,
 // `rename` and `end` messages, one short socket per request.
-import type { SessionSummary, SessionsMessage, TerminalClientMessage, TerminalServerMessage } from '../../../shared/terminal.js';
+import type {
+  SessionSummary,
+  SessionsMessage,
+  TerminalClientMessage,
+  TerminalServerMessage,
+} from '../../../shared/terminal.js';
 
 export interface ManagerHost {
   socketUrl: string;
@@ -52,7 +57,9 @@ function folder(cwd: string): string {
   return cwd.replace(/[/\\]+$/, '').split(/[/\\]/).pop() || cwd;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>) {
+type Attrs = Record<string, string>;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Array<Node | string>) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
   node.append(...children);
@@ -89,6 +96,12 @@ export function sessionManager(root: HTMLElement, toggle: HTMLButtonElement, hos
     return s.idleSince === null ? 'not shown' : `not shown; ends at ${clock(s.idleSince + limit)} unless reopened`;
   }
 
+  function stateKey(s: SessionSummary, here: Set<string>): string {
+    if (s.exited) return 'exited';
+    if (here.has(s.id)) return 'here';
+    return s.attached ? 'elsewhere' : 'idle';
+  }
+
   function row(s: SessionSummary, here: Set<string>): HTMLElement {
     const name = s.name ?? folder(s.cwd);
     const nameCell = renaming === s.id ? renameForm(s) : el('span', { class: 'session-name', title: s.cwd }, name);
@@ -110,7 +123,7 @@ export function sessionManager(root: HTMLElement, toggle: HTMLButtonElement, hos
     );
     return el(
       'li',
-      { 'data-session': s.id, 'data-state': s.exited ? 'exited' : here.has(s.id) ? 'here' : s.attached ? 'elsewhere' : 'idle' },
+      { 'data-session': s.id, 'data-state': stateKey(s, here) },
       el('div', { class: 'session-main' }, nameCell, el('span', { class: 'session-dir' }, s.cwd)),
       el('div', { class: 'session-meta' },
         el('span', { title: s.id }, `session ${s.id.slice(0, 8)}`),
@@ -121,7 +134,8 @@ export function sessionManager(root: HTMLElement, toggle: HTMLButtonElement, hos
   }
 
   function renameForm(s: SessionSummary): HTMLElement {
-    const input = el('input', { type: 'text', 'aria-label': 'Session name', maxlength: '80', placeholder: folder(s.cwd) });
+    const attrs = { type: 'text', 'aria-label': 'Session name', maxlength: '80', placeholder: folder(s.cwd) };
+    const input = el('input', attrs);
     input.value = s.name ?? '';
     const form = el('form', { class: 'rename' }, input, el('button', { type: 'submit' }, 'Save'));
     form.addEventListener('submit', (event) => {
@@ -138,9 +152,13 @@ export function sessionManager(root: HTMLElement, toggle: HTMLButtonElement, hos
   function render(): void {
     const here = host.shownHere();
     const sessions = answer?.sessions ?? [];
-    const limit = answer ? `A session no page shows keeps running for ${minutes(answer.idleLimitMs)} (the terminalIdleMinutes setting).` : '';
+    const limit = answer
+      ? `A session no page shows keeps running for ${minutes(answer.idleLimitMs)} (the terminalIdleMinutes setting).`
+      : '';
     root.replaceChildren(
-      el('div', { class: 'sessions-head' }, el('h2', {}, 'Running sessions'), el('p', { class: 'sessions-limit' }, limit)),
+      el('div', { class: 'sessions-head' },
+        el('h2', {}, 'Running sessions'),
+        el('p', { class: 'sessions-limit' }, limit)),
       error ? el('p', { class: 'sessions-error', role: 'alert' }, error) : '',
       sessions.length === 0 && answer
         ? el('p', { class: 'sessions-empty' }, 'No terminal session is running.')

@@ -40,7 +40,8 @@ export class SavedSessions {
   rememberDirectory(cwd: string): void {
     this.local.setItem(CWD_KEY, cwd);
     if (cwd.trim() === '') return;
-    this.local.setItem(RECENT_KEY, JSON.stringify([cwd, ...this.recentDirectories().filter((d) => d !== cwd)].slice(0, RECENT_MAX)));
+    const recent = [cwd, ...this.recentDirectories().filter((d) => d !== cwd)].slice(0, RECENT_MAX);
+    this.local.setItem(RECENT_KEY, JSON.stringify(recent));
   }
 
   /** Directories terminals were opened in, latest first (this browser, every tab). */

@@ -15,7 +15,8 @@ export function renderFilterBar(
     return [
       h(
         'button',
-        { type: 'button', class: 'chip', 'data-filter': key, title: `Remove this filter (${value})`, onclick: () => remove(key) },
+        { type: 'button', class: 'chip', 'data-filter': key, title: `Remove this filter (${value})`,
+          onclick: () => remove(key) },
         `${FILTER_LABELS[key]}: ${label(key, value)}`,
         h('span', { 'aria-hidden': 'true' }, ' ×'),
       ),

@@ -47,8 +47,14 @@ export interface RecentRequestsDeps {
 }
 
 /** A cell whose value filters the page when clicked. */
-function filterButton(deps: RecentRequestsDeps, key: FilterKey, value: string, ...content: Array<HTMLElement | string>): HTMLElement {
-  return h('button', { type: 'button', class: 'cell-link', 'data-filter': key, title: `Show only ${value}`, onclick: () => deps.filter(key, value) }, ...content);
+function filterButton(
+  deps: RecentRequestsDeps,
+  key: FilterKey,
+  value: string,
+  ...content: Array<HTMLElement | string>
+): HTMLElement {
+  const attrs = { type: 'button', class: 'cell-link', 'data-filter': key, title: `Show only ${value}` };
+  return h('button', { ...attrs, onclick: () => deps.filter(key, value) }, ...content);
 }
 
 export function recentRequests(deps: RecentRequestsDeps) {
@@ -80,14 +86,17 @@ export function recentRequests(deps: RecentRequestsDeps) {
           },
         },
         h('td', { class: 'time' }, formatClock(r.startedAt)),
-        h('td', { title: r.project, class: 'project grow' }, filterButton(deps, 'project', r.project, labels.get(r.project) ?? r.project)),
-        h('td', { class: 'model grow', title: model(r) }, model(r) === '—' ? '—' : filterButton(deps, 'model', model(r), ...modelParts(model(r)))),
+        h('td', { title: r.project, class: 'project grow' },
+          filterButton(deps, 'project', r.project, labels.get(r.project) ?? r.project)),
+        h('td', { class: 'model grow', title: model(r) },
+          model(r) === '—' ? '—' : filterButton(deps, 'model', model(r), ...modelParts(model(r)))),
         h('td', { class: 'end outcome' }, outcomeBadge(r)),
         // `detail` cells go on a second, labelled line when the page is narrow (index.css).
         h('td', { class: 'num detail', 'data-label': 'Tokens', title: `in ${r.inputTokens}, out ${r.outputTokens}, cache write ${r.cacheCreationTokens}, cache read ${r.cacheReadTokens}` }, formatCount(totalTokens(r))),
         h('td', { class: 'num detail cost', 'data-label': 'Cost', title: r.costEstimated ? ESTIMATED_NOTE : null }, costText(r)),
         h('td', { class: 'num detail', 'data-label': 'Latency' }, formatMs(r.latencyMs)),
-        h('td', { class: 'num detail http-status', 'data-label': 'HTTP' }, filterButton(deps, 'status', String(r.status), statusText(r))),
+        h('td', { class: 'num detail http-status', 'data-label': 'HTTP' },
+          filterButton(deps, 'status', String(r.status), statusText(r))),
       );
       return open === r ? [row, h('tr', { class: 'details-row' }, h('td', { colspan: 8 }, requestDetails(r)))] : [row];
     });

@@ -11,6 +11,8 @@ const CACHE_MEANING: Record<RequestEntry['cache'], string> = {
   bypass: 'bypass: not cacheable (the request asked for no caching, or the cache is off)',
 };
 
+const day = (t: number): string => new Date(t).toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
+
 export function requestDetails(r: RequestEntry): HTMLElement {
   const failed = r.status >= 400 || r.errorType !== null;
   const row = (key: string, label: string, value: string) =>
@@ -24,7 +26,7 @@ export function requestDetails(r: RequestEntry): HTMLElement {
     h(
       'dl',
       { class: 'kvs details-grid' },
-      row('time', 'Started', `${new Date(r.startedAt).toLocaleDateString('en-US', { month: 'short', day: 'numeric' })} ${formatClock(r.startedAt)}`),
+      row('time', 'Started', `${day(r.startedAt)} ${formatClock(r.startedAt)}`),
       row('ttfb', 'Time to first byte', formatMs(r.ttfbMs)),
       row('total', 'Total', formatMs(r.latencyMs)),
       row('input', 'Input tokens', formatCount(r.inputTokens)),

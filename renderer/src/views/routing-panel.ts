@@ -38,7 +38,8 @@ export function routingPanel() {
         : null;
       const noFile = routing.file === null || routing.fileFound === false;
       const routes = noFile
-        ? h('p', { class: 'muted', id: 'routing-none' }, `No model-routing.json${routing.file ? ` (looked for ${routing.file})` : ''}: every model goes to ${routing.default}.`)
+        ? h('p', { class: 'muted', id: 'routing-none' },
+          `No model-routing.json${routing.file ? ` (looked for ${routing.file})` : ''}: every model goes to ${routing.default}.`)
         : routing.routes.length === 0
         ? h('p', { class: 'muted', id: 'routing-none' }, `model-routing.json has no routes: every model goes to ${routing.default}.`)
         : h(
