@@ -24,7 +24,13 @@ export interface HealthResponse {
 
 export interface CacheStatsResponse {
   hits: number;
+  /** Cacheable requests not found in the cache whose upstream call succeeded. */
   misses: number;
+  /** Cacheable requests not found whose upstream call failed: not misses, and not in the hit rate. */
+  failed: number;
+  /** Answered by sharing an identical call under way; counted as answered by the cache. */
+  coalesced: number;
+  /** (hits + coalesced) / (hits + coalesced + misses) since the daemon started. */
   hitRate: number;
   size: number;
   maxSize: number;
@@ -49,6 +55,8 @@ export interface CacheClearResponse {
 export interface RoutingResponse {
   /** The routing file watched, or null when the daemon runs without one. */
   file: string | null;
+  /** Whether `file` exists; without it every model goes to `default` and there are no routes. */
+  fileFound?: boolean;
   loadedAt: string | null;
   /** The last invalid edit (the previous routes stay in force), or null. */
   error: { message: string; at: string } | null;
@@ -97,7 +105,10 @@ export interface SummaryResponse extends UsageTotals {
   /** Epoch ms the range starts at; null for `all`. */
   from: number | null;
   to: number;
-  /** Null when the range holds no raw rows (percentiles are not kept past retention). */
+  /**
+   * Of requests answered by an upstream call (cache hits left out). Null when the range holds no
+   * such raw rows (percentiles are not kept past retention).
+   */
   latencyMs: { p50: number | null; p95: number | null };
   cache?: CacheStatsResponse;
 }
@@ -123,6 +134,8 @@ export interface RequestPoint {
   misses: number;
   /** Requests that skipped the cache (not cacheable). */
   bypassed: number;
+  /** Failed requests (an error status or a cut stream); never counted as hits, misses or bypassed. */
+  errors: number;
 }
 
 export interface CostPoint {
@@ -133,9 +146,11 @@ export interface CostPoint {
 
 export interface LatencyPoint {
   t: number;
-  /** Null for a bucket without requests. */
+  /** Of requests answered by an upstream call; null for a bucket without any. */
   p50: number | null;
   p95: number | null;
+  /** Of requests answered from the response cache (hits and coalesced); null without any. */
+  hitP50: number | null;
 }
 
 export interface ModelTokens {

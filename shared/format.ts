@@ -1,8 +1,8 @@
 // Small pure helpers every process may use (the daemon, the CLI, the app and the dashboard).
 
-/** "12.3MB"-style sizes for people (API fields that say `freedMemory`); `' '` gives "12.3 MB" (CLI, dashboard). */
+/** "12.3MiB"-style sizes for people (API fields that say `freedMemory`); `' '` gives "12.3 MiB" (CLI, dashboard). */
 export function formatBytes(bytes: number, separator = ''): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']; // binary multiples, named as such
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {

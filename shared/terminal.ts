@@ -22,6 +22,29 @@ export interface OpenMessage extends TerminalSize {
 export interface AttachMessage extends TerminalSize {
   type: 'attach';
   id: string;
+  /**
+   * false: refuse (`held-elsewhere`) when another page shows the session, so a duplicated browser
+   * tab does not silently steal it. true or absent: take it over; the other page is told.
+   */
+  takeover?: boolean;
+}
+
+/** The session manager: list the sessions (answered with `sessions`, then the socket closes). */
+export interface ListMessage {
+  type: 'list';
+}
+
+/** Give a session a name of its own (empty: back to its directory's name); answered with `sessions`. */
+export interface RenameMessage {
+  type: 'rename';
+  id: string;
+  name: string;
+}
+
+/** End a session's process, whichever page shows it; answered with `sessions`. */
+export interface EndMessage {
+  type: 'end';
+  id: string;
 }
 
 export interface InputMessage {
@@ -44,7 +67,16 @@ export interface CloseMessage {
   type: 'close';
 }
 
-export type TerminalClientMessage = OpenMessage | AttachMessage | InputMessage | ResizeMessage | AckMessage | CloseMessage;
+export type TerminalClientMessage =
+  | OpenMessage
+  | AttachMessage
+  | InputMessage
+  | ResizeMessage
+  | AckMessage
+  | CloseMessage
+  | ListMessage
+  | RenameMessage
+  | EndMessage;
 
 export type SessionKind = 'claude' | 'shell';
 
@@ -55,12 +87,34 @@ export interface SessionInfo {
   /** What runs: the Claude Code executable or the shell. */
   command: string;
   pid: number;
+  /** Epoch ms the session started. */
+  startedAt: number;
+}
+
+/** One running session as the session manager lists it. */
+export interface SessionSummary extends SessionInfo {
+  /** The name the user gave it, or null (the directory's name is shown). */
+  name: string | null;
+  /** Whether a page shows it now. */
+  attached: boolean;
+  exited: boolean;
+  /** Epoch ms since no page shows it (null while one does); it ends `idleLimitMs` after this. */
+  idleSince: number | null;
+}
+
+/** The answer to `list`, `rename` and `end`; the socket closes after this. */
+export interface SessionsMessage {
+  type: 'sessions';
+  /** How long a session no page shows keeps running (the `terminalIdleMinutes` setting). */
+  idleLimitMs: number;
+  sessions: SessionSummary[];
 }
 
 /** Sent once the session is open or attached; an attach replays the recent scrollback right after. */
 export interface ReadyMessage extends SessionInfo {
   type: 'ready';
   attached: boolean;
+  name: string | null;
   /** One line for the user, e.g. why a shell runs instead of Claude Code. */
   notice?: string;
 }
@@ -82,7 +136,14 @@ export interface DetachedMessage {
   reason: string;
 }
 
-export type TerminalErrorCode = 'bad-request' | 'unknown-session' | 'bad-directory' | 'unavailable' | 'too-many-sessions' | 'spawn-failed';
+export type TerminalErrorCode =
+  | 'bad-request'
+  | 'unknown-session'
+  | 'held-elsewhere'
+  | 'bad-directory'
+  | 'unavailable'
+  | 'too-many-sessions'
+  | 'spawn-failed';
 
 /** The request could not be served; the socket closes after this. */
 export interface ErrorMessage {
@@ -91,4 +152,10 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type TerminalServerMessage = ReadyMessage | ExitMessage | ClosedMessage | DetachedMessage | ErrorMessage;
+export type TerminalServerMessage =
+  | ReadyMessage
+  | ExitMessage
+  | ClosedMessage
+  | DetachedMessage
+  | ErrorMessage
+  | SessionsMessage;

@@ -347,6 +347,16 @@ export const SETTINGS = {
     env: 'CCO_TEAM_USER',
     file: true,
   },
+  terminalIdleMinutes: {
+    schema: (z) => whole(z, 1, 7 * 24 * 60),
+    default: () => 60,
+    label: 'terminal idle minutes',
+    help: 'minutes a terminal session no page shows stays reachable',
+    flag: { name: 'terminal-idle-minutes', value: 'M' },
+    env: 'CCO_TERMINAL_IDLE_MINUTES',
+    file: true,
+    editable: true,
+  },
   // A chat webhook carries its secret in the path: a secret setting, never echoed or put on a command line.
   alertWebhook: {
     schema: (z) => text(z, 'must be an http(s) URL', (v) => (v.trim() === '' ? '' : httpUrlKeepingPath(v))),

@@ -126,7 +126,13 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     token: readOrCreateToken(dataDir),
     dataDirId: dataDirId(dataDir),
     routingFile: routingFile(dataDir, config.routingFile),
-    upgrades: [terminalEndpoint({ env: process.env, version: appVersion() })],
+    upgrades: [
+      terminalEndpoint({
+        env: process.env,
+        version: appVersion(),
+        limits: { detachedTtlMs: config.terminalIdleMinutes * 60_000 },
+      }),
+    ],
     admit: (request) => budgets.admit(request),
     routers: [
       ({ cache }) =>

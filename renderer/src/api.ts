@@ -28,7 +28,8 @@ export interface Api {
   summary(): Promise<SummaryResponse>;
   projects(): Promise<ProjectStatsResponse>;
   charts(range: ChartRange): Promise<MachineStatsResponse>;
-  requests(limit: number): Promise<RequestsResponse>;
+  /** `filters`: project, model, status, as the drill-down sets them. */
+  requests(limit: number, filters?: Readonly<Record<string, string | undefined>>): Promise<RequestsResponse>;
   cacheStats(): Promise<CacheStatsResponse>;
   routing(): Promise<RoutingResponse>;
   clearCache(): Promise<CacheClearResponse>;
@@ -65,7 +66,11 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
     summary: () => call('/api/stats/summary?range=today'),
     projects: () => call('/api/project/stats'),
     charts: (range) => call(`/api/machine/stats?range=${encodeURIComponent(range)}`),
-    requests: (limit) => call(`/api/requests?limit=${limit}`),
+    requests: (limit, filters = {}) => {
+      const query = new URLSearchParams({ limit: String(limit) });
+      for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
+      return call(`/api/requests?${query}`);
+    },
     cacheStats: () => call('/api/cache/stats'),
     routing: () => call('/api/routing'),
     clearCache: () => admin('/api/cache/clear'),

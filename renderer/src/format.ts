@@ -1,16 +1,31 @@
 // Number and time formatting for the dashboard. Pure functions (no DOM), tested in Node.
 import { formatBytes as formatSize } from '../../shared/format.js';
 
-/** Dollars with enough digits to tell small amounts apart: $0.0042, $1.23, $1,234. */
+/**
+ * Dollars with at least three significant digits below $1, so small amounts are told apart and a
+ * small live increase shows: $0.0157, $0.136, $0.00200, $1.23, $1,234. Every money figure (cards,
+ * tables, chart axes and tooltips) goes through this one format.
+ */
 export function formatUsd(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   const abs = Math.abs(value);
   if (abs === 0) return '$0.00';
-  // A real cost too small for four decimals must not read as nothing.
-  if (abs < 0.00005) return value > 0 ? '<$0.0001' : '-<$0.0001';
-  if (abs < 0.01) return `$${value.toFixed(4)}`;
-  if (abs < 1000) return `$${value.toFixed(2)}`;
-  return `$${Math.round(value).toLocaleString('en-US')}`;
+  const sign = value < 0 ? '-' : '';
+  // A real cost too small to write out must not read as nothing.
+  if (abs < 0.000001) return `${sign}<$0.000001`;
+  const precise = Number(abs.toPrecision(3));
+  // Two decimals at least ($0.50, not $0.5), as everywhere else money is shown.
+  if (precise < 1) {
+    const whole = precise * 100 === Math.round(precise * 100);
+    return `${sign}$${precise < 0.1 ? String(precise) : precise.toFixed(whole ? 2 : 3)}`;
+  }
+  if (abs < 1000) return `${sign}$${abs.toFixed(2)}`;
+  return `${sign}$${Math.round(abs).toLocaleString('en-US')}`;
+}
+
+/** "≈" in front of a figure that holds an estimated price. */
+export function estimated(text: string, isEstimated: boolean): string {
+  return isEstimated ? `≈${text}` : text;
 }
 
 /** A 0..1 fraction as a whole percentage, with one decimal below 10 %. */
@@ -27,6 +42,11 @@ export function formatMs(ms: number | null | undefined): string {
   return `${(ms / 60_000).toFixed(1)} min`;
 }
 
+/** An exact whole number with thousands separators, for limits and settings: 1,000 (not 1.0k). */
+export function formatExact(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
 /** Counts: 987, 12.3k, 4.5M. */
 export function formatCount(n: number): string {
   const abs = Math.abs(n);
@@ -35,7 +55,7 @@ export function formatCount(n: number): string {
   return `${(n / 1_000_000).toFixed(1)}M`;
 }
 
-/** "12.3 MB": the same sizes as the cco command prints. */
+/** Binary units, named as such (1024 bytes is 1 KiB): the same sizes as the cco command prints. */
 export function formatBytes(bytes: number): string {
   return formatSize(bytes, ' ');
 }

@@ -2,12 +2,14 @@
 import './index.css';
 import type { ChartData, ChartRange } from '../../shared/api.js';
 import { createApi } from './api.js';
-import { costLines, latencyLines } from './charts/shape.js';
+import { costLines, latencyLines, projectLabels } from './charts/shape.js';
 import { lineChart } from './charts/line-chart.js';
 import { modelChart } from './charts/model-chart.js';
 import { requestsChart } from './charts/requests-chart.js';
 import { byId } from './dom.js';
 import { formatMs, formatUsd } from './format.js';
+import { readFilters, writeFilters, type Filters } from './filters.js';
+import { renderFilterBar } from './views/filter-bar.js';
 import { connectLive, type ConnectionStatus } from './live.js';
 import { accessToken, adoptFragmentToken } from './token.js';
 import { alertBanner, budgetsPanel } from './views/budgets-panel.js';
@@ -35,15 +37,15 @@ const charts = [
     series: (d) => costLines(d.costPerHour),
     bucketSeconds: (d) => d.bucketSeconds.cost,
     format: formatUsd,
-    tick: (y) => y.tickFormat(4, '$~f'),
     emptyMessage: (range) => `Nothing spent or saved in ${range} yet.`,
     minTop: 0.01,
+    step: true,
   }),
   modelChart(),
   lineChart({
     id: 'latency',
     title: 'Latency',
-    legend: [{ key: 'p50', label: 'p50' }, { key: 'p95', label: 'p95' }],
+    legend: [{ key: 'p50', label: 'Upstream p50' }, { key: 'p95', label: 'Upstream p95' }, { key: 'hitP50', label: 'Cache hit p50' }],
     series: (d) => latencyLines(d.latencyPerMinute),
     bucketSeconds: (d) => d.bucketSeconds.latency,
     format: formatMs,
@@ -53,8 +55,10 @@ const charts = [
 ];
 byId('charts').append(...charts.map((c) => c.root));
 
-const projects = projectsTable();
-const recent = recentRequests();
+const projects = projectsTable({ filter: (project) => setFilters({ ...filters, project }) });
+let filters: Filters = readFilters(location.search);
+let knownProjects: string[] = [];
+const recent = recentRequests({ filter: (key, value) => setFilters({ ...filters, [key]: value }) });
 const routing = routingPanel();
 const cache = cachePanel({ clear: () => api.clearCache(), cleared: () => void loadCache() });
 
@@ -83,10 +87,34 @@ const loadProjects = quietly(async () => {
   const { projects: list } = await api.projects();
   byId('welcome').hidden = list.length > 0;
   projects.update(list);
+  knownProjects = list.map((p) => p.project);
+  recent.knownProjects(knownProjects);
+  renderFilters();
 });
 const loadCache = quietly(async () => cache.update(await api.cacheStats()));
 const loadRouting = quietly(async () => routing.update(await api.routing()));
-const loadRequests = quietly(async () => recent.replace((await api.requests(50)).requests));
+const loadRequests = quietly(async () => {
+  const wanted = filters;
+  const { requests } = await api.requests(50, { ...wanted });
+  if (wanted === filters) recent.replace(requests, wanted);
+});
+
+/** Filters the request list; the address keeps them, so the view can be shared, reloaded or gone back to. */
+function setFilters(next: Filters, push = true): void {
+  filters = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) as Filters;
+  if (push) history.pushState(null, '', `${location.pathname}${writeFilters(location.search, filters)}`);
+  renderFilters();
+  void loadRequests();
+}
+
+function renderFilters(): void {
+  renderFilterBar(
+    filters,
+    (key) => setFilters(key === 'all' ? {} : { ...filters, [key]: undefined }),
+    (key, value) => (key === 'project' ? (projectLabels([...knownProjects, value]).get(value) ?? value) : value),
+  );
+}
+window.addEventListener('popstate', () => setFilters(readFilters(location.search), false));
 const loadBudgets = quietly(async () => budgets.update(await api.budgets()));
 const loadAlerts = quietly(async () => banner.replace((await api.alerts()).alerts));
 let chartsLoaded: ChartRange | null = null;
@@ -101,6 +129,7 @@ function drawCharts(data: ChartData): void {
   chartsLoaded = data.range;
   for (const chart of charts) chart.update(data);
   document.body.dataset.chartsRange = chartsLoaded;
+  renderRange();
 }
 
 async function refreshAll(): Promise<void> {
@@ -117,9 +146,17 @@ function scheduleRefresh(): void {
   }, REFRESH_MS);
 }
 
+/**
+ * The pressed button is the range on screen, never one that did not load; the one asked for is
+ * marked busy until it arrives. Without a connection no range can load, so none can be picked.
+ */
 function renderRange(): void {
+  const offline = document.body.dataset.connection === 'disconnected' || document.body.dataset.connection === 'reconnecting';
   for (const button of byId('range').querySelectorAll<HTMLButtonElement>('button[data-range]')) {
-    button.setAttribute('aria-pressed', String(button.dataset.range === range));
+    button.setAttribute('aria-pressed', String(button.dataset.range === (chartsLoaded ?? range)));
+    button.setAttribute('aria-busy', String(button.dataset.range === range && range !== chartsLoaded));
+    button.disabled = offline;
+    button.title = offline ? 'Not connected to the daemon: the range cannot load.' : '';
   }
 }
 
@@ -136,7 +173,9 @@ let lastStatus: ConnectionStatus = 'connecting';
 connectLive('/api/events', {
   status(status, retryInMs) {
     renderStatus(status, retryInMs);
+    // index.css dims the numbers while they may be stale.
     document.body.dataset.connection = status;
+    renderRange();
     // Whatever happened while the stream was down (or the daemon restarted) is fetched anew.
     if (status === 'connected' && lastStatus !== 'connecting') void refreshAll();
     lastStatus = status;
@@ -161,6 +200,8 @@ connectLive('/api/events', {
 });
 
 renderRange();
+renderFilters();
+void accessToken().then((value) => cache.setHasToken(value !== null && value !== ''));
 void refreshAll().then(() => {
   document.body.dataset.ready = 'true';
 });

@@ -159,7 +159,8 @@ describe('the dashboard in a real browser', () => {
     assert.ok(cost > 0 && saved > 0);
     assert.ok(Math.abs((drawn.cost.cost ?? 0) - cost) < 1e-9, `cost ${drawn.cost.cost} vs ${cost}`);
     assert.ok(Math.abs((drawn.cost.saved ?? 0) - saved) < 1e-9, `saved ${drawn.cost.saved} vs ${saved}`);
-    const latencyPoints = chartData.latencyPerMinute.filter((p) => p.p50 !== null).length * 2;
+    // Upstream p50 and p95, and the cache hits' own p50, each marked where the bucket has any.
+    const latencyPoints = chartData.latencyPerMinute.reduce((n, p) => n + (p.p50 === null ? 0 : 2) + (p.hitP50 ? 1 : 0), 0);
     assert.equal(drawn.latency, latencyPoints);
     assert.deepEqual(drawn.models, Object.fromEntries(chartData.tokensByModel.map((m) => [m.model, m.costUsd])));
     // Two models spread over the plot instead of huddling at its top above an empty card.

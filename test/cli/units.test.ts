@@ -142,13 +142,13 @@ describe('lastLines', () => {
 
 describe('formatting', () => {
   it('summarises the cache on one line', () => {
-    assert.equal(cacheLine({ size: 12, bytes: 3.4 * 1024 * 1024, hitRate: 0.42 }), 'Cache: 12 entries, 3.4 MB, hit rate 42%');
+    assert.equal(cacheLine({ size: 12, bytes: 3.4 * 1024 * 1024, hitRate: 0.42 }), 'Cache: 12 entries, 3.4 MiB, hit rate 42%');
     assert.equal(cacheLine(null), 'Cache: statistics unavailable');
   });
 
   it('formats sizes and durations', () => {
     assert.equal(formatBytes(512, ' '), '512 B');
-    assert.equal(formatBytes(1536, ' '), '1.5 KB');
+    assert.equal(formatBytes(1536, ' '), '1.5 KiB');
     assert.equal(formatDuration(3725), '1h 2m 5s');
     assert.equal(formatDuration(59), '59s');
   });

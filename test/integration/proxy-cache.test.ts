@@ -208,7 +208,7 @@ test('POST /api/cache/clear empties the cache and says what it freed', async () 
   assert.equal(body.status, 'ok');
   assert.ok(body.cleared >= 1);
   assert.ok(body.freedBytes > 0);
-  assert.match(body.freedMemory, /^\d+(\.\d)?(B|KB|MB|GB)$/);
+  assert.match(body.freedMemory, /^\d+(\.\d)?(B|KiB|MiB|GiB)$/);
   assert.equal((await created(sdk(cco.url), params)).cache, 'miss');
 });
 

@@ -127,6 +127,45 @@ describe('terminal with Claude Code installed', () => {
     await second.message('closed');
   });
 
+  test('a page that asks not to take over is refused while another page shows the session', async () => {
+    const holder = await TerminalClient.connect(t.url);
+    const ready = await holder.open(project);
+    const duplicate = await TerminalClient.connect(t.url);
+    duplicate.send({ type: 'attach', id: ready.id, cols: 80, rows: 24, takeover: false });
+    assert.equal((await duplicate.message('error')).code, 'held-elsewhere');
+    holder.type('echo kept-$((4+4))\r');
+    await holder.sees('kept-8');
+    const taker = await TerminalClient.connect(t.url);
+    taker.send({ type: 'attach', id: ready.id, cols: 80, rows: 24, takeover: true });
+    await taker.message('ready');
+    assert.match((await holder.message('detached')).reason, /Another page took this session over/);
+    taker.send({ type: 'close' });
+    await taker.message('closed');
+  });
+
+  test('the session manager lists, renames and ends sessions, with the idle limit', async () => {
+    const page = await TerminalClient.connect(t.url);
+    const ready = await page.open(project);
+    const ask = async (message: Parameters<TerminalClient['send']>[0]) => {
+      const manager = await TerminalClient.connect(t.url);
+      manager.send(message);
+      return manager.message('sessions');
+    };
+    const listed = await ask({ type: 'list' });
+    const mine = listed.sessions.find((s) => s.id === ready.id);
+    assert.ok(mine && mine.attached && !mine.exited && mine.name === null && mine.cwd === project);
+    assert.ok(mine.startedAt > 0 && listed.idleLimitMs > 0);
+    const renamed = await ask({ type: 'rename', id: ready.id, name: '  auth work ' });
+    assert.equal(renamed.sessions.find((s) => s.id === ready.id)?.name, 'auth work');
+    page.end();
+    await page.waitClosed();
+    await waitFor(async () => (await ask({ type: 'list' })).sessions.find((s) => s.id === ready.id)?.idleSince !== null, {
+      message: 'the closed page leaves the session idle, not ended',
+    });
+    const ended = await ask({ type: 'end', id: ready.id });
+    assert.equal(ended.sessions.some((s) => s.id === ready.id), false);
+  });
+
   test('attaching to an unknown session says it has ended', async () => {
     const client = await TerminalClient.connect(t.url);
     client.send({ type: 'attach', id: 'no-such-session', cols: 80, rows: 24 });

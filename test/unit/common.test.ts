@@ -48,7 +48,7 @@ test('the data directory follows CCO_HOME, else the OS convention', () => {
 
 test('sizes read like people write them', () => {
   assert.equal(formatBytes(512), '512B');
-  assert.equal(formatBytes(12.3 * 1024 * 1024), '12.3MB');
+  assert.equal(formatBytes(12.3 * 1024 * 1024), '12.3MiB');
 });
 
 test('the cache byte limit accepts the units people write, and refuses the rest with the reason', () => {

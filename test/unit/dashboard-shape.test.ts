@@ -10,44 +10,49 @@ import {
   latencyLines,
   lineMax,
   markedPoints,
+  mergeBuckets,
   modelBars,
   nextSort,
+  projectLabels,
+  shortModelName,
   requestTotals,
   sortProjects,
   stackRequests,
   tallestStack,
 } from '../../renderer/src/charts/shape.js';
-import { formatAgo, formatBytes, formatMs, formatPercent, formatUsd, projectName } from '../../renderer/src/format.js';
+import { formatAgo, formatBytes, formatExact, formatMs, formatPercent, formatUsd, projectName } from '../../renderer/src/format.js';
 
 const points = [
-  { t: 0, hits: 2, misses: 1, bypassed: 0 },
-  { t: 60_000, hits: 0, misses: 0, bypassed: 0 },
-  { t: 120_000, hits: 0, misses: 3, bypassed: 1 },
+  { t: 0, hits: 2, misses: 1, bypassed: 0, errors: 0 },
+  { t: 60_000, hits: 0, misses: 0, bypassed: 0, errors: 0 },
+  { t: 120_000, hits: 0, misses: 3, bypassed: 1, errors: 2 },
 ];
 
 describe('requests chart shaping', () => {
-  it('stacks hits under misses under bypassed, leaving out empty segments', () => {
+  it('stacks hits under misses under bypassed under errors, leaving out empty segments', () => {
     assert.deepEqual(stackRequests(points), [
       { t: 0, series: 'hits', value: 2, y0: 0, y1: 2 },
       { t: 0, series: 'misses', value: 1, y0: 2, y1: 3 },
       { t: 120_000, series: 'misses', value: 3, y0: 0, y1: 3 },
       { t: 120_000, series: 'bypassed', value: 1, y0: 3, y1: 4 },
+      { t: 120_000, series: 'errors', value: 2, y0: 4, y1: 6 },
     ]);
   });
 
   it('totals each series and finds the tallest stack', () => {
-    assert.deepEqual(requestTotals(points), { hits: 2, misses: 4, bypassed: 1 });
-    assert.equal(tallestStack(points), 4);
+    assert.deepEqual(requestTotals(points), { hits: 2, misses: 4, bypassed: 1, errors: 2 });
+    assert.equal(tallestStack(points), 6);
     assert.equal(tallestStack([]), 0);
   });
 });
 
 describe('line chart shaping', () => {
   it('keeps latency gaps as null and marks only real, non-zero points', () => {
-    const [p50, p95] = latencyLines([
-      { t: 0, p50: 120, p95: 300 },
-      { t: 60_000, p50: null, p95: null },
+    const [p50, p95, hitP50] = latencyLines([
+      { t: 0, p50: 120, p95: 300, hitP50: 1 },
+      { t: 60_000, p50: null, p95: null, hitP50: null },
     ]);
+    assert.deepEqual(hitP50!.points, [{ t: 0, value: 1 }, { t: 60_000, value: null }], 'cache hits are a line of their own');
     assert.deepEqual(p50!.points, [{ t: 0, value: 120 }, { t: 60_000, value: null }]);
     assert.deepEqual(markedPoints(p95!), [{ t: 0, value: 300, key: 'p95' }]);
     assert.equal(lineMax([p50!, p95!]), 300);
@@ -85,7 +90,7 @@ describe('cost by model', () => {
 
 describe('empty range and hover', () => {
   it('is empty only when no request and no model falls in the range', () => {
-    const data = { requestsPerMinute: [{ t: 0, hits: 0, misses: 0, bypassed: 0 }], tokensByModel: [] } as unknown as ChartData;
+    const data = { requestsPerMinute: [{ t: 0, hits: 0, misses: 0, bypassed: 0, errors: 0 }], tokensByModel: [] } as unknown as ChartData;
     assert.equal(isEmptyRange(data), true);
     assert.equal(isEmptyRange({ ...data, requestsPerMinute: points }), false);
   });
@@ -129,11 +134,40 @@ describe('projects table and recent requests', () => {
   });
 });
 
+describe('names that tell things apart', () => {
+  it('adds parent folders only where two projects share a folder name', () => {
+    const labels = projectLabels(['/work/app', '/home/me/app', '/work/api', '/srv/x/app']);
+    assert.deepEqual([...labels.values()], ['work/app', 'me/app', 'api', 'x/app']);
+  });
+
+  it('shortens a model name without hiding its date suffix', () => {
+    assert.equal(shortModelName('claude-3-5-sonnet-20241022', 40), 'claude-3-5-sonnet-20241022');
+    assert.equal(shortModelName('claude-3-5-sonnet-20241022', 20), '3-5-sonnet-20241022');
+    assert.match(shortModelName('claude-3-7-sonnet-thinking-20250219', 18), /^3-7-sonn.*…-20250219$/);
+    assert.equal(shortModelName('claude-3-7-sonnet-thinking-20250219', 18).length, 18);
+  });
+
+  it('sums narrow buckets so bars stay visible', () => {
+    const many = Array.from({ length: 288 }, (_, i) => ({ t: i * 300_000, hits: 1, misses: 0, bypassed: 0, errors: i % 2 }));
+    const merged = mergeBuckets(many, 300_000, 400);
+    assert.equal(merged.bucketMs, 3 * 300_000);
+    assert.equal(merged.points.length, 96);
+    assert.deepEqual(merged.points[0], { t: 0, hits: 3, misses: 0, bypassed: 0, errors: 1 });
+    assert.equal(mergeBuckets(many, 300_000, 2000).points.length, 288, 'wide enough already');
+  });
+});
+
 describe('dashboard formatting', () => {
   it('shows small costs with enough digits to tell apart', () => {
     assert.equal(formatUsd(0), '$0.00');
-    assert.equal(formatUsd(0.00042), '$0.0004');
-    assert.equal(formatUsd(0.00002), '<$0.0001', 'a real cost never reads as $0.0000');
+    assert.equal(formatUsd(0.0157), '$0.0157', 'not $0.02');
+    assert.equal(formatUsd(0.1359), '$0.136');
+    assert.equal(formatUsd(0.1384), '$0.138', 'told apart from $0.1359');
+    assert.notEqual(formatUsd(0.1359 + 0.002), formatUsd(0.1359), 'a $0.002 increase shows');
+    assert.equal(formatUsd(0.00042), '$0.00042');
+    assert.equal(formatUsd(0.0000002), '<$0.000001', 'a real cost never reads as $0');
+    assert.equal(formatUsd(0.5), '$0.50');
+    assert.equal(formatUsd(0.9999), '$1.00');
     assert.equal(formatUsd(1.234), '$1.23');
     assert.equal(formatUsd(12345.6), '$12,346');
     assert.equal(formatUsd(null), '—');
@@ -145,12 +179,28 @@ describe('dashboard formatting', () => {
     assert.equal(formatMs(850), '850 ms');
     assert.equal(formatMs(1530), '1.53 s');
     assert.equal(formatMs(null), '—');
-    assert.equal(formatBytes(1536), '1.5 KB');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(64 * 1024 * 1024), '64.0 MiB');
+    assert.equal(formatExact(1000), '1,000', 'a limit is exact, not 1.0k');
     assert.equal(formatAgo(0, 10_000), 'just now');
     assert.equal(formatAgo(0, 5 * 60_000), '5 min ago');
     assert.equal(formatAgo(null, 0), '—');
     assert.equal(projectName('/home/me/work/api/'), 'api');
     assert.equal(projectName('C:\\code\\site'), 'site');
     assert.equal(projectName('unknown'), 'unknown');
+  });
+});
+
+describe('drill-down filters', () => {
+  it('reads and writes the filters in the address, keeping other parameters', async () => {
+    const { readFilters, writeFilters, matchesFilters } = await import('../../renderer/src/filters.js');
+    assert.deepEqual(readFilters('?project=%2Fwork%2Fapp&status=429&x=1'), { project: '/work/app', status: '429' });
+    assert.equal(writeFilters('?x=1', { model: 'claude-opus-4-8' }), '?x=1&model=claude-opus-4-8');
+    assert.equal(writeFilters('?project=a', {}), '');
+    const failed = { project: '/a', servedModel: 'm', requestedModel: 'm', status: 429, errorType: 'rate_limit_error' };
+    assert.equal(matchesFilters({ status: 'error' }, failed), true);
+    assert.equal(matchesFilters({ status: '4xx', project: '/a' }, failed), true);
+    assert.equal(matchesFilters({ status: 'ok' }, failed), false);
+    assert.equal(matchesFilters({ model: 'other' }, failed), false);
   });
 });

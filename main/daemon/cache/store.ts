@@ -40,7 +40,9 @@ interface Entry extends StoredAnswer {
 
 export interface CacheCounters {
   hits: number;
+  /** Looked up, not found, and answered without error (a failed call is counted in `failed`). */
   misses: number;
+  failed: number;
   coalesced: number;
   bypassed: number;
   /** Complete answers not stored because they held something replay could not reproduce. */
@@ -65,7 +67,7 @@ export interface CacheStats extends CacheCounters {
  */
 export class ResponseCache {
   private readonly counters: CacheCounters = {
-    hits: 0, misses: 0, coalesced: 0, bypassed: 0, uncacheable: 0, evictions: 0, expired: 0,
+    hits: 0, misses: 0, failed: 0, coalesced: 0, bypassed: 0, uncacheable: 0, evictions: 0, expired: 0,
   };
   private readonly lru: QuickLRU<string, Entry> | undefined;
   private entries = 0;
@@ -81,7 +83,7 @@ export class ResponseCache {
   }
 
   /** Counts how one request was served; the cache owns its counters so they cannot drift from `stats()`. */
-  count(outcome: 'hits' | 'misses' | 'coalesced' | 'bypassed' | 'uncacheable'): void {
+  count(outcome: 'hits' | 'misses' | 'failed' | 'coalesced' | 'bypassed' | 'uncacheable'): void {
     this.counters[outcome]++;
   }
 
@@ -144,11 +146,14 @@ export class ResponseCache {
   }
 
   stats(): CacheStats {
-    const { hits, misses } = this.counters;
-    const lookups = hits + misses;
+    const { hits, misses, coalesced } = this.counters;
+    // The dashboard's one definition: answered from the cache (hits and coalesced) over cacheable
+    // requests that did not fail.
+    const answered = hits + coalesced;
+    const lookups = answered + misses;
     return {
       ...this.counters,
-      hitRate: lookups === 0 ? 0 : hits / lookups,
+      hitRate: lookups === 0 ? 0 : answered / lookups,
       size: this.entries,
       maxSize: this.options.maxEntries,
       bytes: this.totalBytes,

@@ -103,8 +103,10 @@ async function serve(px: ProxyContext, ex: Exchange, bypass: boolean): Promise<S
   const joined = await joinFlight(px, ex);
   if (joined) return joined;
   if (refuseOverBudget(px, ex)) return { cache: 'budget' };
-  px.cache.count('misses');
-  return { cache: 'miss', outcome: await attach(px, startFlight(px, ex, true), ex, 'miss') };
+  const outcome = await attach(px, startFlight(px, ex, true), ex, 'miss');
+  // A failed call is an error, not a cache miss: the hit rate counts only answers that could be cached.
+  px.cache.count(outcome.status >= 400 || outcome.errorType !== null ? 'failed' : 'misses');
+  return { cache: 'miss', outcome };
 }
 
 /**

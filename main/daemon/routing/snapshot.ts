@@ -13,6 +13,7 @@ export function routingSnapshot(table: RoutingTable, health: HealthBook, env: Re
   const problem = table.error;
   return {
     file: table.file,
+    fileFound: table.fileFound,
     loadedAt: iso(table.loadedAt),
     error: problem ? { message: problem.message, at: iso(problem.at)! } : null,
     default: config.default,

@@ -45,6 +45,11 @@ export class RoutingTable {
     return this.problem;
   }
 
+  /** Whether the routing file was there at the last read (an absent file means no routes at all). */
+  get fileFound(): boolean {
+    return this.lastText !== undefined;
+  }
+
   get loadedAt(): number | null {
     return this.loaded;
   }

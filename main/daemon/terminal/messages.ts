@@ -1,6 +1,7 @@
 import type { TerminalClientMessage } from '../../../shared/terminal.js';
 
 const MAX_DIMENSION = 1000;
+const MAX_NAME = 80;
 
 function size(value: unknown): number | null {
   return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_DIMENSION ? (value as number) : null;
@@ -24,7 +25,15 @@ export function parseClientMessage(text: string): TerminalClientMessage | null {
       return { type: 'open', cols, rows, ...(typeof m.cwd === 'string' ? { cwd: m.cwd } : {}) };
     case 'attach':
       if (cols === null || rows === null || typeof m.id !== 'string') return null;
-      return { type: 'attach', id: m.id, cols, rows };
+      if (m.takeover !== undefined && typeof m.takeover !== 'boolean') return null;
+      return { type: 'attach', id: m.id, cols, rows, ...(m.takeover === undefined ? {} : { takeover: m.takeover }) };
+    case 'list':
+      return { type: 'list' };
+    case 'rename':
+      if (typeof m.id !== 'string' || typeof m.name !== 'string' || m.name.length > MAX_NAME) return null;
+      return { type: 'rename', id: m.id, name: m.name };
+    case 'end':
+      return typeof m.id === 'string' ? { type: 'end', id: m.id } : null;
     case 'resize':
       return cols === null || rows === null ? null : { type: 'resize', cols, rows };
     case 'input':

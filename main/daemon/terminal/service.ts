@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { claudeEnv } from '../../common/claude-env.js';
 import type { Logger } from '../../common/logger.js';
-import type { TerminalSize } from '../../../shared/terminal.js';
+import type { SessionSummary, TerminalSize } from '../../../shared/terminal.js';
 import { chooseCommand } from './command.js';
 import { resolveDirectory } from './directory.js';
 import { TerminalError } from './errors.js';
@@ -42,6 +42,7 @@ export interface TerminalServiceOptions {
   platform?: NodeJS.Platform;
   home?: string;
   limits?: Partial<TerminalLimits>;
+  now?: () => number;
 }
 
 export interface OpenedSession {
@@ -53,6 +54,8 @@ export interface OpenedSession {
 export class TerminalService {
   private readonly sessions = new Map<string, TerminalSession>();
   private readonly expiry = new Map<string, NodeJS.Timeout>();
+  /** When each session no page shows was left (what the idle limit counts from). */
+  private readonly idleSince = new Map<string, number>();
   private readonly limits: TerminalLimits;
   private readonly loadPty: PtyLoader;
   private closing = false;
@@ -87,7 +90,8 @@ export class TerminalService {
     } catch (error) {
       throw new TerminalError('spawn-failed', `Could not start ${command.file}: ${(error as Error).message}`);
     }
-    const session = new TerminalSession({ id, cwd, kind: command.kind, command: command.file, pid: child.pid }, child, this.limits);
+    const info = { id, cwd, kind: command.kind, command: command.file, pid: child.pid, startedAt: this.now() };
+    const session = new TerminalSession(info, child, this.limits);
     this.sessions.set(id, session);
     session.onExit((exit) => {
       this.options.logger.info(`Terminal session ${id} ended (exit ${exit.exitCode}${exit.signal ? `, signal ${exit.signal}` : ''})`);
@@ -108,6 +112,32 @@ export class TerminalService {
     timer.unref();
     this.clearExpiry(session.info.id);
     this.expiry.set(session.info.id, timer);
+    this.idleSince.set(session.info.id, this.now());
+  }
+
+  /** The sessions as the session manager lists them, oldest first. */
+  summaries(): SessionSummary[] {
+    return [...this.sessions.values()].map((s) => ({
+      ...s.info,
+      name: s.name,
+      attached: s.attached,
+      exited: s.exit !== null,
+      idleSince: s.attached ? null : (this.idleSince.get(s.info.id) ?? null),
+    }));
+  }
+
+  get idleLimitMs(): number {
+    return this.limits.detachedTtlMs;
+  }
+
+  rename(id: string, name: string): void {
+    const session = this.sessions.get(id);
+    if (!session) throw new TerminalError('unknown-session', 'That terminal session has ended');
+    session.name = name.trim() === '' ? null : name.trim();
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   attached(session: TerminalSession): void {
@@ -144,5 +174,6 @@ export class TerminalService {
   private clearExpiry(id: string): void {
     clearTimeout(this.expiry.get(id));
     this.expiry.delete(id);
+    this.idleSince.delete(id);
   }
 }

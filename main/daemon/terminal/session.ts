@@ -41,6 +41,8 @@ export interface SessionState extends SessionInfo {
  * sent in batches; the process is paused while the page has too much output it has not drawn yet.
  */
 export class TerminalSession {
+  /** The name the user gave the session in the session manager, or null. */
+  name: string | null = null;
   private client: SessionClient | null = null;
   private readonly decoder = new StringDecoder('utf8');
   private readonly scrollback: Scrollback;

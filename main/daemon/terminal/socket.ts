@@ -33,7 +33,7 @@ export function serveSocket(ws: WebSocket, service: TerminalService, logger: Log
     exited: (exit) => send({ type: 'exit', ...exit }),
     replaced: () => {
       session = null;
-      send({ type: 'detached', reason: 'The session was opened in another window' });
+      send({ type: 'detached', reason: 'Another page took this session over' });
       ws.close(CLOSE.replaced, 'replaced');
     },
   };
@@ -45,13 +45,19 @@ export function serveSocket(ws: WebSocket, service: TerminalService, logger: Log
         const opened = await service.open(message);
         session = opened.session;
         if (ws.readyState !== ws.OPEN) return service.close(session.info.id); // the page left while it started
-        send({ type: 'ready', ...session.info, attached: false, ...(opened.notice ? { notice: opened.notice } : {}) });
+        const notice = opened.notice ? { notice: opened.notice } : {};
+        send({ type: 'ready', ...session.info, name: null, attached: false, ...notice });
       } else if (message.type === 'attach') {
         const found = service.get(message.id);
         if (!found) throw new TerminalError('unknown-session', 'That terminal session has ended');
+        if (message.takeover === false && found.attached) {
+          throw new TerminalError('held-elsewhere', 'This terminal session is open in another page');
+        }
         session = found;
-        send({ type: 'ready', ...found.info, attached: true });
+        send({ type: 'ready', ...found.info, name: found.name, attached: true });
         found.resize(message.cols, message.rows);
+      } else if (message.type === 'list' || message.type === 'rename' || message.type === 'end') {
+        return manage(message);
       } else {
         throw new TerminalError('bad-request', 'The first message must open or attach a session');
       }
@@ -65,6 +71,14 @@ export function serveSocket(ws: WebSocket, service: TerminalService, logger: Log
     } finally {
       starting = false;
     }
+  };
+
+  /** The session manager's requests: one per socket, answered with the sessions as they are now. */
+  const manage = (message: TerminalClientMessage) => {
+    if (message.type === 'rename') service.rename(message.id, message.name);
+    if (message.type === 'end') service.close(message.id);
+    send({ type: 'sessions', idleLimitMs: service.idleLimitMs, sessions: service.summaries() });
+    ws.close(CLOSE.normal, 'done');
   };
 
   /** Typing that arrives while the process starts waits for it (bounded), rather than being lost. */

@@ -3,6 +3,7 @@ import { bucketStarts, chartBuckets, type ChartRange } from './ranges.js';
 import { percentile } from './percentile.js';
 import { DAY_MS } from './retention.js';
 import type { Db } from './schema.js';
+import { FAILED_SQL } from './totals.js';
 
 // The wire shapes are the dashboard's contract, declared once in shared/api.ts.
 export type { ChartData, CostPoint, LatencyPoint, ModelTokens, RequestPoint };
@@ -23,22 +24,30 @@ function dailyBucket(dayStart: number, from: number, bucketMs: number): number {
 
 function requestSeries(db: Db, from: number, to: number, bucketMs: number): RequestPoint[] {
   const found = new Map<number, RequestPoint>();
-  const add = (t: number, hits: number, misses: number, bypassed: number) => {
-    const p = found.get(t) ?? { t, hits: 0, misses: 0, bypassed: 0 };
-    found.set(t, { t, hits: p.hits + hits, misses: p.misses + misses, bypassed: p.bypassed + bypassed });
+  const add = (t: number, hits: number, misses: number, bypassed: number, errors: number) => {
+    const p = found.get(t) ?? { t, hits: 0, misses: 0, bypassed: 0, errors: 0 };
+    found.set(t, {
+      t, hits: p.hits + hits, misses: p.misses + misses, bypassed: p.bypassed + bypassed, errors: p.errors + errors,
+    });
   };
+  // A failed request is counted once, as an error: never as a hit, a miss or a bypass.
+  const ok = `NOT ${FAILED_SQL}`;
   const raw = db.prepare(
-    `SELECT (started_at / ${bucketMs}) * ${bucketMs} AS t, SUM(cache IN ('hit', 'coalesced')) AS hits,
-            SUM(cache = 'miss') AS misses, SUM(cache = 'bypass') AS bypassed
+    `SELECT (started_at / ${bucketMs}) * ${bucketMs} AS t,
+            SUM(cache IN ('hit', 'coalesced') AND ${ok}) AS hits, SUM(cache = 'miss' AND ${ok}) AS misses,
+            SUM(cache = 'bypass' AND ${ok}) AS bypassed, SUM(${FAILED_SQL}) AS errors
      FROM requests WHERE started_at >= :from GROUP BY 1`,
   );
-  for (const r of raw.all({ from }) as Row[]) add(n(r.t), n(r.hits), n(r.misses), n(r.bypassed));
+  for (const r of raw.all({ from }) as Row[]) add(n(r.t), n(r.hits), n(r.misses), n(r.bypassed), n(r.errors));
   const daily = db.prepare(
-    `SELECT day_start, SUM(hits) AS hits, SUM(misses) AS misses, SUM(requests - hits - misses) AS bypassed
+    `SELECT day_start, SUM(hits) AS hits, SUM(misses) AS misses, SUM(requests - hits - misses - errors) AS bypassed,
+            SUM(errors) AS errors
      FROM daily WHERE day_start + ${DAY_MS} > :from GROUP BY day_start`,
   );
-  for (const r of daily.all({ from }) as Row[]) add(dailyBucket(n(r.day_start), from, bucketMs), n(r.hits), n(r.misses), n(r.bypassed));
-  return dense(from, to, bucketMs, found, (t) => ({ t, hits: 0, misses: 0, bypassed: 0 }));
+  for (const r of daily.all({ from }) as Row[]) {
+    add(dailyBucket(n(r.day_start), from, bucketMs), n(r.hits), n(r.misses), Math.max(0, n(r.bypassed)), n(r.errors));
+  }
+  return dense(from, to, bucketMs, found, (t) => ({ t, hits: 0, misses: 0, bypassed: 0, errors: 0 }));
 }
 
 function costSeries(db: Db, from: number, to: number, bucketMs: number): CostPoint[] {
@@ -60,18 +69,30 @@ function costSeries(db: Db, from: number, to: number, bucketMs: number): CostPoi
   return dense(from, to, bucketMs, found, (t) => ({ t, costUsd: 0, savedUsd: 0 }));
 }
 
-/** Streams rows sorted by bucket then latency, so only one bucket's latencies are held at a time. */
+/**
+ * Streams rows sorted by bucket then latency, so only one bucket's latencies are held at a time.
+ * Answers from the cache take a millisecond; they get their own percentile, so they do not drag
+ * the upstream calls' p50 down.
+ */
 function latencySeries(db: Db, from: number, to: number, bucketMs: number): LatencyPoint[] {
   const found = new Map<number, LatencyPoint>();
   let current: number | null = null;
-  let latencies: number[] = [];
+  let upstream: number[] = [];
+  let cached: number[] = [];
   const close = () => {
-    if (current !== null) found.set(current, { t: current, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) });
+    if (current === null) return;
+    found.set(current, {
+      t: current,
+      p50: percentile(upstream, 0.5),
+      p95: percentile(upstream, 0.95),
+      hitP50: percentile(cached, 0.5),
+    });
   };
   const rows = db
     .prepare(
-      `SELECT (started_at / ${bucketMs}) * ${bucketMs} AS t, latency_ms FROM requests
-       WHERE started_at >= :from ORDER BY 1, 2`,
+      `SELECT (started_at / ${bucketMs}) * ${bucketMs} AS t, latency_ms,
+              cache IN ('hit', 'coalesced') AS from_cache
+       FROM requests WHERE started_at >= :from ORDER BY 1, 2`,
     )
     .iterate({ from }) as Iterable<Row>;
   for (const r of rows) {
@@ -79,12 +100,13 @@ function latencySeries(db: Db, from: number, to: number, bucketMs: number): Late
     if (t !== current) {
       close();
       current = t;
-      latencies = [];
+      upstream = [];
+      cached = [];
     }
-    latencies.push(n(r.latency_ms));
+    (n(r.from_cache) === 1 ? cached : upstream).push(n(r.latency_ms));
   }
   close();
-  return dense(from, to, bucketMs, found, (t) => ({ t, p50: null, p95: null }));
+  return dense(from, to, bucketMs, found, (t) => ({ t, p50: null, p95: null, hitP50: null }));
 }
 
 function tokensByModel(db: Db, from: number): ModelTokens[] {

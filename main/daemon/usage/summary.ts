@@ -19,12 +19,16 @@ export function totalsSince(db: Db, from: number): Totals {
   );
 }
 
+/** Requests answered by an upstream call: cache hits take a millisecond and would drag p50 to nothing. */
+const UPSTREAM = "started_at >= :from AND cache NOT IN ('hit', 'coalesced')";
+
 export function latencySince(db: Db, from: number): LatencyPercentiles {
-  const count = Number((db.prepare('SELECT COUNT(*) AS n FROM requests WHERE started_at >= :from').get({ from }) as { n: number }).n);
+  const counted = db.prepare(`SELECT COUNT(*) AS n FROM requests WHERE ${UPSTREAM}`).get({ from }) as { n: number };
+  const count = Number(counted.n);
   const at = (q: number): number | null => {
     if (count === 0) return null;
     const row = db
-      .prepare('SELECT latency_ms FROM requests WHERE started_at >= :from ORDER BY latency_ms LIMIT 1 OFFSET :offset')
+      .prepare(`SELECT latency_ms FROM requests WHERE ${UPSTREAM} ORDER BY latency_ms LIMIT 1 OFFSET :offset`)
       .get({ from, offset: percentileOffset(count, q) }) as { latency_ms: number } | undefined;
     return row ? Number(row.latency_ms) : null;
   };

@@ -34,12 +34,15 @@ const MEASURES = [
   ['saved_usd', 'savedUsd'],
 ] as const;
 
+/** A failed request: an error status or a local error (a cut stream). Never a hit or a miss. */
+export const FAILED_SQL = '(status >= 400 OR error_type IS NOT NULL)';
+
 /** Per-row value of each measure in `requests`. */
 const RAW_EXPRESSIONS: Record<(typeof MEASURES)[number][0], string> = {
   requests: '1',
-  hits: "cache IN ('hit', 'coalesced')",
-  misses: "cache = 'miss'",
-  errors: '(status >= 400 OR error_type IS NOT NULL)',
+  hits: `(cache IN ('hit', 'coalesced') AND NOT ${FAILED_SQL})`,
+  misses: `(cache = 'miss' AND NOT ${FAILED_SQL})`,
+  errors: FAILED_SQL,
   unpriced: '(cost_usd IS NULL OR saved_usd IS NULL)',
   input_tokens: 'input_tokens',
   output_tokens: 'output_tokens',

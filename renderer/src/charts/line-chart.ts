@@ -20,6 +20,11 @@ export interface LineChartOptions<K extends string> {
   emptyMessage(range: string): string;
   /** The smallest top of the y axis, so a flat series of tiny values does not fill the chart. */
   minTop: number;
+  /**
+   * Draw each bucket as a flat step across its width: for sums per bucket (cost), where a line
+   * between bucket centres would draw a ramp that no request ever made.
+   */
+  step?: boolean;
 }
 
 type Point = { t: number; value: number | null };
@@ -45,8 +50,10 @@ export function lineChart<K extends string>(options: LineChartOptions<K>) {
     const mid = (t: number) => x(t + bucketMs / 2);
     const path = line<Point>()
       .defined((p) => p.value !== null)
-      .x((p) => mid(p.t))
+      .x((p) => (options.step ? x(p.t) : mid(p.t)))
       .y((p) => y(p.value ?? 0));
+    const drawn = (points: Point[]): Point[] =>
+      options.step ? points.flatMap((p) => [p, { t: p.t + bucketMs, value: p.value }]) : points;
     const duration = transitionMs();
     frame.plot
       .selectAll<SVGPathElement, LineSeries<K>>('path.line')
@@ -56,7 +63,7 @@ export function lineChart<K extends string>(options: LineChartOptions<K>) {
       .attr('data-series', (d) => d.key)
       .transition()
       .duration(duration)
-      .attr('d', (d) => path(d.points));
+      .attr('d', (d) => path(drawn(d.points)));
     frame.plot
       .selectAll<SVGCircleElement, ReturnType<typeof markedPoints<K>>[number]>('circle.dot')
       .data(series.flatMap((line) => markedPoints(line)), (d) => `${d.key}:${d.t}`)

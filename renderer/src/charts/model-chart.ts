@@ -3,14 +3,11 @@ import { axisBottom, scaleLinear, select } from 'd3';
 import type { ChartData } from '../../../shared/api.js';
 import { formatCount, formatUsd } from '../format.js';
 import { createFrame, transitionMs } from './frame.js';
-import { barRows, modelBars, RANGE_LABELS, type ModelBar } from './shape.js';
+import { barRows, modelBars, RANGE_LABELS, shortModelName, type ModelBar } from './shape.js';
 import { hideTooltip, showTooltip } from './tooltip.js';
 
-const LABEL_CHARS = 22;
-
-function shortName(model: string): string {
-  return model.length > LABEL_CHARS ? `${model.slice(0, LABEL_CHARS - 1)}…` : model;
-}
+/** About 6.5 px per character of the 12 px label font. */
+const CHAR_PX = 6.5;
 
 export function modelChart() {
   const frame = createFrame({ id: 'models', title: 'Cost by model', legend: [{ key: 'model', label: 'Cost' }], marginLeft: 8 });
@@ -20,7 +17,7 @@ export function modelChart() {
     if (!data) return;
     const bars = modelBars(data.tokensByModel);
     const s = frame.size();
-    const labelWidth = Math.min(170, Math.max(60, s.innerWidth * 0.38));
+    const labelWidth = Math.min(190, Math.max(96, s.innerWidth * 0.4));
     const valueWidth = 64;
     const barSpace = Math.max(40, s.innerWidth - labelWidth - valueWidth);
     // The bars fill the plot and the axis sits at its bottom, level with the latency chart's beside it.
@@ -32,7 +29,12 @@ export function modelChart() {
     frame.setEmpty(bars.length === 0 ? `No model was used in ${RANGE_LABELS[data.range]} yet.` : null);
     frame.xAxis
       .attr('transform', `translate(${labelWidth},${barsHeight + 4})`)
-      .call(axisBottom(x).ticks(Math.max(2, Math.floor(barSpace / 80)), '$~f').tickSizeOuter(0));
+      .call(
+        axisBottom(x)
+          .ticks(Math.max(2, Math.floor(barSpace / 80)))
+          .tickFormat((v) => formatUsd(Number(v)))
+          .tickSizeOuter(0),
+      );
     frame.yAxis.selectAll('*').remove();
     const duration = transitionMs();
     const rows = frame.plot
@@ -51,7 +53,7 @@ export function modelChart() {
       .attr('x', labelWidth - 8)
       .attr('y', layout.bar / 2)
       .attr('text-anchor', 'end')
-      .text((d) => shortName(d.model));
+      .text((d) => shortModelName(d.model, Math.floor((labelWidth - 8) / CHAR_PX)));
     rows
       .select<SVGRectElement>('rect.bar')
       .attr('x', labelWidth)

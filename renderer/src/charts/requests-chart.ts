@@ -1,9 +1,9 @@
-// Requests over time, stacked: cache hits, misses, and requests that skipped the cache.
+// Requests over time, stacked: cache hits, misses, requests that skipped the cache, and errors.
 import { format, scaleLinear } from 'd3';
 import type { ChartData } from '../../../shared/api.js';
 import { formatBucket } from '../format.js';
 import { createFrame, transitionMs } from './frame.js';
-import { RANGE_LABELS, REQUEST_SERIES, stackRequests, tallestStack, type StackSegment } from './shape.js';
+import { mergeBuckets, RANGE_LABELS, REQUEST_SERIES, stackRequests, tallestStack, type StackSegment } from './shape.js';
 import { attachBucketHover, drawAxes, timeScale, type HoverState } from './time.js';
 
 const integer = format(',d');
@@ -16,8 +16,8 @@ export function requestsChart() {
   function draw(): void {
     if (!data) return;
     const s = frame.size();
-    const points = data.requestsPerMinute;
-    const bucketMs = data.bucketSeconds.requests * 1000;
+    // Buckets too narrow to see are summed, so the 24h and 30d ranges still draw visible bars.
+    const { points, bucketMs } = mergeBuckets(data.requestsPerMinute, data.bucketSeconds.requests * 1000, s.innerWidth);
     const starts = points.map((p) => p.t);
     const x = timeScale(starts, bucketMs, s.innerWidth);
     const tallest = tallestStack(points);
@@ -40,7 +40,7 @@ export function requestsChart() {
       .duration(transitionMs())
       .attr('y', (d) => y(d.y1))
       .attr('height', (d) => Math.max(0, y(d.y0) - y(d.y1)));
-    const bucketSeconds = data.bucketSeconds.requests;
+    const bucketSeconds = bucketMs / 1000;
     hover = {
       x,
       starts,

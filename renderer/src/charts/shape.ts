@@ -6,6 +6,7 @@ export const REQUEST_SERIES = [
   { key: 'hits', label: 'Cache hits' },
   { key: 'misses', label: 'Misses' },
   { key: 'bypassed', label: 'Not cacheable' },
+  { key: 'errors', label: 'Errors' },
 ] as const;
 export type RequestSeriesKey = (typeof REQUEST_SERIES)[number]['key'];
 
@@ -33,13 +34,72 @@ export function stackRequests(points: readonly RequestPoint[]): StackSegment[] {
 }
 
 export function requestTotals(points: readonly RequestPoint[]): Record<RequestSeriesKey, number> {
-  const totals = { hits: 0, misses: 0, bypassed: 0 };
+  const totals = { hits: 0, misses: 0, bypassed: 0, errors: 0 };
   for (const p of points) for (const { key } of REQUEST_SERIES) totals[key] += p[key];
   return totals;
 }
 
 export function tallestStack(points: readonly RequestPoint[]): number {
-  return points.reduce((max, p) => Math.max(max, p.hits + p.misses + p.bypassed), 0);
+  return points.reduce((max, p) => Math.max(max, p.hits + p.misses + p.bypassed + p.errors), 0);
+}
+
+/**
+ * Adjacent buckets summed so that each bar is at least `minBarPx` wide: 288 five-minute bars in a
+ * 400 px chart would be slivers. Returns the points and the new bucket width.
+ */
+export function mergeBuckets(
+  points: readonly RequestPoint[],
+  bucketMs: number,
+  innerWidth: number,
+  minBarPx = 4,
+): { points: RequestPoint[]; bucketMs: number } {
+  if (points.length === 0 || innerWidth <= 0) return { points: [...points], bucketMs };
+  const factor = Math.max(1, Math.ceil((minBarPx * points.length) / innerWidth));
+  if (factor === 1) return { points: [...points], bucketMs };
+  const merged: RequestPoint[] = [];
+  for (let i = 0; i < points.length; i += factor) {
+    const group = points.slice(i, i + factor);
+    const sum = { t: group[0]!.t, hits: 0, misses: 0, bypassed: 0, errors: 0 };
+    for (const p of group) for (const { key } of REQUEST_SERIES) sum[key] += p[key];
+    merged.push(sum);
+  }
+  return { points: merged, bucketMs: bucketMs * factor };
+}
+
+/**
+ * Names that tell projects apart: the last folder, with as many parent folders as it takes when two
+ * projects end in the same one (`/work/app` and `/home/app` become `work/app` and `home/app`).
+ */
+export function projectLabels(paths: readonly string[]): Map<string, string> {
+  const unique = [...new Set(paths)];
+  const parts = new Map(unique.map((p) => [p, p.replace(/[/\\]+$/, '').split(/[/\\]/).filter(Boolean)]));
+  const labels = new Map<string, string>();
+  for (const path of unique) {
+    const mine = parts.get(path)!;
+    if (mine.length === 0) {
+      labels.set(path, path);
+      continue;
+    }
+    let depth = 1;
+    const suffix = (segs: string[], d: number) => segs.slice(-d).join('/');
+    const clashes = (d: number) => unique.some((other) => other !== path && suffix(parts.get(other)!, d) === suffix(mine, d));
+    while (depth < mine.length && clashes(depth)) depth++;
+    labels.set(path, suffix(mine, depth));
+  }
+  return labels;
+}
+
+/**
+ * A model name shortened to `max` characters without hiding what tells models apart: the
+ * `claude-` prefix goes first, then the middle, never the date suffix.
+ */
+export function shortModelName(model: string, max: number): string {
+  if (model.length <= max) return model;
+  const bare = model.replace(/^claude-/, '');
+  if (bare.length <= max) return bare;
+  const date = /-\d{8}$/.exec(bare)?.[0] ?? '';
+  const tail = date || bare.slice(-Math.floor(max / 3));
+  return `${bare.slice(0, Math.max(1, max - tail.length - 1))}…${tail}`;
 }
 
 /** A line of a time chart; `value` null is a gap (a bucket without requests). */
@@ -56,10 +116,12 @@ export function costLines(points: readonly CostPoint[]): Array<LineSeries<'cost'
   ];
 }
 
-export function latencyLines(points: readonly LatencyPoint[]): Array<LineSeries<'p50' | 'p95'>> {
+/** Upstream calls and cache hits apart: hits answer in a millisecond and would drag p50 to nothing. */
+export function latencyLines(points: readonly LatencyPoint[]): Array<LineSeries<'p50' | 'p95' | 'hitP50'>> {
   return [
-    { key: 'p50', label: 'p50', points: points.map((p) => ({ t: p.t, value: p.p50 })) },
-    { key: 'p95', label: 'p95', points: points.map((p) => ({ t: p.t, value: p.p95 })) },
+    { key: 'p50', label: 'Upstream p50', points: points.map((p) => ({ t: p.t, value: p.p50 })) },
+    { key: 'p95', label: 'Upstream p95', points: points.map((p) => ({ t: p.t, value: p.p95 })) },
+    { key: 'hitP50', label: 'Cache hit p50', points: points.map((p) => ({ t: p.t, value: p.hitP50 ?? null })) },
   ];
 }
 

@@ -13,8 +13,22 @@ export function timeScale(starts: readonly number[], bucketMs: number, innerWidt
   return scaleTime().domain([first, last + bucketMs]).range([0, innerWidth]);
 }
 
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** One clock for every time axis: 24-hour "14:30", and a date ("Dec 1") at local midnight. */
+export function timeTick(d: Date): string {
+  const midnight = d.getHours() === 0 && d.getMinutes() === 0;
+  if (midnight) return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 export function drawAxes(frame: Frame, s: Size, x: ScaleTime<number, number>, y: ScaleLinear<number, number>, yFormat: (v: number) => string): void {
-  frame.xAxis.call(axisBottom(x).ticks(Math.max(2, Math.floor(s.innerWidth / 90))).tickSizeOuter(0));
+  frame.xAxis.call(
+    axisBottom(x)
+      .ticks(Math.max(2, Math.floor(s.innerWidth / 90)))
+      .tickFormat((d) => timeTick(d as Date))
+      .tickSizeOuter(0),
+  );
   // A time label centred on a tick close to the left end would run into the y axis's "0".
   frame.xAxis
     .selectAll<SVGGElement, Date>('.tick')

@@ -6,6 +6,8 @@ export interface SavedSession {
 
 const SESSIONS_KEY = 'cco.terminal.sessions';
 const CWD_KEY = 'cco.terminal.cwd';
+const RECENT_KEY = 'cco.terminal.recent';
+const RECENT_MAX = 12;
 
 export class SavedSessions {
   constructor(
@@ -37,6 +39,19 @@ export class SavedSessions {
 
   rememberDirectory(cwd: string): void {
     this.local.setItem(CWD_KEY, cwd);
+    if (cwd.trim() === '') return;
+    const recent = [cwd, ...this.recentDirectories().filter((d) => d !== cwd)].slice(0, RECENT_MAX);
+    this.local.setItem(RECENT_KEY, JSON.stringify(recent));
+  }
+
+  /** Directories terminals were opened in, latest first (this browser, every tab). */
+  recentDirectories(): string[] {
+    try {
+      const parsed: unknown = JSON.parse(this.local.getItem(RECENT_KEY) ?? '[]');
+      return Array.isArray(parsed) ? parsed.filter((d): d is string => typeof d === 'string') : [];
+    } catch {
+      return [];
+    }
   }
 
   private write(list: SavedSession[]): void {

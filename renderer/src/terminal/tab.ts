@@ -1,4 +1,5 @@
 import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon, type ISearchResultChangeEvent } from '@xterm/addon-search';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
 import type { ReadyMessage, TerminalErrorCode } from '../../../shared/terminal.js';
@@ -27,6 +28,14 @@ export interface TabHost {
 
 const MAX_RETRY_MS = 5000;
 
+/** Search highlights: every match amber, the current one orange, both marked in the scrollbar. */
+const SEARCH_DECORATIONS = {
+  matchBackground: '#f2cc6080',
+  matchOverviewRuler: '#d4a72c',
+  activeMatchBackground: '#fb8f44',
+  activeMatchColorOverviewRuler: '#fb8f44',
+};
+
 /** One terminal tab: an xterm.js screen tied to one daemon session over its own socket. */
 export class TerminalTab {
   readonly pane: HTMLDivElement;
@@ -34,33 +43,55 @@ export class TerminalTab {
   private readonly label: HTMLSpanElement;
   private readonly term: Terminal;
   private readonly fit = new FitAddon();
+  private readonly search = new SearchAddon();
   private connection: TerminalConnection | null = null;
   private id: string | null;
   private retryMs = 500;
   private retryTimer: number | undefined;
   private removedAlready = false;
+  private name: string | null = null;
+  private searchListener: { dispose(): void } | undefined;
+  /** Shown over the screen (never written into it) when another page holds the session. */
+  private readonly banner: HTMLDivElement;
 
-  constructor(private readonly host: TabHost, private cwd: string, attachId?: string) {
+  constructor(private readonly host: TabHost, private cwd: string, attachId?: string, private takeover = false) {
     this.id = attachId ?? null;
     this.pane = document.createElement('div');
     this.pane.className = 'pane';
     this.pane.setAttribute('role', 'tabpanel');
     host.paneParent.append(this.pane);
+    this.banner = document.createElement('div');
+    this.banner.className = 'held-banner';
+    this.banner.setAttribute('role', 'alert');
+    this.banner.hidden = true;
+    this.pane.append(this.banner);
     ({ button: this.button, label: this.label } = this.makeButton());
     this.term = new Terminal({
       cursorBlink: true,
       fontFamily: 'ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
       fontSize: 13,
       scrollback: 5000,
+      // The search addon highlights matches with decorations, which xterm still calls a proposed API.
+      allowProposedApi: true,
       theme: currentTheme(),
     });
     this.term.loadAddon(this.fit);
+    this.term.loadAddon(this.search);
     this.term.open(this.pane);
     this.pane.dataset.renderer = host.renderer === 'webgl' && this.loadWebgl() ? 'webgl' : 'dom';
     this.term.onData((data) => this.connection?.input(data));
     this.term.onResize(({ cols, rows }) => this.connection?.resize(cols, rows));
     new ResizeObserver(() => this.fitToView()).observe(this.pane);
     this.setLabel();
+  }
+
+  get visible(): boolean {
+    return !this.pane.hidden;
+  }
+
+  /** Whether this page drives its session (not held by another page). */
+  get holds(): boolean {
+    return this.id !== null && this.banner.hidden && !this.removedAlready;
   }
 
   /** The daemon's id for this tab's session, once it has one. */
@@ -99,9 +130,34 @@ export class TerminalTab {
     this.connection?.drop();
   }
 
+  /**
+   * Finds `text` in the scrollback (the next match, or the previous one), highlighting every
+   * match; `results` hears "match 2 of 5". Empty text clears the highlights.
+   */
+  find(text: string, backwards: boolean, results: (event: ISearchResultChangeEvent) => void): boolean {
+    this.searchListener?.dispose();
+    if (text === '') {
+      this.search.clearDecorations();
+      return false;
+    }
+    this.searchListener = this.search.onDidChangeResults(results);
+    const options = { caseSensitive: false, decorations: SEARCH_DECORATIONS };
+    return backwards ? this.search.findPrevious(text, options) : this.search.findNext(text, options);
+  }
+
+  /** Takes the session over from the page that holds it; that page is told and stops sending keys. */
+  takeOver(): void {
+    this.connection?.drop();
+    this.takeover = true;
+    this.setHeld(null);
+    this.connect();
+  }
+
   private connect(): void {
     const { cols, rows } = this.term;
-    const first = this.id ? { type: 'attach' as const, id: this.id, cols, rows } : { type: 'open' as const, cwd: this.cwd, cols, rows };
+    const first = this.id
+      ? { type: 'attach' as const, id: this.id, cols, rows, takeover: this.takeover }
+      : { type: 'open' as const, cwd: this.cwd, cols, rows };
     this.connection = new TerminalConnection(this.host.socketUrl, first, {
       ready: (message) => this.ready(message),
       output: (bytes) => this.term.write(bytes, () => this.connection?.ack(bytes.length)),
@@ -110,14 +166,42 @@ export class TerminalTab {
         const how = signal ? `signal ${signal}` : `code ${exitCode}`;
         this.term.write(`\r\n\x1b[2m[process exited with ${how}; close the tab to dismiss it]\x1b[0m\r\n`);
       },
-      error: (message) => this.remove(message),
-      detached: (reason) => this.term.write(`\r\n\x1b[2m[${reason}]\x1b[0m\r\n`),
+      error: (message) => {
+        if (message.code === 'held-elsewhere') return this.setHeld('This session is open in another page.', 'Take over');
+        this.remove(message);
+      },
+      detached: (reason) => this.setHeld(`${reason}. Keys typed here are not sent.`, 'Take it back'),
       lost: () => this.reconnectLater(),
     });
   }
 
+  /** Shows (or, with null, hides) why this page does not drive the session, and stops its keys. */
+  private setHeld(text: string | null, action = 'Take over'): void {
+    this.term.options.disableStdin = text !== null;
+    this.button.classList.toggle('held', text !== null);
+    this.banner.hidden = text === null;
+    if (text === null) return;
+    const take = document.createElement('button');
+    take.type = 'button';
+    take.className = 'take-over';
+    take.textContent = action;
+    take.addEventListener('click', () => this.takeOver());
+    const words = document.createElement('span');
+    words.textContent = text;
+    this.banner.replaceChildren(words, take);
+  }
+
+  /** The session manager renamed the session. */
+  rename(name: string | null): void {
+    this.name = name;
+    this.setLabel();
+  }
+
   private ready(message: ReadyMessage): void {
     this.retryMs = 500;
+    this.takeover = false;
+    this.name = message.name ?? null;
+    this.setHeld(null);
     this.button.classList.remove('lost');
     // A reattach replays the recent output: start from a clean screen so nothing shows twice.
     if (message.attached) this.term.reset();
@@ -173,7 +257,7 @@ export class TerminalTab {
   }
 
   private setLabel(): void {
-    const name = this.cwd.replace(/[/\\]+$/, '').split(/[/\\]/).pop() || this.cwd || '~';
+    const name = this.name ?? (this.cwd.replace(/[/\\]+$/, '').split(/[/\\]/).pop() || this.cwd || '~');
     this.label.textContent = this.button.dataset.kind === 'shell' ? `${name} (shell)` : name;
   }
 

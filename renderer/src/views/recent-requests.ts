@@ -1,54 +1,124 @@
 // The most recent requests, newest first, growing live.
 import type { RequestEntry } from '../../../shared/api.js';
 import { byId, fill, h } from '../dom.js';
-import { formatClock, formatCount, formatMs, formatUsd, projectName } from '../format.js';
-import { addRecentRequest, totalTokens } from '../charts/shape.js';
+import { estimated, formatClock, formatCount, formatMs, formatUsd } from '../format.js';
+import { addRecentRequest, projectLabels, totalTokens } from '../charts/shape.js';
+import { isFiltered, matchesFilters, type FilterKey, type Filters } from '../filters.js';
+import { requestDetails } from './request-details.js';
 
 const LIMIT = 50;
 
+export const ESTIMATED_NOTE = 'Estimated: this model has no price of its own, so a similar model\'s price was used.';
+
 function statusText(r: RequestEntry): string {
   return r.errorType && r.status < 400 ? r.errorType : String(r.status);
+}
+
+export function isFailed(r: Pick<RequestEntry, 'status' | 'errorType'>): boolean {
+  return r.status >= 400 || r.errorType !== null;
+}
+
+/** A failed request's badge says what failed (status and error type), not a cache outcome. */
+function outcomeBadge(r: RequestEntry): HTMLElement {
+  if (isFailed(r)) {
+    const text = r.errorType ? `${r.status} ${r.errorType}` : `${r.status} error`;
+    return h('span', { class: 'badge c-error', title: `Failed: HTTP ${r.status}${r.errorType ? `, ${r.errorType}` : ''}` }, text);
+  }
+  return h('span', { class: `badge c-${r.cache}` }, r.cache);
 }
 
 function model(r: RequestEntry): string {
   return r.servedModel ?? r.requestedModel ?? '—';
 }
 
-function costText(r: RequestEntry): string {
-  if (r.cache === 'hit' || r.cache === 'coalesced') return r.savedUsd ? `saved ${formatUsd(r.savedUsd)}` : formatUsd(0);
-  return formatUsd(r.costUsd);
+/** The common "claude-" prefix in a span of its own, which a narrow page hides so the rest fits. */
+function modelParts(name: string): Array<HTMLElement | string> {
+  return name.startsWith('claude-') ? [h('span', { class: 'model-prefix' }, 'claude-'), name.slice('claude-'.length)] : [name];
 }
 
-export function recentRequests() {
+function costText(r: RequestEntry): string {
+  if (r.cache === 'hit' || r.cache === 'coalesced') return r.savedUsd ? `saved ${estimated(formatUsd(r.savedUsd), r.costEstimated)}` : formatUsd(0);
+  return estimated(formatUsd(r.costUsd), r.costEstimated && r.costUsd !== null);
+}
+
+export interface RecentRequestsDeps {
+  /** A project, model or status was clicked: filter the page by it. */
+  filter(key: FilterKey, value: string): void;
+}
+
+/** A cell whose value filters the page when clicked. */
+function filterButton(
+  deps: RecentRequestsDeps,
+  key: FilterKey,
+  value: string,
+  ...content: Array<HTMLElement | string>
+): HTMLElement {
+  const attrs = { type: 'button', class: 'cell-link', 'data-filter': key, title: `Show only ${value}` };
+  return h('button', { ...attrs, onclick: () => deps.filter(key, value) }, ...content);
+}
+
+export function recentRequests(deps: RecentRequestsDeps) {
   let list: RequestEntry[] = [];
+  let filters: Filters = {};
+  /** The row whose details are open (by start time and session; live rows have no id yet). */
+  let open: RequestEntry | null = null;
+  /** Every project the page knows of (not only the listed ones), so filtered names stay told apart. */
+  let known: string[] = [];
+
+  function toggleDetails(r: RequestEntry): void {
+    open = open === r ? null : r;
+    render();
+  }
 
   function render(): void {
-    const rows = list.map((r) =>
-      h(
+    const labels = projectLabels([...known, ...list.map((r) => r.project)]);
+    const rows = list.flatMap((r) => {
+      const row = h(
         'tr',
-        { class: r.status >= 400 || r.errorType ? 'failed' : null, 'data-cache': r.cache },
+        {
+          class: [isFailed(r) ? 'failed' : '', 'clickable', open === r ? 'open' : ''].filter(Boolean).join(' '),
+          'data-cache': r.cache,
+          'data-status': r.status,
+          'aria-expanded': String(open === r),
+          title: 'Show this request\'s details',
+          onclick: (event: Event) => {
+            if (!(event.target as HTMLElement).closest('button')) toggleDetails(r);
+          },
+        },
         h('td', { class: 'time' }, formatClock(r.startedAt)),
-        h('td', { title: r.project, class: 'project grow' }, projectName(r.project)),
-        h('td', { class: 'model grow', title: model(r) }, model(r)),
-        h('td', { class: 'end' }, h('span', { class: `badge c-${r.cache}` }, r.cache)),
+        h('td', { title: r.project, class: 'project grow' },
+          filterButton(deps, 'project', r.project, labels.get(r.project) ?? r.project)),
+        h('td', { class: 'model grow', title: model(r) },
+          model(r) === '—' ? '—' : filterButton(deps, 'model', model(r), ...modelParts(model(r)))),
+        h('td', { class: 'end outcome' }, outcomeBadge(r)),
         // `detail` cells go on a second, labelled line when the page is narrow (index.css).
         h('td', { class: 'num detail', 'data-label': 'Tokens', title: `in ${r.inputTokens}, out ${r.outputTokens}, cache write ${r.cacheCreationTokens}, cache read ${r.cacheReadTokens}` }, formatCount(totalTokens(r))),
-        h('td', { class: 'num detail', 'data-label': 'Cost' }, costText(r)),
+        h('td', { class: 'num detail cost', 'data-label': 'Cost', title: r.costEstimated ? ESTIMATED_NOTE : null }, costText(r)),
         h('td', { class: 'num detail', 'data-label': 'Latency' }, formatMs(r.latencyMs)),
-        h('td', { class: 'num detail http-status', 'data-label': 'HTTP' }, statusText(r)),
-      ),
-    );
-    const head = h('tr', {}, ...['Time', 'Project', 'Model', 'Cache', 'Tokens', 'Cost', 'Latency', 'Status'].map((label, i) => h('th', { scope: 'col', class: i >= 4 ? 'num' : null }, label)));
-    const body = rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: 8, class: 'empty-row' }, 'No requests yet. They appear here as Claude Code sends them.'))];
+        h('td', { class: 'num detail http-status', 'data-label': 'HTTP' },
+          filterButton(deps, 'status', String(r.status), statusText(r))),
+      );
+      return open === r ? [row, h('tr', { class: 'details-row' }, h('td', { colspan: 8 }, requestDetails(r)))] : [row];
+    });
+    const head = h('tr', {}, ...['Time', 'Project', 'Model', 'Outcome', 'Tokens', 'Cost', 'Latency', 'Status'].map((label, i) => h('th', { scope: 'col', class: i >= 4 ? 'num' : null }, label)));
+    const empty = isFiltered(filters) ? 'No request matches these filters.' : 'No requests yet. They appear here as Claude Code sends them.';
+    const body = rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: 8, class: 'empty-row' }, empty))];
     fill(byId('requests'), h('table', { class: 'table stack no-head' }, h('thead', {}, head), h('tbody', {}, ...body)));
   }
 
   return {
-    replace(next: RequestEntry[]) {
+    replace(next: RequestEntry[], nextFilters: Filters = filters) {
       list = next.slice(0, LIMIT);
+      filters = nextFilters;
+      open = null;
+      render();
+    },
+    knownProjects(projects: string[]) {
+      known = projects;
       render();
     },
     add(entry: RequestEntry) {
+      if (!matchesFilters(filters, entry)) return;
       list = addRecentRequest(list, entry, LIMIT);
       render();
     },

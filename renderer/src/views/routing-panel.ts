@@ -36,8 +36,12 @@ export function routingPanel() {
       const error = routing.error
         ? h('p', { id: 'routing-error', class: 'message error', role: 'alert' }, `model-routing.json is invalid (the previous routes stay in force): ${routing.error.message}`)
         : null;
-      const routes = routing.routes.length === 0
-        ? h('p', { class: 'muted' }, routing.file ? `No routes: every model goes to ${routing.default}.` : `No model-routing.json: every model goes to ${routing.default}.`)
+      const noFile = routing.file === null || routing.fileFound === false;
+      const routes = noFile
+        ? h('p', { class: 'muted', id: 'routing-none' },
+          `No model-routing.json${routing.file ? ` (looked for ${routing.file})` : ''}: every model goes to ${routing.default}.`)
+        : routing.routes.length === 0
+        ? h('p', { class: 'muted', id: 'routing-none' }, `model-routing.json has no routes: every model goes to ${routing.default}.`)
         : h(
             'table',
             { class: 'table', id: 'routes' },
