@@ -13,7 +13,7 @@ export interface BudgetsPanelDeps {
 }
 
 function refusedText(error: unknown, what: string): string {
-  if (error instanceof ApiError && error.status === 403) return 'Refused: this page has no valid token. Open the dashboard with `cco dashboard`.';
+  if (error instanceof ApiError && error.status === 403) return 'Refused: this page has no valid token. Open the dashboard with the command cco dashboard.';
   return `Could not ${what}: ${(error as Error).message}`;
 }
 
@@ -81,7 +81,7 @@ export function budgetsPanel(deps: BudgetsPanelDeps) {
     fill(
       byId('budgets'),
       list.length === 0
-        ? h('p', { class: 'empty' }, 'No budgets yet. Add one here or with `cco budget set --global --daily 10`.')
+        ? h('p', { class: 'empty' }, 'No budgets yet. Add one here or with ', h('code', {}, 'cco budget set --global --daily 10'), '.')
         : h('ul', { class: 'budget-list' }, ...list.map(row)),
       form(),
       message ? h('p', { id: 'budget-message', class: `message ${message.kind}`, role: 'status' }, message.text) : null,
