@@ -17,7 +17,8 @@ export function formatUsd(value: number | null | undefined): string {
   // Two decimals at least ($0.50, not $0.5), as everywhere else money is shown.
   if (precise < 1) {
     const whole = precise * 100 === Math.round(precise * 100);
-    return `${sign}$${precise < 0.1 ? String(precise) : precise.toFixed(whole ? 2 : 3)}`;
+    // Below $0.10, three significant digits written out, zeros included: $0.000200, not $0.0002.
+    return `${sign}$${precise < 0.1 ? abs.toPrecision(3) : precise.toFixed(whole ? 2 : 3)}`;
   }
   if (abs < 1000) return `${sign}$${abs.toFixed(2)}`;
   return `${sign}$${Math.round(abs).toLocaleString('en-US')}`;

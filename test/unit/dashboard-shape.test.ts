@@ -164,7 +164,8 @@ describe('dashboard formatting', () => {
     assert.equal(formatUsd(0.1359), '$0.136');
     assert.equal(formatUsd(0.1384), '$0.138', 'told apart from $0.1359');
     assert.notEqual(formatUsd(0.1359 + 0.002), formatUsd(0.1359), 'a $0.002 increase shows');
-    assert.equal(formatUsd(0.00042), '$0.00042');
+    assert.equal(formatUsd(0.00042), '$0.000420');
+    assert.equal(formatUsd(0.0002), '$0.000200', 'three significant digits, zeros included');
     assert.equal(formatUsd(0.0000002), '<$0.000001', 'a real cost never reads as $0');
     assert.equal(formatUsd(0.5), '$0.50');
     assert.equal(formatUsd(0.9999), '$1.00');
