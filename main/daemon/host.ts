@@ -117,6 +117,9 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     logger,
     alerts,
   });
+  metrics.registerBudgetRatios(() =>
+    budgets.statuses().flatMap((s) => (s.percent === null ? [] : [{ label: s.budget.id, ratio: s.percent / 100 }])),
+  );
   const daemon = createDaemon({
     config,
     logger,
