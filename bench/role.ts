@@ -10,8 +10,9 @@ import { createPricer } from '../main/daemon/pricing/pricer.js';
 import { systemClock } from '../main/daemon/usage/clock.js';
 import { openUsageStore } from '../main/daemon/usage/store.js';
 import { startFakeAnthropic } from '../test/support/fake-anthropic.js';
+import { startFloorProxy } from './floor.js';
 
-// upstream [latencyMs] | daemon <upstream URL>
+// upstream [latencyMs] | daemon <upstream URL> | floor <upstream URL>
 const [role, arg] = process.argv.slice(2);
 
 async function upstreamRole(): Promise<void> {
@@ -49,6 +50,16 @@ async function daemonRole(): Promise<void> {
   process.once('SIGTERM', () => void daemon.close(0).then(() => { store.close(); process.exit(0); }));
 }
 
+/** The minimal pass-through proxy CCO is measured against. */
+async function floorRole(): Promise<void> {
+  const floor = await startFloorProxy(arg!);
+  process.send!({ url: floor.url });
+  process.once('SIGTERM', () => {
+    floor.server.close();
+    void floor.pool.close().then(() => process.exit(0));
+  });
+}
+
 // CPU time on request: the benchmark compares CPU per request, which other load on the machine does not skew.
 process.on('message', (message) => {
   if (message !== 'cpu') return;
@@ -56,4 +67,4 @@ process.on('message', (message) => {
   process.send!({ cpu: user + system });
 });
 
-void (role === 'upstream' ? upstreamRole() : daemonRole());
+void (role === 'upstream' ? upstreamRole() : role === 'floor' ? floorRole() : daemonRole());

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { sequential, type Sample, throughput } from './measure.js';
 import { cliBench } from './cli.js';
+import { floorBench } from './floor-bench.js';
 import { transcriptBench } from './transcripts.js';
 import { cpuMicros, setRecording, startRole, stopRole } from './processes.js';
 
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
       console.log(`${label.padEnd(34)} throughput ×${c.rps.toFixed(3)} of unrecorded (${pct(1 - c.rps)} lost); daemon CPU per request ×${c.cpu.toFixed(3)} (median of ${ROUNDS_ALTERNATED} rounds)`);
     cost('usage recording cost, hits', hitCost);
     cost('usage recording cost, misses', missCost);
+    for (const text of await floorBench(upstream.url, daemon, headers)) console.log(text);
     for (const text of await cliBench()) console.log(text);
     for (const text of await transcriptBench()) console.log(text);
     console.log('Targets: miss adds ≤ 1 ms at p50; a hit beats the direct call; ≥ 5000 hit req/s on 2 cores; recording costs ≤ 5 %;');
