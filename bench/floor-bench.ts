@@ -132,7 +132,14 @@ export async function floorBench(upstreamUrl: string, cco: { url: string; child:
   ];
   const small = Number(process.env.BENCH_FLOOR_SMALL ?? 600);
   try {
-    for (const pool of [direct, ...proxies.map((p) => p.pool)]) await load(pool, CONNECTIONS, 300, (i) => smallBodies()(`warm ${i}`), headers);
+    // Warm until the JIT has settled: CCO runs far more code per request than the floor, and a
+    // short warm-up leaves part of its optimisation inside the measured rounds.
+    const warmSmall = smallBodies();
+    const warmStream = streamedBodies();
+    for (const pool of [direct, ...proxies.map((p) => p.pool)]) {
+      await load(pool, CONNECTIONS, 2000, (i) => warmSmall(`warm ${i}`), headers);
+      await load(pool, CONNECTIONS, 500, (i) => warmStream(`warm ${i}`), headers);
+    }
     const lines: string[] = [`CCO vs the floor (a bare pass-through proxy), ${CONNECTIONS} connections, medians of ${ROUNDS} rounds:`];
     const smallVs = await versus(direct, proxies, CONNECTIONS, small, smallBodies(), headers);
     lines.push(versusLine(`miss, small JSON (${ROUNDS * small} req)`, smallVs));

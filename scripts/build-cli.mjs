@@ -7,8 +7,7 @@
 // Everything loaded on demand (the other commands, the daemon's start-up, help) stays tsc's own
 // output in dist/main/cli and is imported from there, as is errors.js, so that a CliError thrown
 // there is the class the entry reports. The bundle sits at the same depth as dist/main/cli, so
-// paths computed from import.meta.url (bin/cco.js, package.json) stay right. npm packages are not
-// bundled.
+// paths computed from import.meta.url (bin/cco.js, package.json) stay right.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -18,15 +17,25 @@ const cli = join(root, 'dist', 'main', 'cli');
 const out = join(root, 'dist', 'main', 'cli-bundle');
 /** Bundled although imported on demand: the launch itself. */
 const BUNDLED_LAZY = new Set(['./launch.js']);
+/**
+ * npm packages the launch path may come to use (settings schemas, JSONC), pure ESM and cheaper to
+ * load bundled than resolved file by file from node_modules. Others stay where npm put them.
+ */
+const BUNDLED_PACKAGES = new Set(['zod', 'jsonc-parser']);
 /** Kept outside although imported statically: modules whose identity the unbundled commands share. */
 const SHARED = new Set(['./errors.js']);
+
+function packageName(spec) {
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
 
 const launchPathOnly = {
   name: 'launch-path-only',
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind === 'entry-point') return undefined;
-      if (!args.path.startsWith('.')) return { path: args.path, external: true };
+      if (!args.path.startsWith('.')) return BUNDLED_PACKAGES.has(packageName(args.path)) ? undefined : { path: args.path, external: true };
       const fromCli = args.resolveDir === cli;
       if (fromCli && (SHARED.has(args.path) || (args.kind === 'dynamic-import' && !BUNDLED_LAZY.has(args.path)))) {
         return { path: `../cli/${basename(args.path)}`, external: true };
