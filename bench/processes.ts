@@ -1,9 +1,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 
-/** Runs a bench role (`upstream` or `daemon`) in its own process and resolves with the URL it prints. */
+/** Runs a bench role in its own process and resolves with the URL it prints. */
 export async function startRole(
-  role: 'upstream' | 'daemon' | 'idle',
+  role: 'upstream' | 'daemon' | 'idle' | 'floor',
   args: readonly string[] = [],
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = fork(new URL('./role.js', import.meta.url), [role, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });

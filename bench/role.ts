@@ -12,8 +12,9 @@ import { createPricer } from '../main/daemon/pricing/pricer.js';
 import { systemClock } from '../main/daemon/usage/clock.js';
 import { openUsageStore } from '../main/daemon/usage/store.js';
 import { startFakeAnthropic } from '../test/support/fake-anthropic.js';
+import { startFloorProxy } from './floor.js';
 
-// upstream [latencyMs] | daemon <upstream URL> [team DB URL] | idle
+// upstream [latencyMs] | daemon <upstream URL> [team DB URL] | floor <upstream URL> | idle
 const [role, arg, teamDb] = process.argv.slice(2);
 
 async function upstreamRole(): Promise<void> {
@@ -71,6 +72,16 @@ async function daemonRole(): Promise<void> {
   }));
 }
 
+/** The minimal pass-through proxy CCO is measured against. */
+async function floorRole(): Promise<void> {
+  const floor = await startFloorProxy(arg!);
+  process.send!({ url: floor.url });
+  process.once('SIGTERM', () => {
+    floor.server.close();
+    void floor.pool.close().then(() => process.exit(0));
+  });
+}
+
 // CPU time on request: the benchmark compares CPU per request, which other load on the machine does not skew.
 process.on('message', (message) => {
   if (message !== 'cpu') return;
@@ -106,4 +117,4 @@ async function idleRole(): Promise<void> {
   setInterval(() => {}, 1 << 30);
 }
 
-void (role === 'upstream' ? upstreamRole() : role === 'idle' ? idleRole() : daemonRole());
+void (role === 'upstream' ? upstreamRole() : role === 'idle' ? idleRole() : role === 'floor' ? floorRole() : daemonRole());

@@ -73,7 +73,7 @@ test('an invalid configuration is caught by the same validation', async () => {
 
 test('the packed files are the compiled app only: no tests, sources, benchmarks or source maps', async () => {
   const files = packedFiles(await loadConfig());
-  for (const needed of ['package.json', 'bin/cco.js', 'dist/main/app/main.js', 'dist/main/app/run.js', 'dist/preload/index.cjs', 'dist/main/daemon/host.js', 'dist/main/cli/index.js', 'assets/tray/runningTemplate.png', 'assets/icon.png', 'assets/schema/model-routing.schema.json', 'dist/renderer/index.html', 'dist/renderer/terminal.html']) {
+  for (const needed of ['package.json', 'bin/cco.js', 'dist/main/app/main.js', 'dist/main/app/run.js', 'dist/preload/index.cjs', 'dist/main/daemon/host.js', 'dist/main/cli/index.js', 'dist/main/cli-bundle/index.js', 'assets/tray/runningTemplate.png', 'assets/icon.png', 'assets/schema/model-routing.schema.json', 'dist/renderer/index.html', 'dist/renderer/terminal.html']) {
     assert.ok(files.includes(needed), `${needed} is packed`);
   }
   const wrong = files.filter((f) => /^(test|dist\/test|bench|dist\/bench|main|preload|shared|scripts|renderer\/src)\//.test(f) || /\.(ts|cts|mts|map)$/.test(f));

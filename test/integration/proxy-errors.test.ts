@@ -35,6 +35,16 @@ test('malformed JSON gets a 400 invalid_request_error and never reaches the upst
   assert.equal(fake.messageCalls, calls);
 });
 
+test('a body broken deep inside still gets a 400 invalid_request_error, twice: it is never cached', async () => {
+  const broken = '{"model":"claude-opus-4-8","max_tokens":8,"messages":[{"role":"user","content":tru}]}';
+  for (let i = 0; i < 2; i++) {
+    const res = await rawPost(`${cco.url}/v1/messages`, broken, headers);
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('x-cco-cache'), 'miss');
+    assert.equal((await errorOf(res)).error.type, 'invalid_request_error');
+  }
+});
+
 test('a body over the limit gets a 413 request_too_large', async () => {
   const big = JSON.stringify(userMessage('x'.repeat(70 * 1024)));
   const res = await rawPost(`${cco.url}/v1/messages`, big, headers);

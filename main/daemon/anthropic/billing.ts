@@ -1,4 +1,4 @@
-const BILLING_PREFIX = 'x-anthropic-billing-header:';
+export const BILLING_PREFIX = 'x-anthropic-billing-header:';
 
 /**
  * Claude Code's first system block is a billing line that changes with every version (and, in

@@ -1,15 +1,17 @@
-import { createHash } from 'node:crypto';
-import { withoutBillingLine } from '../anthropic/billing.js';
-import { topLevelSpans } from './json-spans.js';
+import { createHash, type Hash } from 'node:crypto';
+import { BILLING_PREFIX, withoutBillingLine } from '../anthropic/billing.js';
+import { type Span, topLevelSpans } from '../anthropic/json-spans.js';
 
 export interface CacheKeyInput {
   /** Where the request would go: upstream base + path + query (later: provider and target model too). */
   target: string;
-  /** The parsed JSON body. Never mutated: what goes upstream stays the client's bytes. */
-  body: Record<string, unknown>;
+  /** The parsed JSON body, when `raw` is not given. Never mutated: what goes upstream stays the client's bytes. */
+  body?: Record<string, unknown>;
   headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The body's bytes as received. When given, values are hashed from them (no re-serialising). */
+  /** The body's bytes as received. When given, values are hashed from them (no parsing, no re-serialising). */
   raw?: Buffer;
+  /** Where raw's top-level values lie, when already scanned. */
+  spans?: ReadonlyMap<string, Span> | null;
 }
 
 /** Body fields that never change the answer. `metadata` carries Claude Code's per-run session id. */
@@ -55,14 +57,45 @@ export function cacheKey(input: CacheKeyInput): string {
   for (const name of KEYED_HEADERS) head += name + '=' + headerValue(input.headers, name) + '\0';
   head += credentialFingerprint(input.headers);
   const hash = createHash('sha256').update(head);
-  const spans = input.raw ? topLevelSpans(input.raw) : null;
-  const fields = Object.keys(input.body).filter((k) => !IGNORED_FIELDS.has(k)).sort();
-  for (const field of fields) {
-    const value = field === 'system' ? withoutBillingLine(input.body.system) : input.body[field];
-    const span = spans?.get(field);
-    // The client's own bytes when at hand; the system field is re-serialised only when the billing line was cut out.
-    if (input.raw && span && value === input.body[field]) hash.update('\0' + field + ':').update(input.raw.subarray(span[0], span[1]));
-    else hash.update('\0' + field + ':' + (JSON.stringify(value) ?? 'null'));
-  }
+  const spans = input.raw ? (input.spans ?? topLevelSpans(input.raw)) : null;
+  if (input.raw && spans) hashSpans(hash, input.raw, spans);
+  else hashBody(hash, input.body ?? {});
   return hash.digest('hex');
+}
+
+const BILLING_BYTES = Buffer.from(BILLING_PREFIX);
+
+/** From the client's bytes: only a system prompt that holds a billing line is parsed, to cut it out. */
+function hashSpans(hash: Hash, raw: Buffer, spans: ReadonlyMap<string, Span>): void {
+  const fields = [...spans.keys()].filter((k) => !IGNORED_FIELDS.has(k)).sort();
+  for (const field of fields) {
+    const [start, end] = spans.get(field)!;
+    if (field === 'system' && raw.subarray(start, end).includes(BILLING_BYTES)) {
+      const system = parsed(raw, start, end);
+      const kept = withoutBillingLine(system);
+      if (system !== undefined && kept !== system) {
+        hash.update('\0' + field + ':' + (JSON.stringify(kept) ?? 'null'));
+        continue;
+      }
+    }
+    hash.update('\0' + field + ':').update(raw.subarray(start, end));
+  }
+}
+
+/** A value's bytes parsed, or undefined if they are not JSON (such a body is refused upstream, never cached). */
+function parsed(raw: Buffer, start: number, end: number): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8', start, end)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** From a parsed body: each value as JSON.stringify gives it, which for compact JSON is the client's bytes. */
+function hashBody(hash: Hash, body: Record<string, unknown>): void {
+  const fields = Object.keys(body).filter((k) => !IGNORED_FIELDS.has(k)).sort();
+  for (const field of fields) {
+    const value = field === 'system' ? withoutBillingLine(body.system) : body[field];
+    hash.update('\0' + field + ':' + (JSON.stringify(value) ?? 'null'));
+  }
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { MessagesRequest } from '../anthropic/request.js';
 import { HttpError } from './errors.js';
 
 /** Reads the raw request body, refusing more than `limit` bytes before buffering it all. */
@@ -31,4 +32,16 @@ export function parseJsonObject(raw: Buffer): Record<string, unknown> {
     throw new HttpError(400, 'Request body must be a JSON object');
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * A Messages API body, scanned rather than parsed: its top level must be a well-formed object
+ * (else a 400 that says why, as JSON.parse words it). What lies inside the fields is not parsed
+ * here: a body broken deep inside goes on to the API, which refuses it with its own 400.
+ */
+export function scanMessagesRequest(raw: Buffer): MessagesRequest {
+  const scanned = MessagesRequest.scan(raw);
+  if (scanned) return scanned;
+  // Refused by the scan: the full parse says why, or (a form the scan does not know) reads it.
+  return MessagesRequest.fromBody(raw, parseJsonObject(raw));
 }

@@ -4,7 +4,9 @@ import type { Context } from 'koa';
 import { errorBody } from '../anthropic/types.js';
 import { cacheKey } from '../cache/key.js';
 import { type StoredAnswer, storedAnswer } from '../cache/store.js';
-import { parseJsonObject, readBody } from '../http/body.js';
+import type { MessagesRequest } from '../anthropic/request.js';
+import { readBody, scanMessagesRequest } from '../http/body.js';
+import { HttpError } from '../http/errors.js';
 import { queryOf, type RouteDecision, type Target } from '../routing/match.js';
 import type { CacheOutcome } from '../usage/record.js';
 import type { ProxyContext } from './context.js';
@@ -22,11 +24,10 @@ interface Served {
 interface Exchange {
   req: IncomingMessage;
   res: ServerResponse;
-  raw: Buffer;
+  request: MessagesRequest;
   streaming: boolean;
   key: string;
   meter: ResponseMeter;
-  body: Record<string, unknown>;
   decision: RouteDecision;
 }
 
@@ -45,7 +46,25 @@ function storeKey(ex: Exchange, servedBy: ServedBy | undefined): string {
   if (!servedBy || (servedBy.provider === decision.provider.name && servedBy.model === decision.model)) return ex.key;
   const fallback = decision.fallbacks.find((t) => t.provider.name === servedBy.provider && t.model === servedBy.model);
   if (!fallback) return ex.key;
-  return cacheKey({ target: keyTarget(fallback, ex.req.url), body: ex.body, headers: ex.req.headers, raw: ex.raw });
+  const { raw, spans } = ex.request;
+  return cacheKey({ target: keyTarget(fallback, ex.req.url), headers: ex.req.headers, raw, spans });
+}
+
+function routeQuery(request: MessagesRequest) {
+  return queryOf({ model: request.model, stream: request.stream, thinking: request.safeField('thinking') }, request.raw.length);
+}
+
+/** Whether the route or one of its fallbacks speaks another format than Anthropic's. */
+function translated(decision: RouteDecision): boolean {
+  return decision.provider.type !== 'anthropic' || decision.fallbacks.some((t) => t.provider.type !== 'anthropic');
+}
+
+function parsedOr400(request: MessagesRequest): void {
+  try {
+    request.body();
+  } catch (error) {
+    throw new HttpError(400, `Request body is not valid JSON: ${(error as Error).message}`);
+  }
 }
 
 /** A request asks to skip the cache with `Cache-Control: no-cache` or `x-cco-cache: bypass`. */
@@ -60,18 +79,20 @@ export function messagesHandler(px: ProxyContext) {
     const startedAt = px.now();
     const { req, res } = ctx;
     const raw = await readBody(req, px.bodyLimitBytes);
-    const body = parseJsonObject(raw);
-    const streaming = body.stream === true;
-    const decision = px.router.decide(queryOf(body, raw.length));
-    const key = cacheKey({ target: keyTarget(decision, req.url), body, headers: req.headers, raw });
+    const request = scanMessagesRequest(raw);
+    const streaming = request.stream;
+    const decision = px.router.decide(routeQuery(request));
+    // Another provider's format needs the whole body; the 400 for a body that is not JSON comes first.
+    if (translated(decision)) parsedOr400(request);
+    const key = cacheKey({ target: keyTarget(decision, req.url), headers: req.headers, raw, spans: request.spans, body: request.spans ? undefined : request.body() });
     ctx.respond = false;
     const meter: ResponseMeter = { status: 0, bytes: 0, firstByteAt: null };
-    const served = await serve(px, { req, res, raw, streaming, key, meter, body, decision }, wantsBypass(req));
+    const served = await serve(px, { req, res, request, streaming, key, meter, decision }, wantsBypass(req));
     await finished(res).catch(() => undefined);
     const answer = served.stored;
     const record = buildRecord({
       req, startedAt, endedAt: px.now(), requestBytes: raw.length,
-      requestedModel: typeof body.model === 'string' ? body.model : null,
+      requestedModel: request.model,
       streaming, cache: served.cache, meter: { status: meter.status || 499, bytes: meter.bytes, firstByteAt: meter.firstByteAt },
       provider: served.outcome?.servedBy?.provider ?? decision.provider.name,
       errorType: served.outcome?.errorType ?? null,
@@ -119,7 +140,7 @@ function refuseOverBudget(px: ProxyContext, ex: Exchange): boolean {
   // A local model (Ollama) costs nothing, so no budget stops it.
   if (px.router.providerType(ex.decision.provider.name) === 'ollama') return false;
   const project = ex.req.headers['x-cco-project'];
-  const model = typeof ex.body.model === 'string' ? ex.body.model : null;
+  const model = ex.request.model;
   const message = px.admit({ project: typeof project === 'string' ? project : 'unknown', model });
   if (!message) return false;
   const body = JSON.stringify(errorBody('invalid_request_error', message));
@@ -160,8 +181,7 @@ function startFlight(px: ProxyContext, ex: Exchange, shared: boolean): Flight {
   const call = {
     path: ex.req.url ?? '/v1/messages',
     headers: ex.req.headers,
-    raw: ex.raw,
-    body: ex.body,
+    request: ex.request,
     streaming: ex.streaming,
     maxBufferedBytes: px.bodyLimitBytes,
   };

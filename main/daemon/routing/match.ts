@@ -30,14 +30,15 @@ export function estimatePromptTokens(bodyBytes: number): number {
 }
 
 /** Whether the request asks for extended thinking (`thinking: {type: "enabled" | "adaptive"}`). */
-export function wantsThinking(body: Record<string, unknown>): boolean {
+export function wantsThinking(body: { thinking?: unknown }): boolean {
   const thinking = body.thinking;
   if (typeof thinking !== 'object' || thinking === null) return false;
   const type = (thinking as { type?: unknown }).type;
   return type !== undefined && type !== 'disabled';
 }
 
-export function queryOf(body: Record<string, unknown>, bodyBytes: number): RouteQuery {
+/** The fields a route matches on; a parsed body has them, and so do a scanned request's key fields. */
+export function queryOf(body: { model?: unknown; stream?: unknown; thinking?: unknown }, bodyBytes: number): RouteQuery {
   return {
     model: typeof body.model === 'string' ? body.model : '',
     stream: body.stream === true,

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../../common/logger.js';
 import { appVersion } from '../../common/version.js';
 import { messageToSse } from '../anthropic/replay.js';
+import type { MessagesRequest } from '../anthropic/request.js';
 import { HttpError } from '../http/errors.js';
 import { upstreamRequestHeaders } from '../http/headers.js';
 import { SseParser } from '../anthropic/sse.js';
@@ -18,8 +19,8 @@ export interface RoutedCall {
   /** Path and query as the client sent them (`/v1/messages?beta=true`). */
   path: string;
   headers: IncomingHttpHeaders;
-  raw: Buffer;
-  body: Record<string, unknown>;
+  /** The client's body: its bytes, its key fields, a full parse only when asked for. */
+  request: MessagesRequest;
   streaming: boolean;
   /** Largest error or JSON body read from a provider. */
   maxBufferedBytes: number;
@@ -65,12 +66,25 @@ async function sendAnthropic(deps: SendDeps, target: Target, call: RoutedCall, s
     if (!key) delete headers['x-api-key'];
     delete headers.authorization;
   }
-  const sameModel = call.body.model === target.model;
-  const unsigned = deps.foreignProviders && call.raw.includes(UNSIGNED_THINKING) ? withoutUnsignedThinking(call.body.messages) : undefined;
-  const body = sameModel && !unsigned
-    ? call.raw
-    : Buffer.from(JSON.stringify(unsigned ? { ...call.body, model: target.model, messages: unsigned } : { ...call.body, model: target.model }));
+  const { request } = call;
+  const unsigned = deps.foreignProviders && request.raw.includes(UNSIGNED_THINKING) && parses(request)
+    ? withoutUnsignedThinking(request.body().messages)
+    : undefined;
+  // The client's bytes as they came when they can be; a new model is spliced in; only a rewrite of the messages re-serialises.
+  const body = unsigned
+    ? Buffer.from(JSON.stringify({ ...request.body(), model: target.model, messages: unsigned }))
+    : request.model === target.model ? request.raw : request.withModel(target.model);
   return deps.client(provider).send({ path: call.path, method: 'POST', headers, body, signal });
+}
+
+/** A body broken deep inside goes on as it came, and the API's 400 says why. */
+function parses(request: MessagesRequest): boolean {
+  try {
+    request.body();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** How an unsigned thinking block looks in the compact JSON Claude Code sends (a cheap first check). */
@@ -104,7 +118,7 @@ export function withoutUnsignedThinking(messages: unknown): unknown[] | undefine
 
 async function sendOpenAi(deps: SendDeps, target: Target, call: RoutedCall, signal: AbortSignal): Promise<UpstreamResponse> {
   const { provider } = target;
-  const { body, dropped } = toOpenAiRequest(call.body, target.model);
+  const { body, dropped } = toOpenAiRequest(call.request.body(), target.model);
   if (dropped.length > 0) {
     deps.logger.debug(`Provider ${provider.name}: left out what Chat Completions cannot express: ${dropped.join(', ')}`);
   }
@@ -130,7 +144,7 @@ async function sendOpenAi(deps: SendDeps, target: Target, call: RoutedCall, sign
   }
   const isSse = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
   const onDrop = (what: string): void => deps.logger.debug(`Provider ${provider.name}: dropped ${what}`);
-  const thinking = wantsThinking(call.body);
+  const thinking = wantsThinking(call.request.body());
   if (isSse) {
     const translator = new OpenAiStreamTranslator(target.model, onDrop, { thinking });
     return {
