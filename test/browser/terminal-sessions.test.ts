@@ -131,6 +131,9 @@ test('sessions outlive their tab and move between pages, told apart and never st
   for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [420, 'light'], [420, 'dark']] as const) {
     await c.setViewportSize({ width, height: 800 });
     await c.emulateMedia({ colorScheme: scheme });
+    // Layout follows a viewport change after a frame or two (xterm refits): wait for it, then measure.
+    await c.waitForFunction('document.documentElement.scrollWidth <= window.innerWidth', null, { timeout: 5000 })
+      .catch(() => undefined);
     const overflow = Number(await c.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     assert.ok(overflow <= 0, `no sideways scrolling at ${width}px (${overflow}px)`);
     await c.screenshot({ path: screenshotPath(`terminal-sessions-${width}-${scheme}`) });

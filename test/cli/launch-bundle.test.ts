@@ -13,7 +13,7 @@ const BUNDLE = join(ROOT, 'dist', 'main', 'cli-bundle', 'index.js');
 test('a launch loads one bundled file: no npm package, no crypto, only the shared error classes beside it', () => {
   const text = readFileSync(BUNDLE, 'utf8');
   const statics = [...text.matchAll(/^import\s[^'"]*?from\s*"([^"]+)"/gm)].map((m) => m[1]!);
-  const unexpected = statics.filter((spec) => !/^node:(fs|path|net|os|child_process)$/.test(spec) && spec !== '../cli/errors.js');
+  const unexpected = statics.filter((spec) => !/^node:(fs|path|net|os|child_process|module)$/.test(spec) && spec !== '../cli/errors.js');
   assert.deepEqual(unexpected, []);
   assert.match(readFileSync(join(ROOT, 'bin', 'cco.js'), 'utf8'), /dist\/main\/cli-bundle\/index\.js/);
 });
