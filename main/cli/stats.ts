@@ -45,7 +45,7 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
   let projects: ProjectStats[];
   try {
     summary = querySummary(opened.db, range, now);
-    projects = queryProjects(opened.db, summaryStart(range, now)).slice(0, top);
+    projects = queryProjects(opened.db, summaryStart(range, now), now).slice(0, top);
   } finally {
     opened.db.close();
   }

@@ -30,6 +30,8 @@ export interface HostOptions {
   dataDir: string;
   /** Also log to the console (foreground mode). The rolling log file is always written. */
   console: boolean;
+  /** Test seam: every analytics read takes at least this long (on the reader's thread). */
+  usageReaderDelayMs?: number;
 }
 
 export class HostError extends Error {
@@ -66,7 +68,18 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   try {
     const table = loadPriceTable(join(dataDir, 'pricing.json'), logger);
     const pricer = withFreeLocalProviders(createPricer(table, logger), table, (p) => isLocalProvider(p));
-    store = openUsageStore({ file: files.database, pricer, clock: systemClock, logger, writer: 'thread' });
+    let lastTenth = -1;
+    store = openUsageStore({
+      file: files.database, pricer, clock: systemClock, logger, writer: 'thread',
+      readerDelayMs: options.usageReaderDelayMs,
+      // A one-time upgrade of an older file: a line every 10 %, so a long one is visibly moving.
+      onUpgradeProgress: (done, total) => {
+        const tenth = Math.floor((done / total) * 10);
+        if (tenth === lastTenth) return;
+        lastTenth = tenth;
+        logger.info(`Upgrading the usage database: ${tenth * 10} % (${done} of ${total} requests added to the roll-ups)`);
+      },
+    });
   } catch (error) {
     logger.error((error as Error).message);
     await log.shutdown();

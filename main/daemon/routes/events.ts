@@ -44,12 +44,16 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
   send('hello', { pid: process.pid, now: deps.clock.now(), statsIntervalMs: deps.statsIntervalMs });
 
   const unsubscribe = deps.store.subscribe((record) => send('request', record));
+  let asking = false;
   const stopStats = deps.clock.every(deps.statsIntervalMs, () => {
-    try {
-      send('stats', deps.store.summary('today'));
-    } catch (error) {
-      deps.logger.warn(`Stats event skipped: ${(error as Error).message}`);
-    }
+    // One summary in flight at a time: a slow reader never piles up requests.
+    if (asking) return;
+    asking = true;
+    deps.store
+      .summary('today')
+      .then((summary) => send('stats', summary))
+      .catch((error: Error) => deps.logger.warn(`Stats event skipped: ${error.message}`))
+      .finally(() => (asking = false));
   });
   const release = () => {
     unsubscribe();

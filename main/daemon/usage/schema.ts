@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'libsql';
+import { backfillRollups, type BackfillProgress } from './backfill.js';
+import { ROLLUP_TABLES } from './rollup-schema.js';
 
 export type Db = Database.Database;
 
@@ -59,6 +61,24 @@ const MIGRATIONS: readonly string[] = [
   // on the path of every request, for one rarely used filter (/api/requests?project=), which the
   // started_at index serves well enough newest-first.
   `DROP INDEX IF EXISTS requests_project;`,
+  // v3: the dimensions later features fill (transcripts, quota, cost split) as nullable columns, and
+  // the roll-ups every report reads, maintained by the writer in the same transaction as the rows.
+  // `usage_meta.backfill_until` marks raw rows (id <= it) whose roll-ups are still being backfilled.
+  `ALTER TABLE requests ADD COLUMN source TEXT NOT NULL DEFAULT 'proxy';
+   ALTER TABLE requests ADD COLUMN session_id TEXT;
+   ALTER TABLE requests ADD COLUMN git_branch TEXT;
+   ALTER TABLE requests ADD COLUMN agent_type TEXT;
+   ALTER TABLE requests ADD COLUMN is_sidechain INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE requests ADD COLUMN cache_write_5m_tokens INTEGER;
+   ALTER TABLE requests ADD COLUMN cache_write_1h_tokens INTEGER;
+   ALTER TABLE requests ADD COLUMN credential_fingerprint TEXT;
+   ALTER TABLE requests ADD COLUMN upstream_request_id TEXT;
+   ALTER TABLE requests ADD COLUMN service_tier TEXT;
+   ALTER TABLE requests ADD COLUMN billing TEXT NOT NULL DEFAULT 'payg';
+   ${ROLLUP_TABLES}
+   CREATE TABLE usage_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+   INSERT INTO usage_meta (key, value) SELECT 'backfill_until', COALESCE(MAX(id), 0) FROM requests;
+   INSERT INTO usage_meta (key, value) VALUES ('backfill_next', 0);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -85,6 +105,8 @@ function schemaVersion(db: Db): number {
 
 function migrate(db: Db, file: string): void {
   const found = schemaVersion(db);
+  // Only possible before the first table exists: a new file gives freed pages back after a prune.
+  if (found === 0) db.exec('PRAGMA auto_vacuum = INCREMENTAL');
   if (found > SCHEMA_VERSION) {
     throw new UsageDatabaseError(
       `${file} has usage schema version ${found}, but this CCO only knows up to version ${SCHEMA_VERSION}: ` +
@@ -108,8 +130,11 @@ function configure(db: Db, busyTimeoutMs: number): void {
   db.exec('PRAGMA synchronous = NORMAL');
 }
 
-/** Opens (creating if needed) and migrates the usage database of one daemon instance. */
-export function openUsageDatabase(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS): Db {
+/**
+ * Opens (creating if needed) and migrates the usage database of one daemon instance. Upgrading a
+ * v2 file backfills its roll-ups from the raw rows, reporting `progress` (resumable if killed).
+ */
+export function openUsageDatabase(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS, progress?: BackfillProgress): Db {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   try {
@@ -117,6 +142,7 @@ export function openUsageDatabase(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS)
     // Checked before any pragma that writes, so a newer file is left exactly as it was.
     migrate(db, file);
     configure(db, busyTimeoutMs);
+    backfillRollups(db, progress);
     return db;
   } catch (error) {
     db.close();
