@@ -61,8 +61,10 @@ const MIGRATIONS: readonly string[] = [
   // on the path of every request, for one rarely used filter (/api/requests?project=), which the
   // started_at index serves well enough newest-first.
   `DROP INDEX IF EXISTS requests_project;`,
-  // v3: the dimensions later features fill (transcripts, quota, cost split) as nullable columns, and
-  // the roll-ups every report reads, maintained by the writer in the same transaction as the rows.
+  // v3: indexes for the request list's filters. Measured with libsql, batches of 100, roll-ups on:
+  // the five add about 30 us (+40 %) to a row's commit (63..70 -> 95..97 us CPU), on the writer
+  // thread, never the proxy's. Then the dimensions later features fill (transcripts, quota, cost split) as nullable
+  // columns, and the roll-ups every report reads, kept by the writer in the same transaction as the rows.
   // `usage_meta.backfill_until` marks raw rows (id <= it) whose roll-ups are still being backfilled.
   `ALTER TABLE requests ADD COLUMN source TEXT NOT NULL DEFAULT 'proxy';
    ALTER TABLE requests ADD COLUMN session_id TEXT;
@@ -75,6 +77,11 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE requests ADD COLUMN upstream_request_id TEXT;
    ALTER TABLE requests ADD COLUMN service_tier TEXT;
    ALTER TABLE requests ADD COLUMN billing TEXT NOT NULL DEFAULT 'payg';
+   CREATE INDEX requests_project ON requests (project, started_at);
+   CREATE INDEX requests_served_model ON requests (served_model, started_at);
+   CREATE INDEX requests_requested_model ON requests (requested_model, started_at);
+   CREATE INDEX requests_session ON requests (COALESCE(session_id, session), started_at);
+   CREATE INDEX requests_status ON requests (status, started_at);
    ${ROLLUP_TABLES}
    CREATE TABLE usage_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
    INSERT INTO usage_meta (key, value) SELECT 'backfill_until', COALESCE(MAX(id), 0) FROM requests;
