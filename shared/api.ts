@@ -82,13 +82,13 @@ export interface UsageTotals {
   costSplit?: { paygUsd: number; apiEquivalentUsd: number; estimatedUsd: number };
 }
 
-/** `GET /api/stats/summary?range=today|7d|30d|all`, and the `stats` event of `/api/events` (without `cache`). */
+/** `GET /api/stats/summary?range=1h|24h|today|7d|30d|all`, and the `stats` event of `/api/events` (without `cache`). */
 export interface SummaryResponse extends UsageTotals {
-  range: 'today' | '7d' | '30d' | 'all';
+  range: '1h' | '24h' | 'today' | '7d' | '30d' | 'all';
   /** Epoch ms the range starts at; null for `all`. */
   from: number | null;
   to: number;
-  /** Null when the range holds no raw rows (percentiles are not kept past retention). */
+  /** From the roll-ups' histograms: within 2 % of the exact nearest-rank figure; null without requests. */
   latencyMs: { p50: number | null; p95: number | null };
   /** Time to first byte, from the same histograms (within 2 % of the exact percentile). */
   ttfbMs?: { p50: number | null; p95: number | null };
