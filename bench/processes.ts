@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 
 /** Runs a bench role (`upstream` or `daemon`) in its own process and resolves with the URL it prints. */
-export async function startRole(role: 'upstream' | 'daemon', args: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+export async function startRole(role: 'upstream' | 'daemon' | 'host', args: string[] = []): Promise<{ url: string; child: ChildProcess }> {
   const child = fork(new URL('./role.js', import.meta.url), [role, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const [message] = (await once(child, 'message')) as [{ url: string }];
   return { url: message.url, child };

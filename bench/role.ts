@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { applyConfig, defaultConfig } from '../main/common/config.js';
 import { silentLogger } from '../main/common/logger.js';
 import { createDaemon } from '../main/daemon/app.js';
+import { runDaemonHost } from '../main/daemon/host.js';
 import { loadPriceTable } from '../main/daemon/pricing/load.js';
 import { createPricer } from '../main/daemon/pricing/pricer.js';
 import { systemClock } from '../main/daemon/usage/clock.js';
 import { openUsageStore } from '../main/daemon/usage/store.js';
 import { startFakeAnthropic } from '../test/support/fake-anthropic.js';
 
-// upstream [latencyMs] | daemon <upstream URL>
+// upstream [latencyMs] | daemon <upstream URL> | host <upstream URL> <data dir> <port>
 const [role, arg] = process.argv.slice(2);
 
 async function upstreamRole(): Promise<void> {
@@ -39,8 +40,7 @@ async function daemonRole(): Promise<void> {
     if (message === 'record-on' || message === 'record-off') {
       recording = message === 'record-on';
       // Commit the backlog now (a read waits for it), so no round pays for the one before it.
-      store.summary('today');
-      process.send!({ recording });
+      void store.summary('today').then(() => process.send!({ recording }));
     }
   });
   const daemon = createDaemon({ config, logger: silentLogger, recorder: { record: (r) => recording && store.record(r) } });
@@ -56,4 +56,13 @@ process.on('message', (message) => {
   process.send!({ cpu: user + system });
 });
 
-void (role === 'upstream' ? upstreamRole() : daemonRole());
+/** The daemon exactly as `cco daemon start` hosts it, on a given data directory and port. */
+async function hostRole(): Promise<void> {
+  const [, , dataDir, port] = process.argv.slice(2);
+  const config = applyConfig(defaultConfig(), { port: Number(port), upstream: arg });
+  const running = await runDaemonHost({ config, dataDir: dataDir!, console: false });
+  process.send!({ url: running.url });
+  process.once('SIGTERM', () => void running.close(0).then(() => process.exit(0)));
+}
+
+void (role === 'upstream' ? upstreamRole() : role === 'host' ? hostRole() : daemonRole());

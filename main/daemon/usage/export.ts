@@ -93,8 +93,9 @@ export function exportPage(
   limit = EXPORT_PAGE_ROWS,
 ): ExportPage {
   const f = FORMATS[format];
-  const where = after === null ? 'started_at >= ?' : 'started_at >= ? AND (started_at, id) > (?, ?)';
-  const params = after === null ? [from, limit] : [from, after.startedAt, after.id, limit];
+  // `started_at >= ?` bounds the index walk, so each page starts where the last one stopped.
+  const where = after === null ? 'started_at >= ?' : 'started_at >= ? AND (started_at > ? OR id > ?)';
+  const params = after === null ? [from, limit] : [Math.max(from, after.startedAt), after.startedAt, after.id, limit];
   const rows = db
     .prepare(`SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests WHERE ${where} ORDER BY started_at, id LIMIT ?`)
     .all(params) as Row[];
