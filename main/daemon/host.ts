@@ -97,6 +97,8 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     routers: [({ cache }) => createStatsRouter({ store, clock: systemClock, logger, cacheStats: () => cache.stats() })],
   });
   isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';
+  // The analytics thread is up before the first client can ask it anything (a few ms).
+  await store.ready();
   let bound: { port: number; url: string };
   try {
     bound = await daemon.listen(config.port, config.host);

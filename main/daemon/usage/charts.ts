@@ -28,7 +28,7 @@ function sourceRes(bucketMs: number): number {
 function grouped(db: Db, from: number, bucketMs: number, select: string): Row[] {
   const res = sourceRes(bucketMs);
   return db
-    .prepare(`SELECT (bucket / ${bucketMs}) * ${bucketMs} AS t, ${select} FROM rollup
+    .prepare(`SELECT (bucket / ${bucketMs}) * ${bucketMs} AS t, ${select} FROM rollup_project
       WHERE res = ? AND bucket >= ? GROUP BY 1`)
     .all([res, Math.floor(from / bucketMs) * bucketMs]) as Row[];
 }

@@ -11,6 +11,8 @@ const { file, busyTimeoutMs, progress, delayMs } = workerData as {
 };
 const db = openReader(file, busyTimeoutMs);
 const WAIT_FOR_COMMITS_MS = 2_000;
+// Tells the store the thread can answer (see UsageStore.ready).
+parentPort!.postMessage({ ready: true });
 
 function waitForCommits(after: number): void {
   if (!progress || after <= 0) return;

@@ -7,11 +7,15 @@ import type { Db } from './schema.js';
 export interface UsageReader {
   /** `after`: the writer's sequence number the answer must include (0: none to wait for). */
   run<K extends QueryName>(name: K, args: QueryArgs<K>, after: number): Promise<QueryResult<K>>;
+  /** Resolves once reads can be answered (a thread has started and opened its connection). */
+  readonly ready: Promise<void>;
   close(): void;
 }
 
 /** On the calling thread, at once: what tests and tools use (the read blocks its caller). */
 export class InlineReader implements UsageReader {
+  readonly ready = Promise.resolve();
+
   constructor(private readonly db: Db) {}
 
   run<K extends QueryName>(name: K, args: QueryArgs<K>): Promise<QueryResult<K>> {
@@ -51,6 +55,8 @@ export class ThreadReader implements UsageReader {
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextId = 0;
   private failed: Error | null = null;
+  readonly ready: Promise<void>;
+  private markReady: (value?: unknown) => void = () => {};
 
   constructor(options: ThreadReaderOptions) {
     this.worker = new Worker(new URL('./reader-thread.js', import.meta.url), {
@@ -58,10 +64,13 @@ export class ThreadReader implements UsageReader {
         file: options.file, busyTimeoutMs: options.busyTimeoutMs, progress: options.progress, delayMs: options.delayMs ?? 0,
       },
     });
-    this.worker.on('message', (reply: Reply) => this.settle(reply));
+    // Until the thread says it is ready, it keeps the process alive (someone may be awaiting `ready`).
+    this.ready = new Promise((resolve) => (this.markReady = resolve)).then(() => {
+      if (this.pending.size === 0) this.worker.unref();
+    });
+    this.worker.on('message', (reply: Reply | { ready: true }) => ('ready' in reply ? this.markReady() : this.settle(reply)));
     this.worker.on('error', (error) => this.fail(error, options.logger));
     this.worker.on('exit', (code) => this.fail(new Error(`usage reader thread exited with code ${code}`), options.logger));
-    this.worker.unref();
   }
 
   run<K extends QueryName>(name: K, args: QueryArgs<K>, after: number): Promise<QueryResult<K>> {
@@ -92,6 +101,7 @@ export class ThreadReader implements UsageReader {
   private fail(error: Error, logger?: Logger): void {
     if (this.failed) return;
     this.failed = error;
+    this.markReady();
     logger?.error(`Usage reader thread failed: ${error.message}`);
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();

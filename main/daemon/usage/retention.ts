@@ -43,7 +43,8 @@ export function pruneBatch(db: Db, cutoffs: PruneCutoffs, limit = PRUNE_BATCH): 
     // Roll-ups go one bucket (a few hundred rows) per table and resolution at a time.
     for (const [res, before] of [[MINUTE_MS, cutoffs.minute], [HOUR_MS, cutoffs.hour]] as const) {
       // Every histogram bucket has latencies (metric 0), so its oldest bucket is the table's.
-      for (const [table, metric] of [['rollup', ''], ['rollup_hist', ' AND metric IN (0, 1)']] as const) {
+      const tables = [['rollup', ''], ['rollup_project', ''], ['rollup_hist', ' AND metric IN (0, 1)']] as const;
+      for (const [table, metric] of tables) {
         const first = metric ? ' AND metric = 0' : '';
         const oldest = db.prepare(`SELECT MIN(bucket) AS b FROM ${table} WHERE res = ?${first}`).get([res]) as { b: number | null };
         if (oldest.b === null || Number(oldest.b) >= before) continue;

@@ -95,7 +95,9 @@ export function sumsBy(db: Db, from: number, now: number, group: GroupColumn | n
       }
       continue;
     }
-    const sql = `SELECT ${group ?? "''"} AS g, ${select}, MAX(last_seen) AS last_seen FROM rollup
+    // Totals and per-project sums read the per-project table: far fewer rows per bucket.
+    const table = group === 'model' ? 'rollup' : 'rollup_project';
+    const sql = `SELECT ${group ?? "''"} AS g, ${select}, MAX(last_seen) AS last_seen FROM ${table}
       WHERE res = ? AND bucket >= ? AND bucket < ?${group ? ` GROUP BY ${group}` : ''}`;
     for (const row of db.prepare(sql).all([p.res, p.from, p.to]) as Array<Record<string, unknown>>) {
       if (row.requests === null) continue;

@@ -32,6 +32,13 @@ export const ROLLUP_TABLES = `
     ${measureColumns}, last_seen INTEGER,
     PRIMARY KEY (res, bucket, project, model, outcome, source)
   ) WITHOUT ROWID;
+  -- The same sums by project only: what summaries, the projects table and the time charts read
+  -- (a few rows per bucket, however many models, outcomes and sources there are).
+  CREATE TABLE rollup_project (
+    res INTEGER NOT NULL, bucket INTEGER NOT NULL, project TEXT NOT NULL,
+    ${measureColumns}, last_seen INTEGER,
+    PRIMARY KEY (res, bucket, project)
+  ) WITHOUT ROWID;
   CREATE TABLE rollup_hist (
     res INTEGER NOT NULL, metric INTEGER NOT NULL, bucket INTEGER NOT NULL, bin INTEGER NOT NULL,
     count INTEGER NOT NULL,
@@ -52,6 +59,9 @@ export const ROLLUP_TABLES = `
            SUM(CAST(ROUND(cost_usd * 1e9) AS INTEGER)), SUM(CAST(ROUND(cost_usd * 1e9) AS INTEGER)),
            SUM(CAST(ROUND(saved_usd * 1e9) AS INTEGER)), MAX(last_seen)
     FROM daily GROUP BY day_start, project, model;
+  INSERT INTO rollup_project (res, bucket, project, ${ROLLUP_MEASURES.join(', ')}, last_seen)
+    SELECT res, bucket, project, ${ROLLUP_MEASURES.map((m) => `SUM(${m})`).join(', ')}, MAX(last_seen)
+    FROM rollup GROUP BY res, bucket, project;
   DROP TABLE daily;`;
 
 /** Latency and time to first byte share `rollup_hist`. */

@@ -80,13 +80,14 @@ function addCell(cells: Map<string, Cell>, key: Array<string | number>, sums: re
 /** What a batch adds to every roll-up, summed in memory so each cell is written once. */
 export interface RollupDelta {
   cells: Map<string, Cell>;
+  projects: Map<string, Cell>;
   sessions: Map<string, Cell>;
   /** `res|metric|bucket` -> histogram */
   hists: Map<string, { res: number; metric: number; bucket: number; bins: Histogram }>;
 }
 
 export function emptyDelta(): RollupDelta {
-  return { cells: new Map(), sessions: new Map(), hists: new Map() };
+  return { cells: new Map(), projects: new Map(), sessions: new Map(), hists: new Map() };
 }
 
 function addHist(delta: RollupDelta, res: number, metric: number, bucket: number, value: number): void {
@@ -106,6 +107,7 @@ export function addToDelta(delta: RollupDelta, r: RollupRow, now: number): void 
     const bucket = Math.floor(r.startedAt / res) * res;
     if (bucket < keptFrom(res, now)) continue;
     addCell(delta.cells, [res, bucket, r.project, r.model, r.outcome, r.source], sums, r.startedAt);
+    addCell(delta.projects, [res, bucket, r.project], sums, r.startedAt);
     addHist(delta, res, METRIC_LATENCY, bucket, r.latencyMs);
     if (r.ttfbMs !== null) addHist(delta, res, METRIC_TTFB, bucket, r.ttfbMs);
   }
@@ -125,6 +127,11 @@ interface Upsert {
 const CELL: Upsert = {
   head: `INSERT INTO rollup (res, bucket, ${list(ROLLUP_DIMENSIONS)}, ${list(ROLLUP_MEASURES)}, last_seen) VALUES `,
   width: 2 + ROLLUP_DIMENSIONS.length + ROLLUP_MEASURES.length + 1,
+  tail: ` ON CONFLICT DO UPDATE SET ${adds}, last_seen = MAX(COALESCE(last_seen, 0), excluded.last_seen)`,
+};
+const PROJECT: Upsert = {
+  head: `INSERT INTO rollup_project (res, bucket, project, ${list(ROLLUP_MEASURES)}, last_seen) VALUES `,
+  width: 3 + ROLLUP_MEASURES.length + 1,
   tail: ` ON CONFLICT DO UPDATE SET ${adds}, last_seen = MAX(COALESCE(last_seen, 0), excluded.last_seen)`,
 };
 const SESSION: Upsert = {
@@ -155,6 +162,7 @@ function upsertAll(db: Db, u: Upsert, rows: Array<Array<string | number>>): void
 /** Writes a delta; call inside the transaction that inserts its rows. */
 export function applyDelta(db: Db, delta: RollupDelta): void {
   upsertAll(db, CELL, [...delta.cells.values()].map((c) => [...c.key, ...c.sums, c.last]));
+  upsertAll(db, PROJECT, [...delta.projects.values()].map((c) => [...c.key, ...c.sums, c.last]));
   upsertAll(db, SESSION, [...delta.sessions.values()].map((c) => [...c.key, ...c.sums, c.first, c.last]));
   const bins: Array<Array<string | number>> = [];
   for (const h of delta.hists.values()) for (const [bin, count] of h.bins) bins.push([h.res, h.metric, h.bucket, bin, count]);

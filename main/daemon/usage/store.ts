@@ -203,6 +203,11 @@ export class UsageStore implements RequestRecorder {
     return this.read('charts', { range, now: this.options.clock.now() });
   }
 
+  /** Resolves once reads can be answered; the daemon waits for it before it listens. */
+  ready(): Promise<void> {
+    return this.reader.ready;
+  }
+
   /** Where an export of the range starts. */
   exportStart(range: SummaryRange): number {
     return summaryStart(range, this.options.clock.now());
