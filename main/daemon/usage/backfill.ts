@@ -17,7 +17,8 @@ export function backfillRemaining(db: Db): number {
   const next = meta(db, 'backfill_next');
   const until = meta(db, 'backfill_until');
   if (next >= until) return 0;
-  const row = db.prepare('SELECT COUNT(*) AS n FROM requests WHERE id > ? AND id <= ?').get([next, until]) as { n: number };
+  const row = db.prepare('SELECT COUNT(*) AS n FROM requests WHERE id > ? AND id <= ?')
+    .get([next, until]) as { n: number };
   return Number(row.n);
 }
 

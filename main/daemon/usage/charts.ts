@@ -35,7 +35,8 @@ function grouped(db: Db, from: number, bucketMs: number, select: string): Row[] 
 
 function requestSeries(db: Db, from: number, to: number, bucketMs: number): RequestPoint[] {
   const found = new Map<number, RequestPoint>();
-  const rows = grouped(db, from, bucketMs, 'SUM(hits) AS hits, SUM(misses) AS misses, SUM(requests - hits - misses) AS bypassed');
+  const sums = 'SUM(hits) AS hits, SUM(misses) AS misses, SUM(requests - hits - misses) AS bypassed';
+  const rows = grouped(db, from, bucketMs, sums);
   for (const r of rows) found.set(n(r.t), { t: n(r.t), hits: n(r.hits), misses: n(r.misses), bypassed: n(r.bypassed) });
   return dense(from, to, bucketMs, found, (t) => ({ t, hits: 0, misses: 0, bypassed: 0 }));
 }
@@ -62,7 +63,9 @@ function latencySeries(db: Db, from: number, to: number, bucketMs: number): Late
     addToHistogram(h, n(r.bin), n(r.c));
   }
   const found = new Map<number, LatencyPoint>();
-  for (const [t, h] of byBucket) found.set(t, { t, p50: histogramPercentile(h, 0.5), p95: histogramPercentile(h, 0.95) });
+  for (const [t, h] of byBucket) {
+    found.set(t, { t, p50: histogramPercentile(h, 0.5), p95: histogramPercentile(h, 0.95) });
+  }
   return dense(from, to, bucketMs, found, (t) => ({ t, p50: null, p95: null }));
 }
 

@@ -6,7 +6,11 @@ import { totalsFromSums, usageTotals } from './totals.js';
 export type { ProjectStats };
 
 /** Every project seen since `from` (epoch ms; default all time), the most expensive first. */
-export function queryProjects(db: Db, from: number = Number.MIN_SAFE_INTEGER, now: number = Date.now()): ProjectStats[] {
+export function queryProjects(
+  db: Db,
+  from: number = Number.MIN_SAFE_INTEGER,
+  now: number = Date.now(),
+): ProjectStats[] {
   return [...sumsBy(db, from, now, 'project')]
     .map(([project, s]) => {
       const t = totalsFromSums(s);

@@ -32,7 +32,9 @@ function busyWait(ms: number): void {
   }
 }
 
-parentPort!.on('message', ({ id, name, args, after }: { id: number; name: QueryName; args: unknown; after: number }) => {
+type Ask = { id: number; name: QueryName; args: unknown; after: number };
+
+parentPort!.on('message', ({ id, name, args, after }: Ask) => {
   try {
     waitForCommits(after);
     if (delayMs > 0) busyWait(delayMs);

@@ -61,16 +61,22 @@ export class ThreadReader implements UsageReader {
   constructor(options: ThreadReaderOptions) {
     this.worker = new Worker(new URL('./reader-thread.js', import.meta.url), {
       workerData: {
-        file: options.file, busyTimeoutMs: options.busyTimeoutMs, progress: options.progress, delayMs: options.delayMs ?? 0,
+        file: options.file, busyTimeoutMs: options.busyTimeoutMs, progress: options.progress,
+        delayMs: options.delayMs ?? 0,
       },
     });
     // Until the thread says it is ready, it keeps the process alive (someone may be awaiting `ready`).
     this.ready = new Promise((resolve) => (this.markReady = resolve)).then(() => {
       if (this.pending.size === 0) this.worker.unref();
     });
-    this.worker.on('message', (reply: Reply | { ready: true }) => ('ready' in reply ? this.markReady() : this.settle(reply)));
+    this.worker.on('message', (reply: Reply | { ready: true }) => {
+      if ('ready' in reply) this.markReady();
+      else this.settle(reply);
+    });
     this.worker.on('error', (error) => this.fail(error, options.logger));
-    this.worker.on('exit', (code) => this.fail(new Error(`usage reader thread exited with code ${code}`), options.logger));
+    this.worker.on('exit', (code) => {
+      this.fail(new Error(`usage reader thread exited with code ${code}`), options.logger);
+    });
   }
 
   run<K extends QueryName>(name: K, args: QueryArgs<K>, after: number): Promise<QueryResult<K>> {

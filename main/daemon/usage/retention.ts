@@ -37,7 +37,8 @@ export const PRUNE_BATCH = 2000;
 export function pruneBatch(db: Db, cutoffs: PruneCutoffs, limit = PRUNE_BATCH): { pruned: number; more: boolean } {
   return db.transaction(() => {
     const raw = db
-      .prepare('DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE started_at < ? ORDER BY started_at LIMIT ?)')
+      .prepare(`DELETE FROM requests WHERE id IN
+        (SELECT id FROM requests WHERE started_at < ? ORDER BY started_at LIMIT ?)`)
       .run([cutoffs.raw, limit]).changes;
     let other = 0;
     // Roll-ups go one bucket (a few hundred rows) per table and resolution at a time.
@@ -46,7 +47,8 @@ export function pruneBatch(db: Db, cutoffs: PruneCutoffs, limit = PRUNE_BATCH): 
       const tables = [['rollup', ''], ['rollup_project', ''], ['rollup_hist', ' AND metric IN (0, 1)']] as const;
       for (const [table, metric] of tables) {
         const first = metric ? ' AND metric = 0' : '';
-        const oldest = db.prepare(`SELECT MIN(bucket) AS b FROM ${table} WHERE res = ?${first}`).get([res]) as { b: number | null };
+        const oldest = db.prepare(`SELECT MIN(bucket) AS b FROM ${table} WHERE res = ?${first}`)
+          .get([res]) as { b: number | null };
         if (oldest.b === null || Number(oldest.b) >= before) continue;
         other += db.prepare(`DELETE FROM ${table} WHERE res = ?${metric} AND bucket = ?`).run([res, oldest.b]).changes;
       }

@@ -112,7 +112,8 @@ export function addToDelta(delta: RollupDelta, r: RollupRow, now: number): void 
     if (r.ttfbMs !== null) addHist(delta, res, METRIC_TTFB, bucket, r.ttfbMs);
   }
   const day = Math.floor(r.startedAt / DAY_MS) * DAY_MS;
-  addCell(delta.sessions, [day, r.session, r.project, r.source, r.gitBranch ?? '', r.agentType ?? ''], sums, r.startedAt);
+  const sessionKey = [day, r.session, r.project, r.source, r.gitBranch ?? '', r.agentType ?? ''];
+  addCell(delta.sessions, sessionKey, sums, r.startedAt);
 }
 
 const list = (cols: readonly string[]) => cols.join(', ');
@@ -135,7 +136,8 @@ const PROJECT: Upsert = {
   tail: ` ON CONFLICT DO UPDATE SET ${adds}, last_seen = MAX(COALESCE(last_seen, 0), excluded.last_seen)`,
 };
 const SESSION: Upsert = {
-  head: `INSERT INTO session_rollup (day, ${list(SESSION_DIMENSIONS)}, ${list(ROLLUP_MEASURES)}, first_seen, last_seen) VALUES `,
+  head: `INSERT INTO session_rollup (day, ${list(SESSION_DIMENSIONS)}, ${list(ROLLUP_MEASURES)}, first_seen, last_seen)
+    VALUES `,
   width: 1 + SESSION_DIMENSIONS.length + ROLLUP_MEASURES.length + 2,
   tail: ` ON CONFLICT DO UPDATE SET ${adds}, first_seen = MIN(first_seen, excluded.first_seen),
     last_seen = MAX(last_seen, excluded.last_seen)`,
@@ -165,7 +167,9 @@ export function applyDelta(db: Db, delta: RollupDelta): void {
   upsertAll(db, PROJECT, [...delta.projects.values()].map((c) => [...c.key, ...c.sums, c.last]));
   upsertAll(db, SESSION, [...delta.sessions.values()].map((c) => [...c.key, ...c.sums, c.first, c.last]));
   const bins: Array<Array<string | number>> = [];
-  for (const h of delta.hists.values()) for (const [bin, count] of h.bins) bins.push([h.res, h.metric, h.bucket, bin, count]);
+  for (const h of delta.hists.values()) {
+    for (const [bin, count] of h.bins) bins.push([h.res, h.metric, h.bucket, bin, count]);
+  }
   upsertAll(db, HIST, bins);
 }
 

@@ -168,7 +168,9 @@ export class UsageStore implements RequestRecorder {
     this.flush();
     const result = await this.writer.prune(pruneCutoffs(now, this.retentionDays));
     if (result.pruned > 0) {
-      this.options.logger.info(`Usage: removed ${result.pruned} raw requests older than ${this.retentionDays} days (their totals are kept)`);
+      this.options.logger.info(
+        `Usage: removed ${result.pruned} raw requests older than ${this.retentionDays} days (their totals are kept)`,
+      );
     }
     return result;
   }
@@ -275,7 +277,8 @@ export class UsageStore implements RequestRecorder {
     if (this.closed) return;
     this.prune().catch((error: Error) => {
       // Nothing is lost: what was due is pruned on the next round.
-      if (!this.closed) this.options.logger.warn(`Usage database ${this.file}: pruning failed, will retry: ${error.message}`);
+      if (this.closed) return;
+      this.options.logger.warn(`Usage database ${this.file}: pruning failed, will retry: ${error.message}`);
     });
   }
 }
