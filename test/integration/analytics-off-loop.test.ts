@@ -9,7 +9,7 @@ import { type RunningDaemon, runDaemonHost } from '../../main/daemon/host.js';
 import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
 
-const SLOW_READ_MS = 1500;
+const SLOW_READ_MS = 3000;
 let fake: FakeAnthropic;
 let daemon: RunningDaemon;
 let dataDir: string;
@@ -40,15 +40,17 @@ test('proxied requests are answered while a slow analytics query is under way', 
     return { status: r.status, body: (await r.json()) as { projects: unknown[] } };
   });
   const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  let firstDoneAt = 0;
+  for (let i = 0; i < 3; i++) {
     const t0 = Date.now();
     await client.messages.create(userMessage(`during the slow query ${i}`));
     times.push(Date.now() - t0);
+    firstDoneAt ||= Date.now();
   }
-  const proxiedDoneAt = Date.now();
   const answer = await stats;
   assert.equal(answer.status, 200);
   assert.ok(statsDoneAt - started >= SLOW_READ_MS, 'the analytics read was slow');
-  assert.ok(proxiedDoneAt < statsDoneAt, 'every proxied request finished before the slow read did');
+  // Were the read on the proxy's thread, the first request would wait for all of it.
+  assert.ok(firstDoneAt < statsDoneAt, 'a proxied request finished while the slow read was under way');
   assert.ok(Math.max(...times) < SLOW_READ_MS / 2, `proxied requests took ${times.join(', ')} ms`);
 });
