@@ -3,7 +3,7 @@ import { once } from 'node:events';
 
 /** Runs a bench role in its own process and resolves with the URL it prints. */
 export async function startRole(
-  role: 'upstream' | 'daemon' | 'idle' | 'floor',
+  role: 'upstream' | 'daemon' | 'idle' | 'floor' | 'host',
   args: readonly string[] = [],
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = fork(new URL('./role.js', import.meta.url), [role, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });

@@ -7,6 +7,7 @@ import { applyConfig, defaultConfig } from '../main/common/config.js';
 import { silentLogger } from '../main/common/logger.js';
 import { createDaemon } from '../main/daemon/app.js';
 import { openTeamLedger } from '../main/daemon/ledger/ledger.js';
+import { runDaemonHost } from '../main/daemon/host.js';
 import { loadPriceTable } from '../main/daemon/pricing/load.js';
 import { createPricer } from '../main/daemon/pricing/pricer.js';
 import { systemClock } from '../main/daemon/usage/clock.js';
@@ -15,6 +16,7 @@ import { startFakeAnthropic } from '../test/support/fake-anthropic.js';
 import { startFloorProxy } from './floor.js';
 
 // upstream [latencyMs] | daemon <upstream URL> [team DB URL] | floor <upstream URL> | idle
+// | host <upstream URL> <data dir> <port>
 const [role, arg, teamDb] = process.argv.slice(2);
 
 async function upstreamRole(): Promise<void> {
@@ -42,8 +44,7 @@ async function daemonRole(): Promise<void> {
     if (message === 'record-on' || message === 'record-off') {
       recording = message === 'record-on';
       // Commit the backlog now (a read waits for it), so no round pays for the one before it.
-      store.summary('today');
-      process.send!({ recording });
+      void store.summary('today').then(() => process.send!({ recording }));
     }
   });
   // With a team DB the ledger ships this daemon's rows as `cco daemon start --team-db` would; it is
@@ -56,7 +57,7 @@ async function daemonRole(): Promise<void> {
       await ledger?.close();
       ledger = message === 'ledger-on' ? openLedger() : null;
       // Rows recorded while it was off ship first, so an "on" round pays only for its own rows.
-      store.summary('today');
+      await store.summary('today');
       const deadline = Date.now() + 60_000;
       while (ledger && ledger.status().waiting > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       process.send!({ ledger: ledger !== null });
@@ -117,4 +118,14 @@ async function idleRole(): Promise<void> {
   setInterval(() => {}, 1 << 30);
 }
 
-void (role === 'upstream' ? upstreamRole() : role === 'idle' ? idleRole() : role === 'floor' ? floorRole() : daemonRole());
+/** The daemon exactly as `cco daemon start` hosts it, on a given data directory and port. */
+async function hostRole(): Promise<void> {
+  const [, , dataDir, port] = process.argv.slice(2);
+  const config = applyConfig(defaultConfig(), { port: Number(port), upstream: arg });
+  const running = await runDaemonHost({ config, dataDir: dataDir!, console: false });
+  process.send!({ url: running.url });
+  process.once('SIGTERM', () => void running.close(0).then(() => process.exit(0)));
+}
+
+const roles: Record<string, () => Promise<void>> = { upstream: upstreamRole, idle: idleRole, floor: floorRole, host: hostRole };
+void (roles[role ?? ''] ?? daemonRole)();

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { sequential, type Sample, throughput } from './measure.js';
+import { analyticsBench } from './analytics.js';
 import { cliBench, statuslineBench } from './cli.js';
 import { ledgerBench } from './ledger.js';
 import { floorBench } from './floor-bench.js';
@@ -150,6 +151,15 @@ async function main(): Promise<void> {
     console.log('         cco\'s own launch work ≤ 15 ms over a bare Node start; a first launch reaches a healthy daemon in ≤ 1 s;');
     console.log('         100 MB of transcripts import in seconds;');
     console.log(`         the daemon's event-loop delay under load is ≤ ${LOOP_DELAY_TARGET_MS} ms at p99.`);
+    // BENCH_ANALYTICS_ROWS=0 skips it; filling the store is most of its time (about 100 us a row).
+    const sizes = (process.env.BENCH_ANALYTICS_ROWS ?? '100000,1000000').split(',').map(Number).filter((n) => n > 0);
+    if (sizes.length > 0) {
+      console.log('');
+      console.log('Usage analytics, store filled through the write path (90 days, 30 projects, 5 models):');
+      for (const text of await analyticsBench(sizes, upstream.url, (l) => console.error(l))) console.log(text);
+      console.log('Targets: /api/stats, /api/project/stats, /api/machine/stats ≤ 100 ms p95; /api/requests ≤ 50 ms;');
+      console.log('         cco stats --range 30d ≤ 300 ms; export memory flat; proxied p99 during export ≤ 1.2× idle.');
+    }
   } finally {
     await Promise.all([direct.close(), proxy.close()]);
     await stopRole(daemon.child);

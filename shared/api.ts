@@ -84,6 +84,9 @@ export interface TokenTotals {
   output: number;
   cacheCreation: number;
   cacheRead: number;
+  /** Prompt-cache writes by lifetime, where the upstream reported the split (part of `cacheCreation`). */
+  cacheWrite5m?: number;
+  cacheWrite1h?: number;
 }
 
 /** What every usage report says of its requests: a summary and each project alike. */
@@ -97,19 +100,20 @@ export interface UsageTotals {
   errors: number;
   /** Requests of models without a known price, whose cost `costUsd` cannot include. */
   unpricedRequests: number;
+  /** `costUsd` split: pay-as-you-go spend, API-equivalent value (subscription traffic), and the estimated part. */
+  costSplit?: { paygUsd: number; apiEquivalentUsd: number; estimatedUsd: number };
 }
 
-/** `GET /api/stats/summary?range=today|7d|30d|all`, and the `stats` event of `/api/events` (without `cache`). */
+/** `GET /api/stats/summary?range=1h|24h|today|7d|30d|all`, and the `stats` event of `/api/events` (without `cache`). */
 export interface SummaryResponse extends UsageTotals {
-  range: 'today' | '7d' | '30d' | 'all';
+  range: '1h' | '24h' | 'today' | '7d' | '30d' | 'all';
   /** Epoch ms the range starts at; null for `all`. */
   from: number | null;
   to: number;
-  /**
-   * Of requests answered by an upstream call (cache hits left out). Null when the range holds no
-   * such raw rows (percentiles are not kept past retention).
-   */
+  /** From the roll-ups' histograms: within 2 % of the exact nearest-rank figure; null without requests. */
   latencyMs: { p50: number | null; p95: number | null };
+  /** Time to first byte, from the same histograms (within 2 % of the exact percentile). */
+  ttfbMs?: { p50: number | null; p95: number | null };
   cache?: CacheStatsResponse;
 }
 
@@ -206,7 +210,31 @@ export interface RequestRecord {
   ttfbMs: number | null;
   requestBytes: number;
   responseBytes: number;
+  /**
+   * Optional dimensions (absent: not known for this request). `proxy` rows come through the daemon,
+   * `transcript` rows from Claude Code's session files.
+   */
+  source?: UsageSource;
+  /** Claude Code's own session id (`sessionId`), when known. */
+  sessionId?: string | null;
+  gitBranch?: string | null;
+  /** Subagent type of a sidechain (from the transcript's agent metadata). */
+  agentType?: string | null;
+  isSidechain?: boolean;
+  /** Prompt-cache writes by lifetime, when the upstream reported the split. */
+  cacheWrite5mTokens?: number | null;
+  cacheWrite1hTokens?: number | null;
+  /** A one-way fingerprint of the credential (never the credential itself), for plan quota. */
+  credentialFingerprint?: string | null;
+  /** The upstream's `request-id`, to join proxied rows with transcript rows. */
+  upstreamRequestId?: string | null;
+  serviceTier?: string | null;
+  /** `payg`: the cost was paid per token; `subscription`: the cost is an API-equivalent value. */
+  billing?: UsageBilling;
 }
+
+export type UsageSource = 'proxy' | 'transcript';
+export type UsageBilling = 'payg' | 'subscription';
 
 /** One recorded request, priced: `GET /api/requests` rows and the `request` event of `/api/events`. */
 export interface RequestEntry extends RequestRecord {

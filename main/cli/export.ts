@@ -11,12 +11,12 @@ import { noUsageMessage, openUsageForReading } from './usage-db.js';
 
 export function exportHelp(): string {
   return renderHelp(
-    'cco export [--csv | --json] [--range today|7d|30d|all] [--output FILE] [--port N]',
+    'cco export [--csv | --json] [--range 1h|24h|today|7d|30d|all] [--output FILE] [--port N]',
     'Writes every recorded request (one row each: time, project, model, cache outcome, tokens, cost,\nlatency; never prompts or keys) to stdout or a file, streamed row by row.',
     [
       { names: '--csv', help: 'CSV with a header line (the default)' },
       { names: '--json', help: 'one JSON array of objects' },
-      { names: '--range R', help: 'period: today, 7d, 30d, all (default: all)' },
+      { names: '--range R', help: 'period: 1h, 24h, today, 7d, 30d, all (default: all)' },
       { names: '-o, --output FILE', help: 'write to FILE instead of stdout' },
       { names: '--port N', help: 'the daemon instance (default: 3000)' },
       HELP_OPTION,

@@ -11,7 +11,7 @@ import { noUsageMessage, openUsageForReading } from './usage-db.js';
 
 export function statsHelp(): string {
   return renderHelp(
-    'cco stats [--team] [--range today|7d|30d|all] [--top N] [--json] [--port N]',
+    'cco stats [--team] [--range 1h|24h|today|7d|30d|all] [--top N] [--json] [--port N]',
     'Prints what Claude Code cost through this daemon: requests, tokens, cost, what the cache saved,\nlatency, and the most expensive projects. Reads the usage database; the daemon need not run.',
     [
       { names: '--range R', help: `summary period: ${SUMMARY_RANGES.join(', ')} (default: today)` },
@@ -59,7 +59,7 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
   let projects: ProjectStats[];
   try {
     summary = querySummary(opened.db, range, now);
-    projects = queryProjects(opened.db, summaryStart(range, now)).slice(0, top);
+    projects = queryProjects(opened.db, summaryStart(range, now), now).slice(0, top);
   } finally {
     opened.db.close();
   }
@@ -81,7 +81,8 @@ function topOption(value: string | boolean | undefined): number {
   return n;
 }
 
-const RANGE_TITLES: Record<SummaryRange, string> = { today: 'today', '7d': 'the last 7 days', '30d': 'the last 30 days', all: 'all time' };
+const RANGE_TITLES: Record<SummaryRange, string> = {
+  '1h': 'the last hour', '24h': 'the last 24 hours', today: 'today', '7d': 'the last 7 days', '30d': 'the last 30 days', all: 'all time' };
 
 export function money(usd: number | null): string {
   if (usd === null) return 'unknown';

@@ -13,7 +13,15 @@ export async function openUsageForReading(dataDir: string, port: number): Promis
   if (!existsSync(file)) return null;
   const { openUsageDatabase, UsageDatabaseError } = await import('../daemon/usage/schema.js');
   try {
-    return { db: openUsageDatabase(file), file };
+    // A file from an older CCO is upgraded once (its roll-ups backfilled): say so, it can take a while.
+    let lastTenth = -1;
+    const progress = (done: number, total: number) => {
+      const tenth = Math.floor((done / total) * 10);
+      if (tenth === lastTenth) return;
+      lastTenth = tenth;
+      process.stderr.write(`Upgrading the usage database: ${tenth * 10} % (${done} of ${total} requests)\n`);
+    };
+    return { db: openUsageDatabase(file, undefined, progress), file };
   } catch (error) {
     if (error instanceof UsageDatabaseError) throw new CliError(error.message);
     throw error;

@@ -50,6 +50,8 @@ export interface HostOptions {
   console: boolean;
   /** How fast the team ledger ships and retries (tests); the defaults suit real use. */
   ledgerTimings?: LedgerTimings;
+  /** Test seam: every analytics read takes at least this long (on the reader's thread). */
+  usageReaderDelayMs?: number;
 }
 
 export class HostError extends Error {
@@ -88,8 +90,19 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   try {
     const table = loadPriceTable(join(dataDir, 'pricing.json'), logger);
     const pricer = withFreeLocalProviders(createPricer(table, logger), table, (p) => isLocalProvider(p));
-    store = openUsageStore({ file: files.database, pricer, clock: systemClock, logger, writer: 'thread' });
-    metrics = new DaemonMetrics({ pricer, clock: systemClock, seedProjects: busiestProjects(store) });
+    let lastTenth = -1;
+    store = openUsageStore({
+      file: files.database, pricer, clock: systemClock, logger, writer: 'thread',
+      readerDelayMs: options.usageReaderDelayMs,
+      // A one-time upgrade of an older file: a line every 10 %, so a long one is visibly moving.
+      onUpgradeProgress: (done, total) => {
+        const tenth = Math.floor((done / total) * 10);
+        if (tenth === lastTenth) return;
+        lastTenth = tenth;
+        logger.info(`Upgrading the usage database: ${tenth * 10} % (${done} of ${total} requests added to the roll-ups)`);
+      },
+    });
+    metrics = new DaemonMetrics({ pricer, clock: systemClock });
   } catch (error) {
     logger.error((error as Error).message);
     await log.shutdown();
@@ -151,6 +164,9 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     ],
   });
   isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';
+  // The analytics thread is up before the first client can ask it anything (a few ms).
+  await store.ready();
+  metrics.seedProjects(await busiestProjects(store));
   let bound: { port: number; url: string };
   try {
     bound = await daemon.listen(config.port, config.host);
@@ -189,9 +205,9 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
 }
 
 /** The projects that keep their own `project` label on `/metrics` across restarts: the costliest of 30 days. */
-function busiestProjects(store: UsageStore): string[] {
+async function busiestProjects(store: UsageStore): Promise<string[]> {
   try {
-    return store.projects('30d').map((p) => p.project);
+    return (await store.projects('30d')).map((p) => p.project);
   } catch {
     return []; // Only the label order is lost: new projects are admitted as they come.
   }

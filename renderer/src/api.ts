@@ -25,8 +25,8 @@ export class ApiError extends Error {
 
 export interface Api {
   health(): Promise<HealthResponse>;
-  summary(): Promise<SummaryResponse>;
-  projects(): Promise<ProjectStatsResponse>;
+  summary(range: ChartRange): Promise<SummaryResponse>;
+  projects(range: ChartRange): Promise<ProjectStatsResponse>;
   charts(range: ChartRange): Promise<MachineStatsResponse>;
   /** `filters`: project, model, status, as the drill-down sets them. */
   requests(limit: number, filters?: Readonly<Record<string, string | undefined>>): Promise<RequestsResponse>;
@@ -63,8 +63,8 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
   }
   return {
     health: () => call('/health'),
-    summary: () => call('/api/stats/summary?range=today'),
-    projects: () => call('/api/project/stats'),
+    summary: (range) => call(`/api/stats/summary?range=${encodeURIComponent(range)}`),
+    projects: (range) => call(`/api/project/stats?range=${encodeURIComponent(range)}`),
     charts: (range) => call(`/api/machine/stats?range=${encodeURIComponent(range)}`),
     requests: (limit, filters = {}) => {
       const query = new URLSearchParams({ limit: String(limit) });

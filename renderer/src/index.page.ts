@@ -1,11 +1,12 @@
 // The dashboard page: wires the API, the live event stream and the views together.
 import './index.css';
-import type { ChartData, ChartRange } from '../../shared/api.js';
+import type { ChartData, ChartRange, ProjectStats, SummaryResponse } from '../../shared/api.js';
 import { createApi } from './api.js';
 import { costLines, latencyLines, projectLabels } from './charts/shape.js';
 import { lineChart } from './charts/line-chart.js';
 import { modelChart } from './charts/model-chart.js';
 import { requestsChart } from './charts/requests-chart.js';
+import { projectsWith, summaryWith } from './deltas.js';
 import { byId } from './dom.js';
 import { formatMs, formatUsd } from './format.js';
 import { readFilters, writeFilters, type Filters } from './filters.js';
@@ -22,8 +23,11 @@ import { routingPanel } from './views/routing-panel.js';
 
 const RANGES: readonly ChartRange[] = ['1h', '24h', '7d', '30d'];
 const RANGE_KEY = 'cco-range';
-/** Live requests refresh the aggregates at most this often. */
-const REFRESH_MS = 500;
+/**
+ * Live requests are applied to what is on screen at once; the aggregates are refetched (reconciled)
+ * at most this often, never after every request.
+ */
+const REFRESH_MS = 3000;
 
 adoptFragmentToken();
 const api = createApi(() => accessToken());
@@ -82,11 +86,27 @@ const loadHealth = quietly(async () => {
   daemonPid = health.pid;
   renderDaemonInfo(health);
 });
-const loadSummary = quietly(async () => renderCards(await api.summary()));
+// The cards and the projects table follow the picked range, like the charts.
+let summary: SummaryResponse | null = null;
+let projectList: ProjectStats[] = [];
+function showSummary(next: SummaryResponse): void {
+  summary = next;
+  renderCards(next);
+}
+function showProjects(next: ProjectStats[]): void {
+  projectList = next;
+  byId('welcome').hidden = next.length > 0;
+  projects.update(next);
+}
+const loadSummary = quietly(async () => {
+  const wanted = range;
+  const next = await api.summary(wanted);
+  if (wanted === range) showSummary(next);
+});
 const loadProjects = quietly(async () => {
-  const { projects: list } = await api.projects();
-  byId('welcome').hidden = list.length > 0;
-  projects.update(list);
+  const wanted = range;
+  const { projects: list } = await api.projects(wanted);
+  if (wanted === range) showProjects(list);
   knownProjects = list.map((p) => p.project);
   recent.knownProjects(knownProjects);
   renderFilters();
@@ -166,7 +186,7 @@ byId('range').addEventListener('click', (event) => {
   range = picked;
   localStorage.setItem(RANGE_KEY, range);
   renderRange();
-  void loadCharts();
+  void Promise.all([loadCharts(), loadSummary(), loadProjects()]);
 });
 
 let lastStatus: ConnectionStatus = 'connecting';
@@ -185,14 +205,17 @@ connectLive('/api/events', {
   },
   request(entry) {
     recent.add(entry);
+    if (summary) showSummary(summaryWith(summary, entry));
+    showProjects(projectsWith(projectList, entry));
     scheduleRefresh();
   },
   alert(entry) {
     banner.add(entry);
     void loadBudgets();
   },
-  stats(summary) {
-    renderCards(summary);
+  stats() {
+    // The periodic tick: rolling ranges move on even without requests (cheap: the API reads roll-ups).
+    scheduleRefresh();
     void loadCache();
     // The routing file reloads on its own; the periodic tick shows a new error or provider health.
     void loadRouting();

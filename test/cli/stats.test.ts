@@ -93,7 +93,7 @@ describe('cco stats and cco export', () => {
   it('refuses bad options with the reason and exit 2', async () => {
     const range = await runCco(['stats', '--range', 'week'], { env: sandbox.env });
     assert.equal(range.code, 2);
-    assert.match(range.stderr, /--range must be one of today, 7d, 30d, all, got 'week'/);
+    assert.match(range.stderr, /--range must be one of 1h, 24h, today, 7d, 30d, all, got 'week'/);
     const both = await runCco(['export', '--csv', '--json'], { env: sandbox.env });
     assert.equal(both.code, 2);
     for (const args of [['stats', '--help'], ['export', '--help']]) {

@@ -45,7 +45,7 @@ function childSource(file: string): string {
   `;
 }
 
-test('SIGKILL mid-load leaves a sound file with every reported commit intact', async () => {
+test('SIGKILL mid-load leaves a sound file with every reported commit intact, roll-ups agreeing', async () => {
   const file = join(tmp.dir, 'crash.db');
   const child = spawn(process.execPath, ['--input-type=module', '-e', childSource(file)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -76,6 +76,18 @@ test('SIGKILL mid-load leaves a sound file with every reported commit intact', a
       )
       .get() as { n: number };
     assert.equal(Number(damaged.n), 0);
+    // Roll-ups commit with their rows: after the kill they still agree, at every resolution.
+    const plain = (row: unknown) => {
+      const { r, i, o } = row as Record<string, number>;
+      return [Number(r), Number(i), Number(o)];
+    };
+    const raw = plain(db.prepare('SELECT COUNT(*) AS r, TOTAL(input_tokens) AS i, TOTAL(output_tokens) AS o FROM requests').get());
+    for (const res of [60_000, 3_600_000, 86_400_000]) {
+      const rolled = plain(db
+        .prepare('SELECT TOTAL(requests) AS r, TOTAL(input_tokens) AS i, TOTAL(output_tokens) AS o FROM rollup WHERE res = ?')
+        .get([res]));
+      assert.deepEqual(rolled, raw, `roll-up ${res} ms agrees with the rows`);
+    }
   } finally {
     db.close();
   }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { csvField, writeExport } from '../../main/daemon/usage/export.js';
-import { waitFor } from './usage-fixtures.js';
+import { join } from 'node:path';
+import { csvField, type ExportPage, type ExportPosition, writeExport } from '../../main/daemon/usage/export.js';
+import { makeRecord, NOON, openTestStore, tempDir, waitFor } from './usage-fixtures.js';
 
 /** A client that reads only when the test says so. */
 class SlowClient extends Writable {
@@ -63,4 +64,40 @@ test('CSV fields are quoted only when they must be', () => {
   assert.equal(csvField('say "hi"'), '"say ""hi"""');
   assert.equal(csvField('two\nlines'), '"two\nlines"');
   assert.equal(csvField(' padded'), '" padded"');
+});
+
+test('export pages carry every row once, in order, across pages that split equal timestamps', async () => {
+  const tmp = tempDir('cco-export-pages-');
+  try {
+    const { store } = openTestStore(join(tmp.dir, 'pages.db'));
+    // 3 rows share each timestamp, so page boundaries fall inside runs of equal started_at.
+    for (let i = 0; i < 4501; i++) store.record(makeRecord({ startedAt: NOON - 10_000_000 + Math.floor(i / 3), inputTokens: i }));
+    store.flush();
+    for (const format of ['csv', 'json'] as const) {
+      let text = '';
+      let after: ExportPosition | null = null;
+      let written = 0;
+      let pages = 0;
+      for (;;) {
+        const page: ExportPage = await store.exportPage(format, store.exportStart('all'), after, written);
+        text += page.text;
+        written += page.rows;
+        pages++;
+        if (page.next === null) break;
+        after = page.next;
+      }
+      assert.ok(pages >= 3, `${pages} pages`);
+      if (format === 'json') {
+        const rows = JSON.parse(text) as Array<{ id: number; inputTokens: number }>;
+        assert.deepEqual(rows.map((r) => r.inputTokens), Array.from({ length: 4501 }, (_, i) => i));
+      } else {
+        const lines = text.trim().split('\r\n');
+        assert.equal(lines.length, 4502, 'one header and every row once');
+        assert.ok(lines[0]!.startsWith('id,'));
+      }
+    }
+    store.close();
+  } finally {
+    tmp.remove();
+  }
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'libsql';
 import { SCHEMA_VERSION, UsageDatabaseError } from '../../main/daemon/usage/schema.js';
+import { v2Totals, writeV2Database } from './usage-v2-fixture.js';
 import { countRows, DAY, makeRecord, near, NOON, openTestStore, SONNET_COST, tempDir } from './usage-fixtures.js';
 
 const tmp = tempDir('cco-usage-');
@@ -11,13 +12,13 @@ let seq = 0;
 const freshFile = () => join(tmp.dir, `usage-${++seq}.db`);
 
 describe('costs', () => {
-  test('a miss costs its tokens; a hit or coalesced request costs 0 and saves the same amount', () => {
+  test('a miss costs its tokens; a hit or coalesced request costs 0 and saves the same amount', async () => {
     const { store } = openTestStore(freshFile());
     store.record(makeRecord({ cache: 'miss' }));
     store.record(makeRecord({ cache: 'hit', latencyMs: 2 }));
     store.record(makeRecord({ cache: 'coalesced' }));
     store.record(makeRecord({ cache: 'bypass', cacheReadTokens: 1_000_000 }));
-    const rows = store.requests({ limit: 10 });
+    const rows = await store.requests({ limit: 10 });
     const byCache = Object.fromEntries(rows.map((r) => [r.cache, r]));
     near(byCache.miss!.costUsd, SONNET_COST);
     assert.equal(byCache.miss!.savedUsd, 0);
@@ -26,23 +27,23 @@ describe('costs', () => {
     assert.equal(byCache.coalesced!.costUsd, 0);
     near(byCache.coalesced!.savedUsd, SONNET_COST);
     near(byCache.bypass!.costUsd, SONNET_COST + 0.3, 'cache reads at their own rate');
-    const summary = store.summary('today');
+    const summary = await store.summary('today');
     near(summary.costUsd, 2 * SONNET_COST + 0.3);
     near(summary.savedUsd, 2 * SONNET_COST);
     assert.equal(summary.hitRate, 2 / 3, 'bypassed requests are not cache lookups');
     store.close();
   });
 
-  test('an unknown model leaves the cost unknown, never zero', () => {
+  test('an unknown model leaves the cost unknown, never zero', async () => {
     const { store, lines } = openTestStore(freshFile());
     store.record(makeRecord({ servedModel: 'mystery-1', requestedModel: 'mystery-1' }));
     store.record(makeRecord({ servedModel: 'mystery-1', requestedModel: 'mystery-1' }));
     store.record(makeRecord({ servedModel: 'claude-opus-4-9', requestedModel: 'claude-opus-4-9' }));
-    const [estimated, unknown] = store.requests({ limit: 10 }).sort((a, b) => a.id - b.id).reverse();
+    const [estimated, unknown] = (await store.requests({ limit: 10 })).sort((a, b) => a.id - b.id).reverse();
     assert.equal(unknown!.costUsd, null);
     assert.equal(estimated!.costEstimated, true);
     near(estimated!.costUsd, 0.005 + 0.025);
-    assert.equal(store.summary('today').unpricedRequests, 2);
+    assert.equal((await store.summary('today')).unpricedRequests, 2);
     assert.equal(lines.warn.filter((l) => l.includes('mystery-1')).length, 1);
     store.close();
   });
@@ -76,7 +77,7 @@ describe('batching', () => {
     store.close();
   });
 
-  test('rows survive close and reopen; close commits what is queued', () => {
+  test('rows survive close and reopen; close commits what is queued', async () => {
     const file = freshFile();
     const first = openTestStore(file);
     const original = makeRecord({ project: 'persist', errorType: 'stream_cut', ttfbMs: null, streaming: false });
@@ -84,10 +85,14 @@ describe('batching', () => {
     first.store.close();
     first.store.close();
     const second = openTestStore(file);
-    const [row] = second.store.requests({ limit: 5 });
+    const [row] = await second.store.requests({ limit: 5 });
     assert.ok(row);
     const { id, costUsd, savedUsd, costEstimated, ...record } = row;
-    assert.deepEqual(record, original);
+    assert.deepEqual(record, {
+      ...original, source: 'proxy', sessionId: null, gitBranch: null, agentType: null, isSidechain: false,
+      cacheWrite5mTokens: null, cacheWrite1hTokens: null, credentialFingerprint: null, upstreamRequestId: null,
+      serviceTier: null, billing: 'payg',
+    });
     assert.equal(id, 1);
     near(costUsd, SONNET_COST);
     assert.equal(savedUsd, 0);
@@ -106,20 +111,17 @@ describe('schema', () => {
     db.close();
   });
 
-  test('a version 1 file is migrated in place, keeping its rows', () => {
+  test('a version 2 file is upgraded in place, keeping its rows', async () => {
     const file = freshFile();
-    const first = openTestStore(file).store;
-    first.record(makeRecord());
-    first.close();
-    const db = new Database(file);
-    db.exec('CREATE INDEX requests_project ON requests (project, started_at); PRAGMA user_version = 1');
-    db.close();
+    writeV2Database(file, 20, NOON, 3);
+    const before = v2Totals(file);
     const { store } = openTestStore(file);
-    assert.equal(store.summary('all').requests, 1);
+    assert.equal((await store.summary('all')).requests, before.requests);
+    assert.equal(countRows(file), 20);
     store.close();
     const check = new Database(file);
     assert.equal((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, SCHEMA_VERSION);
-    assert.equal(check.prepare("SELECT name FROM sqlite_master WHERE name = 'requests_project'").get(), undefined);
+    assert.equal(check.prepare("SELECT name FROM sqlite_master WHERE name = 'daily'").get(), undefined);
     check.close();
   });
 
@@ -143,37 +145,37 @@ describe('schema', () => {
 });
 
 describe('retention', () => {
-  test('old rows are rolled into daily totals that the all-time summary still counts', () => {
+  test('old raw rows are deleted; the day roll-ups keep their totals for the all-time summary', async () => {
     const file = freshFile();
     const { store } = openTestStore(file, { retentionDays: 90 });
     store.record(makeRecord({ startedAt: NOON - 100 * DAY, project: 'old' }));
     store.record(makeRecord({ startedAt: NOON - 100 * DAY + 60_000, project: 'old', cache: 'hit' }));
     store.record(makeRecord({ startedAt: NOON - 95 * DAY, project: 'old', status: 529, errorType: 'overloaded_error', inputTokens: 0, outputTokens: 0 }));
     store.record(makeRecord({ startedAt: NOON - DAY, project: 'new' }));
-    const before = store.summary('all');
+    const before = await store.summary('all');
 
-    assert.deepEqual(store.prune(NOON), { pruned: 3 });
+    assert.deepEqual(await store.prune(NOON), { pruned: 3 });
     assert.equal(countRows(file), 1);
-    assert.equal(countRows(file, 'SELECT COUNT(*) AS n FROM daily'), 2);
+    assert.equal(countRows(file, 'SELECT COUNT(*) AS n FROM rollup WHERE res = 86400000'), 4, 'day roll-ups stay');
 
-    const afterPrune = store.summary('all');
+    const afterPrune = await store.summary('all');
     assert.equal(afterPrune.requests, 4);
     assert.equal(afterPrune.errors, 1);
     assert.deepEqual(afterPrune.tokens, before.tokens);
     near(afterPrune.costUsd, before.costUsd);
     near(afterPrune.savedUsd, before.savedUsd);
     assert.equal(afterPrune.hitRate, before.hitRate);
-    assert.equal(store.summary('7d').requests, 1);
-    const projects = store.projects();
+    assert.equal((await store.summary('7d')).requests, 1);
+    const projects = await store.projects();
     assert.deepEqual(projects.map((p) => [p.project, p.requests]), [['old', 3], ['new', 1]]);
-    assert.deepEqual(store.projects('7d').map((p) => [p.project, p.requests]), [['new', 1]], 'a range keeps to its projects');
+    assert.deepEqual((await store.projects('7d')).map((p) => [p.project, p.requests]), [['new', 1]], 'a range keeps to its projects');
 
-    assert.deepEqual(store.prune(NOON), { pruned: 0 }, 'pruning again changes nothing');
-    assert.equal(store.summary('all').requests, 4);
+    assert.deepEqual(await store.prune(NOON), { pruned: 0 }, 'pruning again changes nothing');
+    assert.equal((await store.summary('all')).requests, 4);
     store.close();
   });
 
-  test('pruning runs about hourly on the injected clock', () => {
+  test('pruning runs about hourly on the injected clock', async () => {
     const file = freshFile();
     const { store, clock } = openTestStore(file, { retentionDays: 1 });
     store.record(makeRecord({ startedAt: NOON - 3 * DAY }));
@@ -181,7 +183,7 @@ describe('retention', () => {
     assert.equal(countRows(file), 1);
     clock.advance(60 * 60 * 1000);
     assert.equal(countRows(file), 0);
-    assert.equal(store.summary('all').requests, 1);
+    assert.equal((await store.summary('all')).requests, 1);
     store.close();
   });
 });

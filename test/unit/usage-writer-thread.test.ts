@@ -22,12 +22,12 @@ describe('usage commits on a writer thread (as the daemon runs them)', () => {
     store.close();
   });
 
-  test('a read right after recording sees every record (it waits for the pending commit)', () => {
+  test('a read right after recording sees every record (it waits for the pending commit)', async () => {
     const { store, clock } = openTestStore(freshFile(), { writer: 'thread' });
     for (let i = 0; i < 25; i++) store.record(makeRecord());
     clock.advance(500); // hands the batch to the thread
     for (let i = 0; i < 5; i++) store.record(makeRecord()); // still queued
-    assert.equal(store.summary('today').requests, 30);
+    assert.equal((await store.summary('today')).requests, 30);
     store.close();
   });
 

@@ -18,8 +18,13 @@ export class LabelGuard {
     if (!Number.isInteger(limit) || limit < 0) {
       throw new RangeError(`label limit must be a whole number >= 0, got ${limit}`);
     }
-    for (const value of seed) {
-      if (this.admitted.size >= limit) break;
+    this.seed(seed);
+  }
+
+  /** Admits these first (in order) while there is room: the values that keep their own label. */
+  seed(values: Iterable<string>): void {
+    for (const value of values) {
+      if (this.admitted.size >= this.limit) break;
       this.admitted.add(value);
     }
   }

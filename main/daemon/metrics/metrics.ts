@@ -139,6 +139,11 @@ export class DaemonMetrics {
     };
   }
 
+  /** Projects that keep their own label, costliest first (read from the store once it can answer). */
+  seedProjects(projects: Iterable<string>): void {
+    this.projects.seed(projects);
+  }
+
   /** Called once the proxy exists, so the gauges can read its cache, limiter and in-flight count. */
   bindProxy(state: ProxyState): void {
     this.state = state;

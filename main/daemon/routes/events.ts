@@ -51,12 +51,16 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
 
   const unsubscribe = deps.store.subscribe((record) => send('request', record));
   const unsubscribeAlerts = deps.alerts?.subscribe((alert) => send('alert', alert));
+  let asking = false;
   const stopStats = deps.clock.every(deps.statsIntervalMs, () => {
-    try {
-      send('stats', deps.store.summary('today'));
-    } catch (error) {
-      deps.logger.warn(`Stats event skipped: ${(error as Error).message}`);
-    }
+    // One summary in flight at a time: a slow reader never piles up requests.
+    if (asking) return;
+    asking = true;
+    deps.store
+      .summary('today')
+      .then((summary) => send('stats', summary))
+      .catch((error: Error) => deps.logger.warn(`Stats event skipped: ${error.message}`))
+      .finally(() => (asking = false));
   });
   const unsubscribeQuota = deps.quota?.subscribe((e) => {
     if (e.type === 'reading') send('quota', { fingerprint: e.entry.fingerprint, observedAt: e.entry.observedAt, ...e.entry.reading });

@@ -1,6 +1,7 @@
+import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import type { Logger } from '../../common/logger.js';
-import { writeExport, type ExportFormat } from '../usage/export.js';
+import type { ExportFormat } from '../usage/export.js';
 import type { SummaryRange } from '../usage/ranges.js';
 import type { UsageStore } from '../usage/store.js';
 
@@ -9,28 +10,59 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',
 };
 
-/** `GET /api/export`: raw rows streamed straight from the database, never held in memory. */
+/** Resolves true once the client can take more, false if it went away. */
+function writable(res: ServerResponse): Promise<boolean> {
+  if (res.destroyed || res.writableEnded) return Promise.resolve(false);
+  if (!res.writableNeedDrain) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}
+
+/**
+ * `GET /api/export`: raw rows a page at a time, read and formatted on the reader's thread. The next
+ * page is asked for only once the client took the last one (backpressure), and the event loop
+ * turns between pages even for a fast local reader, so proxied requests never wait on an export.
+ */
 export async function serveExport(
   ctx: Context,
   deps: { store: UsageStore; logger: Logger },
   format: ExportFormat,
   range: SummaryRange,
 ): Promise<void> {
-  const cursor = deps.store.exportCursor(range);
+  const from = deps.store.exportStart(range);
+  // The first page is read before the headers go out, so a broken database still answers with an error.
+  let page = await deps.store.exportPage(format, from, null, 0);
   ctx.respond = false;
   const res = ctx.res;
+  let written = 0;
   try {
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[format],
       'content-disposition': `attachment; filename="cco-requests-${range}.${format}"`,
       'cache-control': 'no-store',
     });
-    const rows = await writeExport(cursor.rows, format, res);
-    deps.logger.debug(`Exported ${rows} requests as ${format}`);
+    for (;;) {
+      res.write(page.text);
+      written += page.rows;
+      if (page.next === null) break;
+      const next = deps.store.exportPage(format, from, page.next, written);
+      const [ok] = await Promise.all([writable(res), new Promise((r) => setImmediate(r))]);
+      page = await next;
+      if (!ok) break;
+    }
+    if (!res.destroyed) res.end();
+    deps.logger.debug(`Exported ${written} requests as ${format}`);
   } catch (error) {
     deps.logger.error(`Export failed: ${(error as Error).message}`);
     res.destroy();
-  } finally {
-    cursor.close();
   }
 }

@@ -57,6 +57,8 @@ export function requestFilterOf(query: ParsedUrlQuery): RequestFilter {
   const model = param(query, 'model');
   const status = statusOf(param(query, 'status'));
   const cache = cacheOf(query);
+  const session = param(query, 'session');
+  if (session !== undefined) filter.session = session;
   if (project !== undefined) filter.project = project;
   if (model !== undefined) filter.model = model;
   if (status !== undefined) filter.status = status;

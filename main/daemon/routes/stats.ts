@@ -55,19 +55,24 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
   const machine = deps.machine ?? createMachineProbe(deps.clock);
   const router = new Router();
 
-  router.get('/api/stats/summary', guarded((ctx) => {
-    const summary = store.summary(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'today'));
+  // Every read runs on the store's reader thread; these handlers only await the answer.
+  router.get('/api/stats/summary', guarded(async (ctx) => {
+    const summary = await store.summary(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'today'));
     noStore(ctx, deps.cacheStats ? { ...summary, cache: deps.cacheStats() } : summary);
   }));
 
-  router.get('/api/project/stats', guarded((ctx) => noStore(ctx, { projects: store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all')) })));
+  router.get('/api/project/stats', guarded(async (ctx) => {
+    noStore(ctx, { projects: await store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all')) });
+  }));
 
-  router.get('/api/machine/stats', guarded((ctx) => {
-    const chartData = store.charts(oneOf(ctx.query, 'range', CHART_RANGES, '1h'));
+  router.get('/api/machine/stats', guarded(async (ctx) => {
+    const chartData = await store.charts(oneOf(ctx.query, 'range', CHART_RANGES, '1h'));
     noStore(ctx, { process: machine.process(), machine: machine.machine(), chartData });
   }));
 
-  router.get('/api/requests', guarded((ctx) => noStore(ctx, { requests: store.requests(requestFilterOf(ctx.query)) })));
+  router.get('/api/requests', guarded(async (ctx) => {
+    noStore(ctx, { requests: await store.requests(requestFilterOf(ctx.query)) });
+  }));
 
   router.get('/api/events', guarded((ctx) => {
     serveEvents(ctx, { ...deps, statsIntervalMs: deps.eventStatsIntervalMs ?? 5000 });

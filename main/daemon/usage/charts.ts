@@ -1,9 +1,10 @@
 import type { ChartData, CostPoint, LatencyPoint, ModelTokens, RequestPoint } from '../../../shared/api.js';
+import { addToHistogram, histogramPercentile, type Histogram } from './histogram.js';
 import { bucketStarts, chartBuckets, type ChartRange } from './ranges.js';
-import { percentile } from './percentile.js';
-import { DAY_MS } from './retention.js';
+import { sumsBy } from './rollup-read.js';
+import { DAY_MS, HOUR_MS, METRIC_HIT_LATENCY, METRIC_LATENCY, MINUTE_MS } from './rollup-schema.js';
 import type { Db } from './schema.js';
-import { FAILED_SQL } from './totals.js';
+import { totalsFromSums } from './totals.js';
 
 // The wire shapes are the dashboard's contract, declared once in shared/api.ts.
 export type { ChartData, CostPoint, LatencyPoint, ModelTokens, RequestPoint };
@@ -17,120 +18,84 @@ function dense<P extends { t: number }>(from: number, to: number, bucketMs: numb
   return bucketStarts(from, to, bucketMs).map((t) => found.get(t) ?? zero(t));
 }
 
-/** Rolled-up days land in the bucket holding their midnight (or the first bucket, if earlier). */
-function dailyBucket(dayStart: number, from: number, bucketMs: number): number {
-  return Math.floor(Math.max(dayStart, from) / bucketMs) * bucketMs;
+/** The finest roll-up a chart bucket is made of (charts are bucket-aligned: the first bucket is whole). */
+function sourceRes(bucketMs: number): number {
+  if (bucketMs % DAY_MS === 0) return DAY_MS;
+  if (bucketMs % HOUR_MS === 0) return HOUR_MS;
+  return MINUTE_MS;
+}
+
+function grouped(db: Db, from: number, bucketMs: number, select: string): Row[] {
+  const res = sourceRes(bucketMs);
+  return db
+    .prepare(`SELECT (bucket / ${bucketMs}) * ${bucketMs} AS t, ${select} FROM rollup_project
+      WHERE res = ? AND bucket >= ? GROUP BY 1`)
+    .all([res, Math.floor(from / bucketMs) * bucketMs]) as Row[];
 }
 
 function requestSeries(db: Db, from: number, to: number, bucketMs: number): RequestPoint[] {
   const found = new Map<number, RequestPoint>();
-  const add = (t: number, hits: number, misses: number, bypassed: number, errors: number) => {
-    const p = found.get(t) ?? { t, hits: 0, misses: 0, bypassed: 0, errors: 0 };
-    found.set(t, {
-      t, hits: p.hits + hits, misses: p.misses + misses, bypassed: p.bypassed + bypassed, errors: p.errors + errors,
-    });
-  };
-  // A failed request is counted once, as an error: never as a hit, a miss or a bypass.
-  const ok = `NOT ${FAILED_SQL}`;
-  const raw = db.prepare(
-    `SELECT (started_at / ${bucketMs}) * ${bucketMs} AS t,
-            SUM(cache IN ('hit', 'coalesced') AND ${ok}) AS hits, SUM(cache = 'miss' AND ${ok}) AS misses,
-            SUM(cache = 'bypass' AND ${ok}) AS bypassed, SUM(${FAILED_SQL}) AS errors
-     FROM requests WHERE started_at >= :from GROUP BY 1`,
-  );
-  for (const r of raw.all({ from }) as Row[]) add(n(r.t), n(r.hits), n(r.misses), n(r.bypassed), n(r.errors));
-  const daily = db.prepare(
-    `SELECT day_start, SUM(hits) AS hits, SUM(misses) AS misses, SUM(requests - hits - misses - errors) AS bypassed,
-            SUM(errors) AS errors
-     FROM daily WHERE day_start + ${DAY_MS} > :from GROUP BY day_start`,
-  );
-  for (const r of daily.all({ from }) as Row[]) {
-    add(dailyBucket(n(r.day_start), from, bucketMs), n(r.hits), n(r.misses), Math.max(0, n(r.bypassed)), n(r.errors));
+  // A failed request is counted once, as an error: never as a hit, a miss or a bypass (rollup.ts).
+  const sums = 'SUM(hits) AS hits, SUM(misses) AS misses, SUM(requests - hits - misses - errors) AS bypassed, SUM(errors) AS errors';
+  const rows = grouped(db, from, bucketMs, sums);
+  for (const r of rows) {
+    found.set(n(r.t), { t: n(r.t), hits: n(r.hits), misses: n(r.misses), bypassed: n(r.bypassed), errors: n(r.errors) });
   }
   return dense(from, to, bucketMs, found, (t) => ({ t, hits: 0, misses: 0, bypassed: 0, errors: 0 }));
 }
 
 function costSeries(db: Db, from: number, to: number, bucketMs: number): CostPoint[] {
   const found = new Map<number, CostPoint>();
-  const add = (t: number, costUsd: number, savedUsd: number) => {
-    const p = found.get(t) ?? { t, costUsd: 0, savedUsd: 0 };
-    found.set(t, { t, costUsd: p.costUsd + costUsd, savedUsd: p.savedUsd + savedUsd });
-  };
-  const raw = db.prepare(
-    `SELECT (started_at / ${bucketMs}) * ${bucketMs} AS t, TOTAL(cost_usd) AS cost, TOTAL(saved_usd) AS saved
-     FROM requests WHERE started_at >= :from GROUP BY 1`,
-  );
-  for (const r of raw.all({ from }) as Row[]) add(n(r.t), n(r.cost), n(r.saved));
-  const daily = db.prepare(
-    `SELECT day_start, TOTAL(cost_usd) AS cost, TOTAL(saved_usd) AS saved
-     FROM daily WHERE day_start + ${DAY_MS} > :from GROUP BY day_start`,
-  );
-  for (const r of daily.all({ from }) as Row[]) add(dailyBucket(n(r.day_start), from, bucketMs), n(r.cost), n(r.saved));
+  for (const r of grouped(db, from, bucketMs, 'SUM(cost_nanos) AS cost, SUM(saved_nanos) AS saved')) {
+    found.set(n(r.t), { t: n(r.t), costUsd: n(r.cost) / 1e9, savedUsd: n(r.saved) / 1e9 });
+  }
   return dense(from, to, bucketMs, found, (t) => ({ t, costUsd: 0, savedUsd: 0 }));
 }
 
-/**
- * Streams rows sorted by bucket then latency, so only one bucket's latencies are held at a time.
- * Answers from the cache take a millisecond; they get their own percentile, so they do not drag
- * the upstream calls' p50 down.
- */
-function latencySeries(db: Db, from: number, to: number, bucketMs: number): LatencyPoint[] {
-  const found = new Map<number, LatencyPoint>();
-  let current: number | null = null;
-  let upstream: number[] = [];
-  let cached: number[] = [];
-  const close = () => {
-    if (current === null) return;
-    found.set(current, {
-      t: current,
-      p50: percentile(upstream, 0.5),
-      p95: percentile(upstream, 0.95),
-      hitP50: percentile(cached, 0.5),
-    });
-  };
+/** One histogram per bucket of the chart, of one metric. */
+function histogramsByBucket(db: Db, from: number, bucketMs: number, metric: number): Map<number, Histogram> {
+  const byBucket = new Map<number, Histogram>();
   const rows = db
-    .prepare(
-      `SELECT (started_at / ${bucketMs}) * ${bucketMs} AS t, latency_ms,
-              cache IN ('hit', 'coalesced') AS from_cache
-       FROM requests WHERE started_at >= :from ORDER BY 1, 2`,
-    )
-    .iterate({ from }) as Iterable<Row>;
+    .prepare(`SELECT (bucket / ${bucketMs}) * ${bucketMs} AS t, bin, SUM(count) AS c FROM rollup_hist
+      WHERE res = ? AND metric = ? AND bucket >= ? GROUP BY 1, 2`)
+    .all([sourceRes(bucketMs), metric, Math.floor(from / bucketMs) * bucketMs]) as Row[];
   for (const r of rows) {
     const t = n(r.t);
-    if (t !== current) {
-      close();
-      current = t;
-      upstream = [];
-      cached = [];
-    }
-    (n(r.from_cache) === 1 ? cached : upstream).push(n(r.latency_ms));
+    let h = byBucket.get(t);
+    if (!h) byBucket.set(t, (h = new Map()));
+    addToHistogram(h, n(r.bin), n(r.c));
   }
-  close();
+  return byBucket;
+}
+
+/** Upstream calls' p50 and p95, and the cache hits' p50 on a line of its own. */
+function latencySeries(db: Db, from: number, to: number, bucketMs: number): LatencyPoint[] {
+  const upstream = histogramsByBucket(db, from, bucketMs, METRIC_LATENCY);
+  const hits = histogramsByBucket(db, from, bucketMs, METRIC_HIT_LATENCY);
+  const found = new Map<number, LatencyPoint>();
+  for (const t of new Set([...upstream.keys(), ...hits.keys()])) {
+    const u = upstream.get(t);
+    const h = hits.get(t);
+    found.set(t, {
+      t,
+      p50: u ? histogramPercentile(u, 0.5) : null,
+      p95: u ? histogramPercentile(u, 0.95) : null,
+      hitP50: h ? histogramPercentile(h, 0.5) : null,
+    });
+  }
   return dense(from, to, bucketMs, found, (t) => ({ t, p50: null, p95: null, hitP50: null }));
 }
 
-function tokensByModel(db: Db, from: number): ModelTokens[] {
-  const byModel = new Map<string, ModelTokens>();
-  const sums = `TOTAL(input_tokens) AS input, TOTAL(output_tokens) AS output,
-    TOTAL(cache_creation_tokens) AS cache_creation, TOTAL(cache_read_tokens) AS cache_read, TOTAL(cost_usd) AS cost`;
-  const rows = [
-    ...(db.prepare(`SELECT COALESCE(served_model, requested_model, '') AS model, ${sums}
-        FROM requests WHERE started_at >= :from GROUP BY 1`).all({ from }) as Row[]),
-    ...(db.prepare(`SELECT model, ${sums} FROM daily WHERE day_start + ${DAY_MS} > :from GROUP BY 1`).all({ from }) as Row[]),
-  ];
-  for (const r of rows) {
-    const model = String(r.model ?? '') || 'unknown';
-    const p = byModel.get(model) ?? { model, input: 0, output: 0, cacheCreation: 0, cacheRead: 0, costUsd: 0 };
-    byModel.set(model, {
-      model,
-      input: p.input + n(r.input),
-      output: p.output + n(r.output),
-      cacheCreation: p.cacheCreation + n(r.cache_creation),
-      cacheRead: p.cacheRead + n(r.cache_read),
-      costUsd: p.costUsd + n(r.cost),
-    });
-  }
-  return [...byModel.values()].sort((a, b) => b.costUsd - a.costUsd || a.model.localeCompare(b.model));
+function tokensByModel(db: Db, from: number, now: number): ModelTokens[] {
+  return [...sumsBy(db, from, now, 'model')]
+    .map(([model, s]) => {
+      const t = totalsFromSums(s);
+      return {
+        model: model || 'unknown', input: t.inputTokens, output: t.outputTokens, cacheCreation: t.cacheCreationTokens,
+        cacheRead: t.cacheReadTokens, costUsd: t.costUsd,
+      };
+    })
+    .sort((a, b) => b.costUsd - a.costUsd || a.model.localeCompare(b.model));
 }
 
 export function queryCharts(db: Db, range: ChartRange, now: number): ChartData {
@@ -144,6 +109,6 @@ export function queryCharts(db: Db, range: ChartRange, now: number): ChartData {
     requestsPerMinute: requestSeries(db, from, now, b.requestsMs),
     costPerHour: costSeries(db, from, now, b.costMs),
     latencyPerMinute: latencySeries(db, from, now, b.latencyMs),
-    tokensByModel: tokensByModel(db, from),
+    tokensByModel: tokensByModel(db, from, now),
   };
 }

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { fromRow, REQUEST_COLUMNS } from './rows.js';
+import type { Db } from './schema.js';
 
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -62,6 +63,48 @@ async function write(out: Writable, chunk: string): Promise<boolean> {
 }
 
 const CHUNK_CHARS = 64 * 1024;
+
+/** Where the next export page starts: after this row (oldest first), or at the range's start. */
+export interface ExportPosition {
+  startedAt: number;
+  id: number;
+}
+
+export interface ExportPage {
+  text: string;
+  rows: number;
+  /** Null when the export is complete (the text then carries the format's tail). */
+  next: ExportPosition | null;
+}
+
+/** Rows per page: about 1 MB of CSV, formatted off the proxy's thread. */
+export const EXPORT_PAGE_ROWS = 2000;
+
+/**
+ * One page of an export: up to `limit` rows after `after`, formatted. Keyset paging (started_at, id)
+ * holds no read transaction between pages, so a long export never pins the WAL.
+ */
+export function exportPage(
+  db: Db,
+  format: ExportFormat,
+  from: number,
+  after: ExportPosition | null,
+  written: number,
+  limit = EXPORT_PAGE_ROWS,
+): ExportPage {
+  const f = FORMATS[format];
+  // `started_at >= ?` bounds the index walk, so each page starts where the last one stopped.
+  const where = after === null ? 'started_at >= ?' : 'started_at >= ? AND (started_at > ? OR id > ?)';
+  const params = after === null ? [from, limit] : [Math.max(from, after.startedAt), after.startedAt, after.id, limit];
+  const rows = db
+    .prepare(`SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests WHERE ${where} ORDER BY started_at, id LIMIT ?`)
+    .all(params) as Row[];
+  let text = written === 0 && after === null ? f.head : '';
+  rows.forEach((row, i) => (text += f.row(row, written + i)));
+  const last = rows[rows.length - 1];
+  if (rows.length < limit || !last) return { text: text + f.tail, rows: rows.length, next: null };
+  return { text, rows: rows.length, next: { startedAt: Number(last.started_at), id: Number(last.id) } };
+}
 
 /**
  * Writes the rows to `out` as they are read, a chunk at a time: memory stays flat however many

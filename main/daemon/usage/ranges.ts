@@ -2,7 +2,8 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-export const SUMMARY_RANGES = ['today', '7d', '30d', 'all'] as const;
+// 1h and 24h are the dashboard's chart ranges, so its cards and projects follow the picked range.
+export const SUMMARY_RANGES = ['1h', '24h', 'today', '7d', '30d', 'all'] as const;
 export type SummaryRange = (typeof SUMMARY_RANGES)[number];
 
 export const CHART_RANGES = ['1h', '24h', '7d', '30d'] as const;
@@ -22,6 +23,8 @@ export function isChartRange(value: string): value is ChartRange {
  */
 export function summaryStart(range: SummaryRange, now: number): number {
   switch (range) {
+    case '1h': return now - HOUR;
+    case '24h': return now - DAY;
     case 'today': return new Date(now).setHours(0, 0, 0, 0);
     case '7d': return now - 7 * DAY;
     case '30d': return now - 30 * DAY;

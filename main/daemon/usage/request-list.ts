@@ -14,18 +14,19 @@ export interface RequestFilter {
   project?: string;
   /** Matches the served or the requested model. */
   model?: string;
+  /** Claude Code's session id where known, else CCO's session. */
+  session?: string;
   status?: StatusFilter;
   cache?: CacheOutcome;
 }
 
-const IS_ERROR = '(status >= 400 OR error_type IS NOT NULL)';
-
 function statusClause(filter: StatusFilter): string {
   switch (filter.kind) {
     case 'exact': return 'status = :status';
-    case 'class': return 'status >= :statusLow AND status < :statusHigh';
-    case 'error': return IS_ERROR;
-    case 'ok': return `NOT ${IS_ERROR}`;
+    // `+status`: a class or outcome matches most rows, which the newest-first walk finds at once.
+    case 'class': return '+status >= :statusLow AND +status < :statusHigh';
+    case 'error': return '(+status >= 400 OR error_type IS NOT NULL)';
+    case 'ok': return `NOT (+status >= 400 OR error_type IS NOT NULL)`;
   }
 }
 
@@ -35,7 +36,7 @@ function statusParams(filter: StatusFilter): Record<string, number> {
   return {};
 }
 
-/** Newest first. */
+/** Newest first. Project, model, session and exact status walk their own index, newest first. */
 export function queryRequests(db: Db, filter: RequestFilter): StoredRequest[] {
   const where: string[] = [];
   const params: Record<string, string | number> = { limit: Math.floor(filter.limit) };
@@ -43,9 +44,9 @@ export function queryRequests(db: Db, filter: RequestFilter): StoredRequest[] {
     where.push('project = :project');
     params.project = filter.project;
   }
-  if (filter.model !== undefined) {
-    where.push('(served_model = :model OR requested_model = :model)');
-    params.model = filter.model;
+  if (filter.session !== undefined) {
+    where.push('COALESCE(session_id, session) = :session');
+    params.session = filter.session;
   }
   if (filter.status !== undefined) {
     where.push(statusClause(filter.status));
@@ -55,9 +56,17 @@ export function queryRequests(db: Db, filter: RequestFilter): StoredRequest[] {
     where.push('cache = :cache');
     params.cache = filter.cache;
   }
-  const sql =
-    `SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests` +
-    (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-    ' ORDER BY started_at DESC, id DESC LIMIT :limit';
+  const select = (extra: string[]) => {
+    const all = [...where, ...extra];
+    return `SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests` + (all.length ? ` WHERE ${all.join(' AND ')}` : '') +
+      ' ORDER BY started_at DESC, id DESC LIMIT :limit';
+  };
+  let sql = select([]);
+  if (filter.model !== undefined) {
+    // Served or requested model: each side walks its own index newest first, then the two merge.
+    params.model = filter.model;
+    sql = `SELECT * FROM (${select(['served_model = :model'])}) UNION
+      SELECT * FROM (${select(['requested_model = :model'])}) ORDER BY started_at DESC, id DESC LIMIT :limit`;
+  }
   return (db.prepare(sql).all(params) as Array<Record<string, unknown>>).map(fromRow);
 }

@@ -1,41 +1,75 @@
+import { keptFrom } from './rollup-read.js';
+import { HOUR_MS, MINUTE_MS } from './rollup-schema.js';
 import type { Db } from './schema.js';
-import { MEASURE_COLUMNS, RAW_SUMS } from './totals.js';
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS } from './rollup-schema.js';
+import { DAY_MS } from './rollup-schema.js';
 
-/** Rows before this are rolled up: whole UTC days only, so a `daily` row never overlaps raw rows. */
+/** Raw rows before this are deleted: whole UTC days only (the day roll-ups keep their totals). */
 export function retentionCutoff(now: number, retentionDays: number): number {
   return Math.floor(now / DAY_MS) * DAY_MS - retentionDays * DAY_MS;
 }
 
-const ROLL_UP_SQL = `
-  INSERT INTO daily (day, day_start, project, model, provider, ${MEASURE_COLUMNS.join(', ')}, last_seen)
-  SELECT strftime('%Y-%m-%d', day_start / 1000, 'unixepoch'), day_start, project, model, provider,
-         ${MEASURE_COLUMNS.join(', ')}, last_seen
-  FROM (
-    SELECT (started_at / ${DAY_MS}) * ${DAY_MS} AS day_start, project,
-           COALESCE(served_model, requested_model, '') AS model, provider, ${RAW_SUMS}
-    FROM requests WHERE started_at < :cutoff
-    GROUP BY 1, 2, 3, 4
-  ) WHERE true
-  ON CONFLICT (day, project, model, provider) DO UPDATE SET
-    ${MEASURE_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')},
-    last_seen = MAX(last_seen, excluded.last_seen)`;
+/** What a prune removes: raw rows, and the finer roll-ups past the time they serve. */
+export interface PruneCutoffs {
+  raw: number;
+  minute: number;
+  hour: number;
+}
+
+export function pruneCutoffs(now: number, retentionDays: number): PruneCutoffs {
+  return { raw: retentionCutoff(now, retentionDays), minute: keptFrom(MINUTE_MS, now), hour: keptFrom(HOUR_MS, now) };
+}
 
 export interface PruneResult {
-  /** Raw rows folded into `daily` and deleted. */
+  /** Raw rows deleted (their totals stay in the day roll-ups). */
   pruned: number;
 }
 
+/** Rows deleted per transaction: a batch holds the write lock for a few milliseconds at most. */
+export const PRUNE_BATCH = 2000;
+
 /**
- * Folds raw rows older than the cutoff into the `daily` aggregates, then deletes them, in one
- * transaction: a crash in between can neither lose nor double-count a day.
+ * Deletes one small batch of what is past its cutoff, in one transaction. Returns the raw rows
+ * deleted and whether anything is left to delete. The roll-ups already hold every raw row's
+ * totals (written with it), so deleting raw rows never changes a total.
  */
-export function pruneRequests(db: Db, cutoff: number): PruneResult {
-  const rollUp = db.prepare(ROLL_UP_SQL);
-  const remove = db.prepare('DELETE FROM requests WHERE started_at < :cutoff');
+export function pruneBatch(db: Db, cutoffs: PruneCutoffs, limit = PRUNE_BATCH): { pruned: number; more: boolean } {
   return db.transaction(() => {
-    rollUp.run({ cutoff });
-    return { pruned: remove.run({ cutoff }).changes };
+    const raw = db
+      .prepare(`DELETE FROM requests WHERE id IN
+        (SELECT id FROM requests WHERE started_at < ? ORDER BY started_at LIMIT ?)`)
+      .run([cutoffs.raw, limit]).changes;
+    let other = 0;
+    // Roll-ups go one bucket (a few hundred rows) per table and resolution at a time.
+    for (const [res, before] of [[MINUTE_MS, cutoffs.minute], [HOUR_MS, cutoffs.hour]] as const) {
+      // Every histogram bucket has latencies (metric 0), so its oldest bucket is the table's.
+      const tables = [['rollup', ''], ['rollup_project', ''], ['rollup_hist', ' AND metric IN (0, 1)']] as const;
+      for (const [table, metric] of tables) {
+        const first = metric ? ' AND metric = 0' : '';
+        const oldest = db.prepare(`SELECT MIN(bucket) AS b FROM ${table} WHERE res = ?${first}`)
+          .get([res]) as { b: number | null };
+        if (oldest.b === null || Number(oldest.b) >= before) continue;
+        other += db.prepare(`DELETE FROM ${table} WHERE res = ?${metric} AND bucket = ?`).run([res, oldest.b]).changes;
+      }
+    }
+    return { pruned: raw, more: raw + other > 0 };
   }).immediate();
+}
+
+/** Gives the freed pages back to the file system (the file shrinks); a no-op unless auto_vacuum is incremental. */
+export function releaseFreePages(db: Db, pages = 4096): void {
+  db.prepare(`PRAGMA incremental_vacuum(${Math.floor(pages)})`).all();
+}
+
+/** Prunes everything due in small batches, on the calling thread (tests and tools). */
+export function pruneAll(db: Db, cutoffs: PruneCutoffs): PruneResult {
+  let pruned = 0;
+  for (;;) {
+    const step = pruneBatch(db, cutoffs);
+    pruned += step.pruned;
+    if (!step.more) break;
+  }
+  releaseFreePages(db, 1 << 30);
+  return { pruned };
 }

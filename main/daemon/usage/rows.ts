@@ -1,5 +1,6 @@
 import type { PricedRecord, RecordCost } from './costing.js';
 import type { CacheOutcome, RequestRecord } from './record.js';
+import { addToDelta, applyDelta, emptyDelta, rollupRowFromDb, type RollupRow } from './rollup.js';
 import type { Db } from './schema.js';
 
 /** A request as stored: the record, its cost, and the row id (a stable cursor for paging). */
@@ -12,7 +13,8 @@ export const REQUEST_COLUMNS = [
   'id', 'started_at', 'project', 'session', 'method', 'path', 'requested_model', 'served_model', 'provider',
   'status', 'error_type', 'cache', 'streaming', 'input_tokens', 'output_tokens', 'cache_creation_tokens',
   'cache_read_tokens', 'latency_ms', 'ttfb_ms', 'request_bytes', 'response_bytes', 'cost_usd', 'saved_usd',
-  'cost_estimated',
+  'cost_estimated', 'source', 'session_id', 'git_branch', 'agent_type', 'is_sidechain', 'cache_write_5m_tokens',
+  'cache_write_1h_tokens', 'credential_fingerprint', 'upstream_request_id', 'service_tier', 'billing',
 ] as const;
 
 export type RequestRow = Record<(typeof REQUEST_COLUMNS)[number], string | number | null>;
@@ -37,11 +39,28 @@ export function rowValues(rec: RequestRecord, cost: RecordCost): RowValues {
     rec.provider, rec.status, rec.errorType, rec.cache, rec.streaming ? 1 : 0, rec.inputTokens, rec.outputTokens,
     rec.cacheCreationTokens, rec.cacheReadTokens, Math.round(rec.latencyMs), rec.ttfbMs === null ? null : Math.round(rec.ttfbMs),
     rec.requestBytes, rec.responseBytes, cost.costUsd, cost.savedUsd, cost.costEstimated ? 1 : 0,
+    rec.source ?? 'proxy', rec.sessionId ?? null, rec.gitBranch ?? null, rec.agentType ?? null, rec.isSidechain ? 1 : 0,
+    rec.cacheWrite5mTokens ?? null, rec.cacheWrite1hTokens ?? null, rec.credentialFingerprint ?? null,
+    rec.upstreamRequestId ?? null, rec.serviceTier ?? null, rec.billing ?? 'payg',
   ];
 }
 
-/** Inserts a batch in one transaction: a crash keeps all of it or none of it. */
-export function insertRows(db: Db, rows: readonly RowValues[]): void {
+const VALUE_COLUMNS = REQUEST_COLUMNS.slice(1);
+
+/** The roll-up terms of a row about to be inserted. */
+function rollupRowOf(values: RowValues): RollupRow {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < VALUE_COLUMNS.length; i++) row[VALUE_COLUMNS[i]!] = values[i];
+  return rollupRowFromDb(row);
+}
+
+/**
+ * Inserts a batch and adds it to the roll-ups, in one transaction: a crash keeps all of it or
+ * none of it, so rows and roll-ups can never disagree.
+ */
+export function insertRows(db: Db, rows: readonly RowValues[], now: number): void {
+  const delta = emptyDelta();
+  for (const values of rows) addToDelta(delta, rollupRowOf(values), now);
   const full = rows.length >= ROWS_PER_STATEMENT ? db.prepare(insertSql(ROWS_PER_STATEMENT)) : null;
   const rest = rows.length % ROWS_PER_STATEMENT;
   const tail = rest > 0 ? db.prepare(insertSql(rest)) : null;
@@ -52,6 +71,7 @@ export function insertRows(db: Db, rows: readonly RowValues[]): void {
       for (let r = i; r < end; r++) for (const v of rows[r]!) values.push(v);
       (end - i === ROWS_PER_STATEMENT ? full : tail)!.run(values);
     }
+    applyDelta(db, delta);
   }).immediate();
 }
 
@@ -93,5 +113,16 @@ export function fromRow(row: Record<string, unknown>): StoredRequest {
     costUsd: numOrNull(row.cost_usd),
     savedUsd: numOrNull(row.saved_usd),
     costEstimated: num(row.cost_estimated) === 1,
+    source: row.source === 'transcript' ? 'transcript' : 'proxy',
+    sessionId: strOrNull(row.session_id),
+    gitBranch: strOrNull(row.git_branch),
+    agentType: strOrNull(row.agent_type),
+    isSidechain: num(row.is_sidechain) === 1,
+    cacheWrite5mTokens: numOrNull(row.cache_write_5m_tokens),
+    cacheWrite1hTokens: numOrNull(row.cache_write_1h_tokens),
+    credentialFingerprint: strOrNull(row.credential_fingerprint),
+    upstreamRequestId: strOrNull(row.upstream_request_id),
+    serviceTier: strOrNull(row.service_tier),
+    billing: row.billing === 'subscription' ? 'subscription' : 'payg',
   };
 }

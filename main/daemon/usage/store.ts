@@ -1,19 +1,23 @@
 import type { Logger } from '../../common/logger.js';
 import type { Pricer } from '../pricing/pricer.js';
-import { queryCharts, type ChartData } from './charts.js';
+import type { BackfillProgress } from './backfill.js';
+import type { ChartData } from './charts.js';
 import type { Clock } from './clock.js';
 import { costOf, priceRecord, type PricedRecord } from './costing.js';
-import { queryProjects, type ProjectStats } from './projects.js';
+import type { ExportFormat, ExportPage, ExportPosition } from './export.js';
+import type { ProjectStats } from './projects.js';
+import type { QueryArgs, QueryName, QueryResult } from './queries.js';
 import { BoundedQueue } from './queue.js';
 import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
+import { InlineReader, ThreadReader, type UsageReader } from './reader.js';
 import type { RequestRecord, RequestRecorder } from './record.js';
-import { queryRequests, type RequestFilter } from './request-list.js';
-import { pruneRequests, retentionCutoff, type PruneResult } from './retention.js';
-import { rowValues, selectExportRows, type StoredRequest } from './rows.js';
+import type { RequestFilter } from './request-list.js';
+import { pruneCutoffs, type PruneResult } from './retention.js';
+import { rowValues, type StoredRequest } from './rows.js';
+import { BUSY_TIMEOUT_MS, openUsageDatabase, type Db } from './schema.js';
 import { querySessionCache, querySpendByProjectModel, type SpendByProjectModel } from './spend.js';
-import { BUSY_TIMEOUT_MS, openReader, openUsageDatabase, type Db } from './schema.js';
 import { InlineWriter, ThreadWriter, type UsageWriter } from './writer.js';
-import { querySummary, type UsageSummary } from './summary.js';
+import type { UsageSummary } from './summary.js';
 import { WriteHealth } from './write-health.js';
 
 export interface UsageStoreOptions {
@@ -36,9 +40,15 @@ export interface UsageStoreOptions {
    * `inline` (default): on the calling thread, at the moment of flush (tests, tools).
    */
   writer?: 'inline' | 'thread';
+  /** Where reads run; by default where the writer does (`thread`: never on the proxy's thread). */
+  reader?: 'inline' | 'thread';
+  /** Test knob: every threaded read takes at least this long. */
+  readerDelayMs?: number;
+  /** Progress of an upgrade's backfill (a v2 file), reported while the file opens. */
+  onUpgradeProgress?: BackfillProgress;
 }
 
-/** How long a read waits for pending commits, and close() for the last ones. */
+/** How long an inline read waits for pending commits, and close() for the last ones. */
 const READ_WAIT_MS = 2_000;
 const CLOSE_WAIT_MS = 10_000;
 
@@ -62,11 +72,6 @@ export interface QueueStats {
   dropped: number;
 }
 
-/** Rows for an export, read on their own connection; `close` it when done, even on error. */
-export interface ExportCursor {
-  rows: Iterable<Record<string, unknown>>;
-  close(): void;
-}
 
 /**
  * The usage database of one daemon instance. `record` only queues; a timer commits the queue in
@@ -81,6 +86,7 @@ export class UsageStore implements RequestRecorder {
   private readonly health: WriteHealth;
   private readonly writer: UsageWriter;
   private readonly inline: InlineWriter;
+  private readonly reader: UsageReader;
   private closed = false;
 
   constructor(
@@ -96,6 +102,12 @@ export class UsageStore implements RequestRecorder {
     this.writer = options.writer === 'thread'
       ? new ThreadWriter(options.file, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS, this.inline, options.logger)
       : this.inline;
+    this.reader = (options.reader ?? options.writer) === 'thread'
+      ? new ThreadReader({
+        file: options.file, busyTimeoutMs: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS, progress: this.writer.progress,
+        logger: options.logger, delayMs: options.readerDelayMs,
+      })
+      : new InlineReader(db);
     const { clock } = options;
     this.stopTimers.push(clock.every(flushIntervalMs, () => this.flushUnlessBackingOff()));
     this.stopTimers.push(clock.every(pruneIntervalMs, () => this.pruneQuietly()));
@@ -127,7 +139,7 @@ export class UsageStore implements RequestRecorder {
     if (batch.length > 0) {
       const { pricer } = this.options;
       // Priced here, not when recorded: the request path only queues.
-      this.writer.submit(batch, batch.map((rec) => rowValues(rec, costOf(rec, pricer))));
+      this.writer.submit(batch, batch.map((rec) => rowValues(rec, costOf(rec, pricer))), this.options.clock.now());
     }
     return this.settle();
   }
@@ -148,13 +160,18 @@ export class UsageStore implements RequestRecorder {
     return committed;
   }
 
-  /** Rolls raw rows older than the retention into `daily` and deletes them. */
-  prune(now: number = this.options.clock.now()): PruneResult {
+  /**
+   * Deletes raw rows older than the retention (their totals stay in the day roll-ups) and the
+   * finer roll-ups past their use, in small batches on the writer's thread; the file then shrinks.
+   */
+  async prune(now: number = this.options.clock.now()): Promise<PruneResult> {
     this.assertOpen();
     this.flush();
-    const result = pruneRequests(this.db, retentionCutoff(now, this.retentionDays));
+    const result = await this.writer.prune(pruneCutoffs(now, this.retentionDays));
     if (result.pruned > 0) {
-      this.options.logger.info(`Usage: rolled ${result.pruned} requests older than ${this.retentionDays} days into daily totals`);
+      this.options.logger.info(
+        `Usage: removed ${result.pruned} raw requests older than ${this.retentionDays} days (their totals are kept)`,
+      );
     }
     return result;
   }
@@ -172,21 +189,21 @@ export class UsageStore implements RequestRecorder {
     return { queued: this.queue.size, dropped: this.queue.dropped };
   }
 
-  summary(range: SummaryRange): UsageSummary {
-    return querySummary(this.readable(), range, this.options.clock.now());
+  summary(range: SummaryRange): Promise<UsageSummary> {
+    return this.read('summary', { range, now: this.options.clock.now() });
   }
 
   /** Projects with activity in the range (default: all time). */
-  projects(range: SummaryRange = 'all'): ProjectStats[] {
-    return queryProjects(this.readable(), summaryStart(range, this.options.clock.now()));
+  projects(range: SummaryRange = 'all'): Promise<ProjectStats[]> {
+    return this.read('projects', { range, now: this.options.clock.now() });
   }
 
-  requests(filter: RequestFilter): StoredRequest[] {
-    return queryRequests(this.readable(), filter);
+  requests(filter: RequestFilter): Promise<StoredRequest[]> {
+    return this.read('requests', { filter });
   }
 
-  charts(range: ChartRange): ChartData {
-    return queryCharts(this.readable(), range, this.options.clock.now());
+  charts(range: ChartRange): Promise<ChartData> {
+    return this.read('charts', { range, now: this.options.clock.now() });
   }
 
   /** Committed spend in [from, to) by project and model; does not wait for the queue (budgets poll it). */
@@ -201,17 +218,19 @@ export class UsageStore implements RequestRecorder {
     return querySessionCache(this.db, session);
   }
 
-  /** Raw rows of the range, oldest first, read lazily on a separate connection. */
-  exportCursor(range: SummaryRange): ExportCursor {
-    const from = summaryStart(range, this.options.clock.now());
-    this.readable();
-    const reader = openReader(this.file);
-    try {
-      return { rows: selectExportRows(reader, from), close: () => reader.close() };
-    } catch (error) {
-      reader.close();
-      throw error;
-    }
+  /** Resolves once reads can be answered; the daemon waits for it before it listens. */
+  ready(): Promise<void> {
+    return this.reader.ready;
+  }
+
+  /** Where an export of the range starts. */
+  exportStart(range: SummaryRange): number {
+    return summaryStart(range, this.options.clock.now());
+  }
+
+  /** One page of an export (rows after `after`), formatted on the reader's thread. */
+  exportPage(format: ExportFormat, from: number, after: ExportPosition | null, written: number): Promise<ExportPage> {
+    return this.read('exportPage', { format, from, after, written });
   }
 
   /** Stops the timers, commits what is queued, closes the file. Safe to call twice. */
@@ -224,10 +243,12 @@ export class UsageStore implements RequestRecorder {
     // What the thread could not commit gets one last try here before it is reported lost.
     if (this.queue.size > 0 && this.writer !== this.inline) {
       const batch = this.queue.takeAll();
-      this.inline.submit(batch, batch.map((rec) => rowValues(rec, costOf(rec, this.options.pricer))));
+      const rows = batch.map((rec) => rowValues(rec, costOf(rec, this.options.pricer)));
+      this.inline.submit(batch, rows, this.options.clock.now());
       this.settle();
     }
     this.writer.close();
+    this.reader.close();
     const lost = this.queue.size;
     if (lost > 0) this.options.logger.error(`Usage database ${this.file}: ${lost} records could not be saved`);
     this.closed = true;
@@ -235,13 +256,15 @@ export class UsageStore implements RequestRecorder {
     this.db.close();
   }
 
-  private readable(): Db {
-    this.assertOpen();
+  /** Reads include every record so far: the queue is handed over, and the read waits for its commit. */
+  private read<K extends QueryName>(name: K, args: QueryArgs<K>): Promise<QueryResult<K>> {
+    if (this.closed) return Promise.reject(new Error(`Usage database ${this.file} is closed`));
     this.flushUnlessBackingOff();
-    // Reads include every record so far: wait (briefly) for the thread's pending commits.
-    this.writer.waitIdle(READ_WAIT_MS);
-    this.settle();
-    return this.db;
+    if (this.writer.progress === null || this.reader instanceof InlineReader) {
+      this.writer.waitIdle(READ_WAIT_MS);
+      this.settle();
+    }
+    return this.reader.run(name, args, this.writer.submitted);
   }
 
   private flushUnlessBackingOff(): void {
@@ -262,18 +285,20 @@ export class UsageStore implements RequestRecorder {
     }
   }
 
-  private pruneQuietly(): void {
-    try {
-      this.prune();
-    } catch (error) {
-      this.options.logger.error(`Usage database ${this.file}: pruning failed: ${(error as Error).message}`);
-    }
+  /** On the timer and at open: never awaited, never in the way of start-up. */
+  pruneQuietly(): void {
+    if (this.closed) return;
+    this.prune().catch((error: Error) => {
+      // Nothing is lost: what was due is pruned on the next round.
+      if (this.closed) return;
+      this.options.logger.warn(`Usage database ${this.file}: pruning failed, will retry: ${error.message}`);
+    });
   }
 }
 
-/** Opens (creating and migrating) the database, prunes old rows, starts the commit timer. */
+/** Opens (creating and migrating) the database, starts pruning old rows and the commit timer. */
 export function openUsageStore(options: UsageStoreOptions): UsageStore {
-  const db = openUsageDatabase(options.file, options.busyTimeoutMs);
+  const db = openUsageDatabase(options.file, options.busyTimeoutMs, options.onUpgradeProgress);
   let store: UsageStore;
   try {
     store = new UsageStore(db, options);
@@ -281,10 +306,6 @@ export function openUsageStore(options: UsageStoreOptions): UsageStore {
     db.close();
     throw error;
   }
-  try {
-    store.prune();
-  } catch (error) {
-    options.logger.error(`Usage database ${options.file}: pruning at open failed: ${(error as Error).message}`);
-  }
+  store.pruneQuietly();
   return store;
 }

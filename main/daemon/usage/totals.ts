@@ -1,8 +1,11 @@
+import type { Sums } from './rollup-read.js';
 import type { TokenTotals, UsageTotals } from '../../../shared/api.js';
 /**
- * The sums every report is built from, computed alike over raw rows and over the `daily` roll-up,
- * so a report spanning both just adds the two.
+ * The sums every report is built from, read from the roll-ups (see rollup-read.ts).
  */
+/** A failed request in SQL over `requests`: the same rule as isFailed in rollup.ts. */
+export const FAILED_SQL = "(cache <> 'budget' AND (status >= 400 OR error_type IS NOT NULL))";
+
 export interface Totals {
   requests: number;
   /** Answered without an upstream call (cache hits and coalesced requests). */
@@ -15,75 +18,41 @@ export interface Totals {
   outputTokens: number;
   cacheCreationTokens: number;
   cacheReadTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
   costUsd: number;
+  /** `costUsd` split: paid per token, or the API-equivalent value of subscription traffic. */
+  paygUsd: number;
+  apiEquivalentUsd: number;
+  /** The part of `costUsd` priced from a fallback (an estimate). */
+  estimatedUsd: number;
   savedUsd: number;
   lastSeen: number | null;
 }
 
-const MEASURES = [
-  ['requests', 'requests'],
-  ['hits', 'hits'],
-  ['misses', 'misses'],
-  ['errors', 'errors'],
-  ['unpriced', 'unpriced'],
-  ['input_tokens', 'inputTokens'],
-  ['output_tokens', 'outputTokens'],
-  ['cache_creation_tokens', 'cacheCreationTokens'],
-  ['cache_read_tokens', 'cacheReadTokens'],
-  ['cost_usd', 'costUsd'],
-  ['saved_usd', 'savedUsd'],
+const KEYS = [
+  'requests', 'hits', 'misses', 'errors', 'unpriced', 'inputTokens', 'outputTokens', 'cacheCreationTokens',
+  'cacheReadTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens', 'costUsd', 'paygUsd', 'apiEquivalentUsd',
+  'estimatedUsd', 'savedUsd',
 ] as const;
-
-/** A failed request: an error status or a local error (a cut stream). Never a hit or a miss. */
-export const FAILED_SQL = '(status >= 400 OR error_type IS NOT NULL)';
-
-/** Per-row value of each measure in `requests`. */
-const RAW_EXPRESSIONS: Record<(typeof MEASURES)[number][0], string> = {
-  requests: '1',
-  hits: `(cache IN ('hit', 'coalesced') AND NOT ${FAILED_SQL})`,
-  misses: `(cache = 'miss' AND NOT ${FAILED_SQL})`,
-  errors: FAILED_SQL,
-  unpriced: '(cost_usd IS NULL OR saved_usd IS NULL)',
-  input_tokens: 'input_tokens',
-  output_tokens: 'output_tokens',
-  cache_creation_tokens: 'cache_creation_tokens',
-  cache_read_tokens: 'cache_read_tokens',
-  cost_usd: 'cost_usd',
-  saved_usd: 'saved_usd',
-};
-
-/** SELECT list summing raw `requests` rows into the `Totals` columns (snake_case). */
-export const RAW_SUMS =
-  MEASURES.map(([col]) => `COALESCE(SUM(${RAW_EXPRESSIONS[col]}), 0) AS ${col}`).join(', ') +
-  ', MAX(started_at) AS last_seen';
-
-/** The same SELECT list over `daily` rows. */
-export const DAILY_SUMS =
-  MEASURES.map(([col]) => `COALESCE(SUM(${col}), 0) AS ${col}`).join(', ') + ', MAX(last_seen) AS last_seen';
-
-/** The measure columns in `daily`'s order, for the roll-up's INSERT. */
-export const MEASURE_COLUMNS = MEASURES.map(([col]) => col);
 
 export function emptyTotals(): Totals {
   return {
     requests: 0, hits: 0, misses: 0, errors: 0, unpriced: 0, inputTokens: 0, outputTokens: 0,
-    cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0, savedUsd: 0, lastSeen: null,
+    cacheCreationTokens: 0, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, costUsd: 0,
+    paygUsd: 0, apiEquivalentUsd: 0, estimatedUsd: 0, savedUsd: 0, lastSeen: null,
   };
 }
 
-export function totalsFromRow(row: Record<string, unknown> | undefined): Totals {
-  const totals = emptyTotals();
-  if (!row) return totals;
-  for (const [col, key] of MEASURES) totals[key] = Number(row[col] ?? 0);
-  totals.lastSeen = row.last_seen === null || row.last_seen === undefined ? null : Number(row.last_seen);
-  return totals;
-}
-
-export function addTotals(a: Totals, b: Totals): Totals {
-  const sum = emptyTotals();
-  for (const [, key] of MEASURES) sum[key] = a[key] + b[key];
-  sum.lastSeen = a.lastSeen === null ? b.lastSeen : b.lastSeen === null ? a.lastSeen : Math.max(a.lastSeen, b.lastSeen);
-  return sum;
+/** Roll-up sums (ROLLUP_MEASURES order, costs in nano-dollars) as totals. */
+export function totalsFromSums(s: Sums): Totals {
+  const t = emptyTotals();
+  KEYS.forEach((key, i) => {
+    const v = s.sums[i] ?? 0;
+    t[key] = key.endsWith('Usd') ? v / 1e9 : v;
+  });
+  t.lastSeen = s.lastSeen;
+  return t;
 }
 
 /** Share of cacheable requests answered from the cache; bypassed requests never count. */
@@ -100,6 +69,8 @@ export function tokensOf(t: Totals): TokenTotals {
     output: t.outputTokens,
     cacheCreation: t.cacheCreationTokens,
     cacheRead: t.cacheReadTokens,
+    cacheWrite5m: t.cacheWrite5mTokens,
+    cacheWrite1h: t.cacheWrite1hTokens,
   };
 }
 
@@ -113,5 +84,6 @@ export function usageTotals(t: Totals): UsageTotals {
     hitRate: hitRate(t),
     errors: t.errors,
     unpricedRequests: t.unpriced,
+    costSplit: { paygUsd: t.paygUsd, apiEquivalentUsd: t.apiEquivalentUsd, estimatedUsd: t.estimatedUsd },
   };
 }

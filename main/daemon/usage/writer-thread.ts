@@ -1,5 +1,7 @@
-// Worker-thread entry of ThreadWriter: one connection, one transaction per batch, outcomes reported in order.
+// Worker-thread entry of ThreadWriter: one connection, one transaction per batch (rows and their
+// roll-ups together), outcomes reported in order; prunes run in small batches between commits.
 import { workerData, type MessagePort, parentPort } from 'node:worker_threads';
+import { pruneBatch, releaseFreePages, type PruneCutoffs } from './retention.js';
 import { insertRows, type RowValues } from './rows.js';
 import { openReader } from './schema.js';
 
@@ -8,10 +10,27 @@ const db = openReader(file, busyTimeoutMs);
 // Per connection: WAL + NORMAL never corrupts the file on a crash, and skips an fsync per commit.
 db.exec('PRAGMA synchronous = NORMAL');
 
-parentPort!.on('message', ({ seq, rows }: { seq: number; rows: RowValues[] }) => {
+type Message = { seq: number; rows: RowValues[]; now: number } | { pruneId: number; cutoffs: PruneCutoffs };
+
+function pruneStep(pruneId: number, cutoffs: PruneCutoffs, pruned: number): void {
+  try {
+    const step = pruneBatch(db, cutoffs);
+    releaseFreePages(db, 512);
+    // setImmediate lets the batches of rows that arrived meanwhile commit before the next step.
+    if (step.more) return void setImmediate(() => pruneStep(pruneId, cutoffs, pruned + step.pruned));
+    releaseFreePages(db, 1 << 30);
+    parentPort!.postMessage({ pruneId, pruned: pruned + step.pruned, error: null });
+  } catch (e) {
+    parentPort!.postMessage({ pruneId, pruned, error: (e as Error).message });
+  }
+}
+
+parentPort!.on('message', (message: Message) => {
+  if ('pruneId' in message) return pruneStep(message.pruneId, message.cutoffs, 0);
+  const { seq, rows, now } = message;
   let error: string | null = null;
   try {
-    insertRows(db, rows);
+    insertRows(db, rows, now);
   } catch (e) {
     error = (e as Error).message;
   }

@@ -1,6 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Logger } from '../../common/logger.js';
 import type { RequestRecord } from './record.js';
+import { pruneAll, type PruneCutoffs, type PruneResult } from './retention.js';
 import { insertRows, type RowValues } from './rows.js';
 import type { Db } from './schema.js';
 
@@ -12,11 +13,17 @@ export interface Settled {
 
 /** Commits batches of rows. The store decides when; the writer decides on which thread. */
 export interface UsageWriter {
-  submit(records: readonly RequestRecord[], rows: RowValues[]): void;
+  /** `now`: the store's clock, which decides which roll-up buckets are still kept. */
+  submit(records: readonly RequestRecord[], rows: RowValues[], now: number): void;
   /** Batches that finished since the last call. Never blocks. */
   settled(): Settled[];
   /** Blocks until every submitted batch has settled, or `timeoutMs` passed. */
   waitIdle(timeoutMs: number): void;
+  /** Deletes what is past the cutoffs, in small batches between commits. */
+  prune(cutoffs: PruneCutoffs): Promise<PruneResult>;
+  /** The sequence number of the last submitted batch, and the counter its commit moves (null: inline). */
+  readonly submitted: number;
+  readonly progress: Int32Array | null;
   close(): void;
 }
 
@@ -26,9 +33,9 @@ export class InlineWriter implements UsageWriter {
 
   constructor(private readonly db: Db) {}
 
-  submit(records: readonly RequestRecord[], rows: RowValues[]): void {
+  submit(records: readonly RequestRecord[], rows: RowValues[], now: number): void {
     try {
-      insertRows(this.db, rows);
+      insertRows(this.db, rows, now);
       this.done.push({ records, error: null });
     } catch (error) {
       this.done.push({ records, error: error as Error });
@@ -40,6 +47,17 @@ export class InlineWriter implements UsageWriter {
   }
 
   waitIdle(): void {}
+
+  prune(cutoffs: PruneCutoffs): Promise<PruneResult> {
+    try {
+      return Promise.resolve(pruneAll(this.db, cutoffs));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  readonly submitted = 0;
+  readonly progress = null;
 
   close(): void {}
 }
@@ -58,7 +76,9 @@ interface Outcome {
 export class ThreadWriter implements UsageWriter {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly progress = new Int32Array(new SharedArrayBuffer(4));
+  readonly progress = new Int32Array(new SharedArrayBuffer(4));
+  private readonly prunes = new Map<number, { resolve(r: PruneResult): void; reject(e: Error): void }>();
+  private pruneId = 0;
   private readonly pending = new Map<number, readonly RequestRecord[]>();
   private readonly fallbackDone: Settled[] = [];
   private seq = 0;
@@ -76,6 +96,7 @@ export class ThreadWriter implements UsageWriter {
       workerData: { file, busyTimeoutMs, progress: this.progress, port: port2 },
       transferList: [port2],
     });
+    this.worker.on('message', (m: { pruneId: number; pruned: number; error: string | null }) => this.pruned(m));
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => { if (code !== 0) this.fail(new Error(`writer thread exited with code ${code}`)); });
     // Neither keeps the daemon alive; close() commits what is left.
@@ -83,11 +104,31 @@ export class ThreadWriter implements UsageWriter {
     this.port.unref();
   }
 
-  submit(records: readonly RequestRecord[], rows: RowValues[]): void {
-    if (this.broken) return this.fallback.submit(records, rows);
+  submit(records: readonly RequestRecord[], rows: RowValues[], now: number): void {
+    if (this.broken) return this.fallback.submit(records, rows, now);
     const seq = ++this.seq;
     this.pending.set(seq, records);
-    this.worker.postMessage({ seq, rows });
+    this.worker.postMessage({ seq, rows, now });
+  }
+
+  get submitted(): number {
+    return this.broken ? 0 : this.seq;
+  }
+
+  prune(cutoffs: PruneCutoffs): Promise<PruneResult> {
+    if (this.broken) return this.fallback.prune(cutoffs);
+    const pruneId = ++this.pruneId;
+    return new Promise((resolve, reject) => {
+      this.prunes.set(pruneId, { resolve, reject });
+      this.worker.postMessage({ pruneId, cutoffs });
+    });
+  }
+
+  private pruned({ pruneId, pruned, error }: { pruneId: number; pruned: number; error: string | null }): void {
+    const waiter = this.prunes.get(pruneId);
+    this.prunes.delete(pruneId);
+    if (error === null) waiter?.resolve({ pruned });
+    else waiter?.reject(new Error(error));
   }
 
   settled(): Settled[] {
@@ -123,5 +164,7 @@ export class ThreadWriter implements UsageWriter {
     this.logger.error(`Usage writer thread failed, committing on the main thread instead: ${error.message}`);
     for (const records of this.pending.values()) this.fallbackDone.push({ records, error });
     this.pending.clear();
+    for (const waiter of this.prunes.values()) waiter.reject(error);
+    this.prunes.clear();
   }
 }

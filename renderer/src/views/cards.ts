@@ -1,4 +1,4 @@
-// Today's overview cards.
+// The overview cards, for the picked range.
 import type { SummaryResponse } from '../../../shared/api.js';
 import { byId, fill, h } from '../dom.js';
 import { formatCount, formatMs, formatPercent, formatUsd } from '../format.js';
@@ -22,7 +22,7 @@ function errorRate(s: SummaryResponse): number | null {
 }
 
 const CARDS: Card[] = [
-  { key: 'requests', label: 'Requests today', value: (s) => formatCount(s.requests) },
+  { key: 'requests', label: 'Requests', value: (s) => formatCount(s.requests) },
   {
     key: 'errors',
     label: 'Error rate',
@@ -31,7 +31,7 @@ const CARDS: Card[] = [
   },
   {
     key: 'cost',
-    label: 'Cost today',
+    label: 'Cost',
     value: (s) => formatUsd(s.costUsd),
     note: (s) => (s.unpricedRequests > 0 ? `${s.unpricedRequests} unpriced` : null),
   },

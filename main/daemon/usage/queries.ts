@@ -1,0 +1,24 @@
+import { queryCharts } from './charts.js';
+import { exportPage, type ExportFormat, type ExportPosition } from './export.js';
+import { queryProjects } from './projects.js';
+import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
+import { queryRequests, type RequestFilter } from './request-list.js';
+import type { Db } from './schema.js';
+import { querySummary } from './summary.js';
+
+/**
+ * Every read the API makes, by name: the reader runs them on its own thread and connection, so
+ * none of them ever runs on the thread that proxies. Arguments and results are plain data.
+ */
+export const QUERIES = {
+  summary: (db: Db, a: { range: SummaryRange; now: number }) => querySummary(db, a.range, a.now),
+  projects: (db: Db, a: { range: SummaryRange; now: number }) => queryProjects(db, summaryStart(a.range, a.now), a.now),
+  charts: (db: Db, a: { range: ChartRange; now: number }) => queryCharts(db, a.range, a.now),
+  requests: (db: Db, a: { filter: RequestFilter }) => queryRequests(db, a.filter),
+  exportPage: (db: Db, a: { format: ExportFormat; from: number; after: ExportPosition | null; written: number }) =>
+    exportPage(db, a.format, a.from, a.after, a.written),
+};
+
+export type QueryName = keyof typeof QUERIES;
+export type QueryArgs<K extends QueryName> = Parameters<(typeof QUERIES)[K]>[1];
+export type QueryResult<K extends QueryName> = ReturnType<(typeof QUERIES)[K]>;

@@ -1,0 +1,76 @@
+/**
+ * The roll-up tables, declared once (schema v3). Buckets are UTC-aligned; `res` is the bucket size
+ * in ms (minute, hour, day). Costs are summed in integer nano-dollars, so a sum never depends on
+ * the order rows were added in and a roll-up equals the raw aggregation to the last digit.
+ */
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+export const RESOLUTIONS = [MINUTE_MS, HOUR_MS, DAY_MS] as const;
+
+/** Measures of `rollup` and `session_rollup`, in column order. Each is a plain sum. */
+export const ROLLUP_MEASURES = [
+  'requests', 'hits', 'misses', 'errors', 'unpriced',
+  'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens',
+  'cache_write_5m_tokens', 'cache_write_1h_tokens',
+  // cost_nanos: everything priced; split by billing (pay-as-you-go vs API-equivalent value), and
+  // the part priced from a fallback (estimated).
+  'cost_nanos', 'payg_nanos', 'api_equiv_nanos', 'estimated_nanos', 'saved_nanos',
+] as const;
+export type RollupMeasure = (typeof ROLLUP_MEASURES)[number];
+
+const measureColumns = ROLLUP_MEASURES.map((m) => `${m} INTEGER NOT NULL DEFAULT 0`).join(', ');
+
+/** The dimensions of `rollup`; issue-specific ones (session, branch, agent) live in `session_rollup`. */
+export const ROLLUP_DIMENSIONS = ['project', 'model', 'outcome', 'source'] as const;
+export const SESSION_DIMENSIONS = ['session', 'project', 'source', 'git_branch', 'agent_type'] as const;
+
+export const ROLLUP_TABLES = `
+  CREATE TABLE rollup (
+    res INTEGER NOT NULL, bucket INTEGER NOT NULL,
+    project TEXT NOT NULL, model TEXT NOT NULL, outcome TEXT NOT NULL, source TEXT NOT NULL,
+    ${measureColumns}, last_seen INTEGER,
+    PRIMARY KEY (res, bucket, project, model, outcome, source)
+  ) WITHOUT ROWID;
+  -- The same sums by project only: what summaries, the projects table and the time charts read
+  -- (a few rows per bucket, however many models, outcomes and sources there are).
+  CREATE TABLE rollup_project (
+    res INTEGER NOT NULL, bucket INTEGER NOT NULL, project TEXT NOT NULL,
+    ${measureColumns}, last_seen INTEGER,
+    PRIMARY KEY (res, bucket, project)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_hist (
+    res INTEGER NOT NULL, metric INTEGER NOT NULL, bucket INTEGER NOT NULL, bin INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (res, metric, bucket, bin)
+  ) WITHOUT ROWID;
+  CREATE TABLE session_rollup (
+    day INTEGER NOT NULL, session TEXT NOT NULL, project TEXT NOT NULL, source TEXT NOT NULL,
+    git_branch TEXT NOT NULL, agent_type TEXT NOT NULL,
+    ${measureColumns}, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+    PRIMARY KEY (session, day, project, source, git_branch, agent_type)
+  ) WITHOUT ROWID;
+  CREATE INDEX session_rollup_day ON session_rollup (day);
+  INSERT INTO rollup (res, bucket, project, model, outcome, source, requests, hits, misses, errors, unpriced,
+                      input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,
+                      cost_nanos, payg_nanos, saved_nanos, last_seen)
+    SELECT ${DAY_MS}, day_start, project, model, '', 'proxy', SUM(requests), SUM(hits), SUM(misses), SUM(errors),
+           SUM(unpriced), SUM(input_tokens), SUM(output_tokens), SUM(cache_creation_tokens), SUM(cache_read_tokens),
+           SUM(CAST(ROUND(cost_usd * 1e9) AS INTEGER)), SUM(CAST(ROUND(cost_usd * 1e9) AS INTEGER)),
+           SUM(CAST(ROUND(saved_usd * 1e9) AS INTEGER)), MAX(last_seen)
+    FROM daily GROUP BY day_start, project, model;
+  INSERT INTO rollup_project (res, bucket, project, ${ROLLUP_MEASURES.join(', ')}, last_seen)
+    SELECT res, bucket, project, ${ROLLUP_MEASURES.map((m) => `SUM(${m})`).join(', ')}, MAX(last_seen)
+    FROM rollup GROUP BY res, bucket, project;
+  DROP TABLE daily;`;
+
+/**
+ * Latency and time to first byte share `rollup_hist`. Latency is kept apart for answers from the
+ * response cache (a millisecond), so they never drag the upstream calls' percentiles down.
+ */
+export const METRIC_LATENCY = 0;
+export const METRIC_TTFB = 1;
+export const METRIC_HIT_LATENCY = 2;
+
+/** Whether a request's latency belongs to the cache hits' histogram. */
+export const fromResponseCache = (outcome: string): boolean => outcome === 'hit' || outcome === 'coalesced';

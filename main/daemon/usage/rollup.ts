@@ -1,0 +1,215 @@
+import { addToHistogram, binOf, type Histogram } from './histogram.js';
+import {
+  DAY_MS, fromResponseCache, METRIC_HIT_LATENCY, METRIC_LATENCY, METRIC_TTFB, RESOLUTIONS, ROLLUP_DIMENSIONS, ROLLUP_MEASURES, SESSION_DIMENSIONS,
+  type RollupMeasure,
+} from './rollup-schema.js';
+import { keptFrom } from './rollup-read.js';
+import type { Db } from './schema.js';
+
+/** What the roll-ups need of one raw row (as written, or as read back during a backfill). */
+export interface RollupRow {
+  startedAt: number;
+  project: string;
+  model: string;
+  outcome: string;
+  source: string;
+  status: number;
+  errorType: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  cacheWrite5mTokens: number | null;
+  cacheWrite1hTokens: number | null;
+  costUsd: number | null;
+  savedUsd: number | null;
+  costEstimated: boolean;
+  billing: string;
+  latencyMs: number;
+  ttfbMs: number | null;
+  session: string;
+  gitBranch: string | null;
+  agentType: string | null;
+}
+
+/** Cost in integer nano-dollars: the unit every roll-up sums in. */
+export function nanos(usd: number | null): number {
+  return usd === null ? 0 : Math.round(usd * 1e9);
+}
+
+/**
+ * An error status or error type; a refusal by an enforced budget is its own outcome, not a failure
+ * of the upstream (the same rule as FAILED_SQL in totals.ts).
+ */
+export function isFailed(r: Pick<RollupRow, 'status' | 'errorType' | 'outcome'>): boolean {
+  return r.outcome !== 'budget' && (r.status >= 400 || r.errorType !== null);
+}
+
+/** The measures one row adds, in ROLLUP_MEASURES order. */
+export function measuresOf(r: RollupRow): number[] {
+  const cost = nanos(r.costUsd);
+  const failed = isFailed(r);
+  return [
+    1,
+    // A failed request is counted once, as an error: never as a hit or a miss (so never in a hit rate).
+    !failed && (r.outcome === 'hit' || r.outcome === 'coalesced') ? 1 : 0,
+    !failed && r.outcome === 'miss' ? 1 : 0,
+    failed ? 1 : 0,
+    r.costUsd === null || r.savedUsd === null ? 1 : 0,
+    r.inputTokens, r.outputTokens, r.cacheCreationTokens, r.cacheReadTokens,
+    r.cacheWrite5mTokens ?? 0, r.cacheWrite1hTokens ?? 0,
+    cost,
+    r.billing === 'subscription' ? 0 : cost,
+    r.billing === 'subscription' ? cost : 0,
+    r.costEstimated ? cost : 0,
+    nanos(r.savedUsd),
+  ];
+}
+
+export const MEASURE_INDEX = Object.fromEntries(ROLLUP_MEASURES.map((m, i) => [m, i])) as Record<RollupMeasure, number>;
+
+interface Cell {
+  key: Array<string | number>;
+  sums: number[];
+  first: number;
+  last: number;
+}
+
+function addCell(cells: Map<string, Cell>, key: Array<string | number>, sums: readonly number[], at: number): void {
+  const id = key.join('\u0000');
+  const cell = cells.get(id);
+  if (!cell) {
+    cells.set(id, { key, sums: [...sums], first: at, last: at });
+    return;
+  }
+  for (let i = 0; i < sums.length; i++) cell.sums[i]! += sums[i]!;
+  if (at < cell.first) cell.first = at;
+  if (at > cell.last) cell.last = at;
+}
+
+/** What a batch adds to every roll-up, summed in memory so each cell is written once. */
+export interface RollupDelta {
+  cells: Map<string, Cell>;
+  projects: Map<string, Cell>;
+  sessions: Map<string, Cell>;
+  /** `res|metric|bucket` -> histogram */
+  hists: Map<string, { res: number; metric: number; bucket: number; bins: Histogram }>;
+}
+
+export function emptyDelta(): RollupDelta {
+  return { cells: new Map(), projects: new Map(), sessions: new Map(), hists: new Map() };
+}
+
+function addHist(delta: RollupDelta, res: number, metric: number, bucket: number, value: number): void {
+  const id = `${res}|${metric}|${bucket}`;
+  let h = delta.hists.get(id);
+  if (!h) delta.hists.set(id, (h = { res, metric, bucket, bins: new Map() }));
+  addToHistogram(h.bins, binOf(value), 1);
+}
+
+/**
+ * Adds a row to the delta. Minute and hour buckets older than they are kept (see keptFrom: an
+ * upgrade's old rows, an import of old transcripts) are skipped: pruning would delete them anyway.
+ */
+export function addToDelta(delta: RollupDelta, r: RollupRow, now: number): void {
+  const sums = measuresOf(r);
+  for (const res of RESOLUTIONS) {
+    const bucket = Math.floor(r.startedAt / res) * res;
+    if (bucket < keptFrom(res, now)) continue;
+    addCell(delta.cells, [res, bucket, r.project, r.model, r.outcome, r.source], sums, r.startedAt);
+    addCell(delta.projects, [res, bucket, r.project], sums, r.startedAt);
+    addHist(delta, res, fromResponseCache(r.outcome) ? METRIC_HIT_LATENCY : METRIC_LATENCY, bucket, r.latencyMs);
+    if (r.ttfbMs !== null) addHist(delta, res, METRIC_TTFB, bucket, r.ttfbMs);
+  }
+  const day = Math.floor(r.startedAt / DAY_MS) * DAY_MS;
+  const sessionKey = [day, r.session, r.project, r.source, r.gitBranch ?? '', r.agentType ?? ''];
+  addCell(delta.sessions, sessionKey, sums, r.startedAt);
+}
+
+const list = (cols: readonly string[]) => cols.join(', ');
+const adds = ROLLUP_MEASURES.map((m) => `${m} = ${m} + excluded.${m}`).join(', ');
+
+interface Upsert {
+  head: string;
+  width: number;
+  tail: string;
+}
+
+const CELL: Upsert = {
+  head: `INSERT INTO rollup (res, bucket, ${list(ROLLUP_DIMENSIONS)}, ${list(ROLLUP_MEASURES)}, last_seen) VALUES `,
+  width: 2 + ROLLUP_DIMENSIONS.length + ROLLUP_MEASURES.length + 1,
+  tail: ` ON CONFLICT DO UPDATE SET ${adds}, last_seen = MAX(COALESCE(last_seen, 0), excluded.last_seen)`,
+};
+const PROJECT: Upsert = {
+  head: `INSERT INTO rollup_project (res, bucket, project, ${list(ROLLUP_MEASURES)}, last_seen) VALUES `,
+  width: 3 + ROLLUP_MEASURES.length + 1,
+  tail: ` ON CONFLICT DO UPDATE SET ${adds}, last_seen = MAX(COALESCE(last_seen, 0), excluded.last_seen)`,
+};
+const SESSION: Upsert = {
+  head: `INSERT INTO session_rollup (day, ${list(SESSION_DIMENSIONS)}, ${list(ROLLUP_MEASURES)}, first_seen, last_seen)
+    VALUES `,
+  width: 1 + SESSION_DIMENSIONS.length + ROLLUP_MEASURES.length + 2,
+  tail: ` ON CONFLICT DO UPDATE SET ${adds}, first_seen = MIN(first_seen, excluded.first_seen),
+    last_seen = MAX(last_seen, excluded.last_seen)`,
+};
+const HIST: Upsert = {
+  head: 'INSERT INTO rollup_hist (res, metric, bucket, bin, count) VALUES ',
+  width: 5,
+  tail: ' ON CONFLICT DO UPDATE SET count = count + excluded.count',
+};
+
+/** Rows per statement: multi-row upserts cost a fraction of one statement per row (as in rows.ts). */
+const PER_STATEMENT = 16;
+
+function upsertAll(db: Db, u: Upsert, rows: Array<Array<string | number>>): void {
+  const sql = (n: number) => u.head + Array(n).fill(`(${Array(u.width).fill('?').join(', ')})`).join(', ') + u.tail;
+  const full = rows.length >= PER_STATEMENT ? db.prepare(sql(PER_STATEMENT)) : null;
+  for (let i = 0; i < rows.length; i += PER_STATEMENT) {
+    const chunk = rows.slice(i, i + PER_STATEMENT);
+    const statement = chunk.length === PER_STATEMENT ? full! : db.prepare(sql(chunk.length));
+    statement.run(chunk.flat());
+  }
+}
+
+/** Writes a delta; call inside the transaction that inserts its rows. */
+export function applyDelta(db: Db, delta: RollupDelta): void {
+  upsertAll(db, CELL, [...delta.cells.values()].map((c) => [...c.key, ...c.sums, c.last]));
+  upsertAll(db, PROJECT, [...delta.projects.values()].map((c) => [...c.key, ...c.sums, c.last]));
+  upsertAll(db, SESSION, [...delta.sessions.values()].map((c) => [...c.key, ...c.sums, c.first, c.last]));
+  const bins: Array<Array<string | number>> = [];
+  for (const h of delta.hists.values()) {
+    for (const [bin, count] of h.bins) bins.push([h.res, h.metric, h.bucket, bin, count]);
+  }
+  upsertAll(db, HIST, bins);
+}
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** A raw `requests` row (as selected by ROLLUP_SOURCE_COLUMNS) in roll-up terms. */
+export function rollupRowFromDb(row: Record<string, unknown>): RollupRow {
+  return {
+    startedAt: Number(row.started_at),
+    project: String(row.project),
+    model: str(row.served_model) ?? str(row.requested_model) ?? '',
+    outcome: String(row.cache),
+    source: String(row.source ?? 'proxy'),
+    status: Number(row.status),
+    errorType: str(row.error_type),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    cacheCreationTokens: Number(row.cache_creation_tokens),
+    cacheReadTokens: Number(row.cache_read_tokens),
+    cacheWrite5mTokens: numOrNull(row.cache_write_5m_tokens),
+    cacheWrite1hTokens: numOrNull(row.cache_write_1h_tokens),
+    costUsd: numOrNull(row.cost_usd),
+    savedUsd: numOrNull(row.saved_usd),
+    costEstimated: Number(row.cost_estimated) === 1,
+    billing: String(row.billing ?? 'payg'),
+    latencyMs: Number(row.latency_ms),
+    ttfbMs: numOrNull(row.ttfb_ms),
+    session: str(row.session_id) ?? String(row.session),
+    gitBranch: str(row.git_branch),
+    agentType: str(row.agent_type),
+  };
+}
