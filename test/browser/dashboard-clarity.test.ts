@@ -149,7 +149,7 @@ describe('the dashboard\'s numbers, in a real browser', () => {
 
           // Latency: cache hits are a line of their own, so the upstream p50 is the upstream's.
           assert.ok((await page.locator('[data-chart="latency"] circle.s-hitP50').count()) >= 1);
-          assert.equal(await page.locator('[data-card="p50"] .stat-value').textContent(), `${summary.latencyMs.p50} ms`);
+          assert.equal(await page.locator('[data-card="p50"] .stat-value').textContent(), `${Math.round(summary.latencyMs.p50 ?? 0)} ms`);
 
           // Units, backticks, clocks.
           assert.match((await page.locator('#cache [data-stat="size"] dd').textContent()) ?? '', /^\d+ \/ 1,000$/);
