@@ -21,3 +21,17 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// The daemon's model-routing.json schema uses full zod; `cco route test` loads it too, and one
+// bundled file reads faster than zod's module tree.
+await build({
+  stdin: { contents: "export * from 'zod';", resolveDir: root, loader: 'js' },
+  outfile: join(root, 'dist', 'main', 'daemon', 'routing', 'zod.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
