@@ -22,11 +22,11 @@ await build({
   logLevel: 'warning',
 });
 
-// The daemon's model-routing.json schema uses full zod; `cco route test` loads it too, and one
-// bundled file reads faster than zod's module tree.
+// The daemon's file contracts (model-routing.json, pricing.json) use full zod (common/zod.ts);
+// `cco route test` loads it too, and one bundled file reads faster than zod's module tree.
 await build({
   stdin: { contents: "export * from 'zod';", resolveDir: root, loader: 'js' },
-  outfile: join(root, 'dist', 'main', 'daemon', 'routing', 'zod.cjs'),
+  outfile: join(common, 'zod.cjs'),
   bundle: true,
   platform: 'node',
   format: 'cjs',

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type * as Z from 'zod';
+import { loadZod } from '../../common/zod.js';
 
 /**
  * model-routing.json, declared once. The types (config.ts), the validation and its messages, and
@@ -7,8 +7,7 @@ import type * as Z from 'zod';
  * current) all derive from these schemas. What a schema cannot say, because it needs two fields
  * at once (a route's provider must exist), config.ts checks after parsing.
  *
- * Zod is loaded when a file is parsed, not at import, from a bundle beside this module
- * (scripts/bundle-zod.mjs): `cco route test` reads one file instead of zod's hundred modules.
+ * Zod is loaded when a file is parsed, not at import (common/zod.ts).
  */
 
 export const PROVIDER_TYPES = ['anthropic', 'openai', 'ollama'] as const;
@@ -212,28 +211,16 @@ export type RoutingSchemas = ReturnType<typeof schemas>;
 /** The file as parsed, before the built-in provider is added and provider names are checked. */
 export type RoutingFile = Z.output<RoutingSchemas['file']>;
 
-let zod: typeof Z | undefined;
 let compiled: RoutingSchemas | undefined;
 
-function loadZod(): typeof Z {
-  const require = createRequire(import.meta.url);
-  try {
-    return require('./zod.cjs') as typeof Z;
-  } catch {
-    return require('zod') as typeof Z; // a build without the bundle step (tsc only)
-  }
-}
-
 export function routingSchemas(): RoutingSchemas {
-  zod ??= loadZod();
-  compiled ??= schemas(zod);
+  compiled ??= schemas(loadZod());
   return compiled;
 }
 
 /** The JSON Schema shipped for editors (assets/schema/model-routing.schema.json). */
 export function routingJsonSchema(): Record<string, unknown> {
-  const z = (zod ??= loadZod());
-  const schema = z.toJSONSchema(routingSchemas().file, { io: 'input', target: 'draft-2020-12' });
+  const schema = loadZod().toJSONSchema(routingSchemas().file, { io: 'input', target: 'draft-2020-12' });
   return {
     $schema: schema.$schema,
     $id: 'https://github.com/cco/cco/assets/schema/model-routing.schema.json',
