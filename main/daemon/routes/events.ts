@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
+import type { HelloEvent, RequestEntry, SummaryResponse } from '../../../shared/api.js';
 import type { Logger } from '../../common/logger.js';
 import type { QuotaService } from '../quota/service.js';
 import type { Clock } from '../usage/clock.js';
@@ -45,12 +46,12 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
   res.flushHeaders();
   const send = sseWriter(res);
   res.write('retry: 3000\n\n');
-  send('hello', { pid: process.pid, now: deps.clock.now(), statsIntervalMs: deps.statsIntervalMs });
+  send('hello', { pid: process.pid, now: deps.clock.now(), statsIntervalMs: deps.statsIntervalMs } satisfies HelloEvent);
 
-  const unsubscribe = deps.store.subscribe((record) => send('request', record));
+  const unsubscribe = deps.store.subscribe((record) => send('request', record satisfies RequestEntry));
   const stopStats = deps.clock.every(deps.statsIntervalMs, () => {
     try {
-      send('stats', deps.store.summary('today'));
+      send('stats', deps.store.summary('today') satisfies SummaryResponse);
     } catch (error) {
       deps.logger.warn(`Stats event skipped: ${(error as Error).message}`);
     }

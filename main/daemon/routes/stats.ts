@@ -1,5 +1,12 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import type {
+  CacheStatsResponse,
+  MachineStatsResponse,
+  ProjectStatsResponse,
+  RequestsResponse,
+  SummaryResponse,
+} from '../../../shared/api.js';
 import type { Logger } from '../../common/logger.js';
 import { errorBody } from '../anthropic/types.js';
 import { HttpError } from '../http/errors.js';
@@ -18,7 +25,7 @@ export interface StatsRouterDeps {
   clock: Clock;
   logger: Logger;
   /** The response cache's own counters, added to the summary as `cache`. */
-  cacheStats?: () => object;
+  cacheStats?: () => CacheStatsResponse;
   /** Defaults to reading this process and host. */
   machine?: MachineProbe;
   /** Period of the `stats` event on `/api/events`. Default 5 s. */
@@ -55,17 +62,17 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
 
   router.get('/api/stats/summary', guarded((ctx) => {
     const summary = store.summary(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'today'));
-    noStore(ctx, deps.cacheStats ? { ...summary, cache: deps.cacheStats() } : summary);
+    noStore(ctx, (deps.cacheStats ? { ...summary, cache: deps.cacheStats() } : summary) satisfies SummaryResponse);
   }));
 
-  router.get('/api/project/stats', guarded((ctx) => noStore(ctx, { projects: store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all')) })));
+  router.get('/api/project/stats', guarded((ctx) => noStore(ctx, { projects: store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all')) } satisfies ProjectStatsResponse)));
 
   router.get('/api/machine/stats', guarded((ctx) => {
     const chartData = store.charts(oneOf(ctx.query, 'range', CHART_RANGES, '1h'));
-    noStore(ctx, { process: machine.process(), machine: machine.machine(), chartData });
+    noStore(ctx, { process: machine.process(), machine: machine.machine(), chartData } satisfies MachineStatsResponse);
   }));
 
-  router.get('/api/requests', guarded((ctx) => noStore(ctx, { requests: store.requests(requestFilterOf(ctx.query)) })));
+  router.get('/api/requests', guarded((ctx) => noStore(ctx, { requests: store.requests(requestFilterOf(ctx.query)) } satisfies RequestsResponse)));
 
   router.get('/api/events', guarded((ctx) => {
     serveEvents(ctx, { ...deps, statsIntervalMs: deps.eventStatsIntervalMs ?? 5000 });
