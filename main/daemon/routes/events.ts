@@ -5,6 +5,7 @@ import type { Logger } from '../../common/logger.js';
 import type { QuotaService } from '../quota/service.js';
 import type { Clock } from '../usage/clock.js';
 import type { UsageStore } from '../usage/store.js';
+import { errorMessage } from '../../common/format.js';
 
 export interface EventsDeps {
   store: UsageStore;
@@ -53,7 +54,7 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
     try {
       send('stats', deps.store.summary('today') satisfies SummaryResponse);
     } catch (error) {
-      deps.logger.warn(`Stats event skipped: ${(error as Error).message}`);
+      deps.logger.warn(`Stats event skipped: ${errorMessage(error)}`);
     }
   });
   const unsubscribeQuota = deps.quota?.subscribe((e) => {

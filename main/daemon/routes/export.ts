@@ -3,6 +3,7 @@ import type { Logger } from '../../common/logger.js';
 import { writeExport, type ExportFormat } from '../usage/export.js';
 import type { SummaryRange } from '../usage/ranges.js';
 import type { UsageStore } from '../usage/store.js';
+import { errorMessage } from '../../common/format.js';
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -28,7 +29,7 @@ export async function serveExport(
     const rows = await writeExport(cursor.rows, format, res);
     deps.logger.debug(`Exported ${rows} requests as ${format}`);
   } catch (error) {
-    deps.logger.error(`Export failed: ${(error as Error).message}`);
+    deps.logger.error(`Export failed: ${errorMessage(error)}`);
     res.destroy();
   } finally {
     cursor.close();
