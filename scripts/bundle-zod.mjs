@@ -22,10 +22,11 @@ await build({
   logLevel: 'warning',
 });
 
-// The daemon's file contracts (model-routing.json, pricing.json) use full zod (common/zod.ts);
-// `cco route test` loads it too, and one bundled file reads faster than zod's module tree.
+// The daemon's file contracts (model-routing.json, pricing.json) use full zod: the same, with the
+// functions common/zod.ts lists (ZOD_FULL_FUNCTIONS).
+const { ZOD_FULL_FUNCTIONS } = await import(pathToFileURL(join(common, 'zod.js')).href);
 await build({
-  stdin: { contents: "export * from 'zod';", resolveDir: root, loader: 'js' },
+  stdin: { contents: `export { ${ZOD_FULL_FUNCTIONS.join(', ')} } from 'zod';`, resolveDir: root, loader: 'js' },
   outfile: join(common, 'zod.cjs'),
   bundle: true,
   platform: 'node',

@@ -1,5 +1,5 @@
 import type * as Z from 'zod';
-import { loadZod } from '../../common/zod.js';
+import { loadZod, type Zod } from '../../common/zod.js';
 
 /**
  * A price file (prices.ts built in, `pricing.json` overrides), declared once: the types below and
@@ -11,7 +11,7 @@ import { loadZod } from '../../common/zod.js';
 const MILLION = 'USD per million tokens';
 const describeValue = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
-function schemas(z: typeof Z) {
+function schemas(z: Zod) {
   const rate = (unit = MILLION) => {
     const error = (issue: { input?: unknown }) => `must be a number >= 0 (${unit}), got ${describeValue(issue.input)}`;
     return z.number({ error }).check(z.gte(0, { error }), z.refine(Number.isFinite, { error }));

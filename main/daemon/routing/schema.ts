@@ -1,5 +1,5 @@
 import type * as Z from 'zod';
-import { loadZod } from '../../common/zod.js';
+import { loadZod, type Zod } from '../../common/zod.js';
 
 /**
  * model-routing.json, declared once. The types (config.ts), the validation and its messages, and
@@ -27,7 +27,7 @@ const got = (message: string) => (issue: { input?: unknown }) => `${message}, go
 /** Known fields of a strict object; the unknown-field message lists them. */
 const unknownField = (keys: readonly string[]) => `unknown field (expected one of ${keys.join(', ')})`;
 
-function strict<T extends Z.ZodRawShape>(z: typeof Z, shape: T, notObject: string) {
+function strict<T extends Z.ZodRawShape>(z: Zod, shape: T, notObject: string) {
   const keys = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) => (issue.code === 'unrecognized_keys' ? unknownField(keys) : notObject),
@@ -49,7 +49,7 @@ function normalUrl(value: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
-function schemas(z: typeof Z) {
+function schemas(z: Zod) {
   const urlMessage = 'must be an http(s) URL';
   const baseUrl = z
     .string({ error: got(urlMessage) })
