@@ -120,7 +120,11 @@ describe('pricing.json overrides', () => {
         JSON.stringify({ models: { 'claude-sonnet-4-5': { input: 0 } } }),
         /models\["claude-sonnet-4-5"\]\.output must be a number >= 0/,
       ],
-      ['tiers.json', JSON.stringify({ serviceTiers: { batch: 'half' } }), /serviceTiers\.batch must be a number >= 0 \(a multiplier\), got "half"/],
+      [
+        'tiers.json',
+        JSON.stringify({ serviceTiers: { batch: 'half' } }),
+        /serviceTiers\.batch must be a number >= 0 \(a multiplier\), got "half"/,
+      ],
     ] as const) {
       const file = join(dir, name);
       writeFileSync(file, text);

@@ -47,7 +47,8 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
   res.flushHeaders();
   const send = sseWriter(res);
   res.write('retry: 3000\n\n');
-  send('hello', { pid: process.pid, now: deps.clock.now(), statsIntervalMs: deps.statsIntervalMs } satisfies HelloEvent);
+  const hello = { pid: process.pid, now: deps.clock.now(), statsIntervalMs: deps.statsIntervalMs } satisfies HelloEvent;
+  send('hello', hello);
 
   const unsubscribe = deps.store.subscribe((record) => send('request', record satisfies RequestEntry));
   const stopStats = deps.clock.every(deps.statsIntervalMs, () => {

@@ -65,14 +65,19 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
     noStore(ctx, (deps.cacheStats ? { ...summary, cache: deps.cacheStats() } : summary) satisfies SummaryResponse);
   }));
 
-  router.get('/api/project/stats', guarded((ctx) => noStore(ctx, { projects: store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all')) } satisfies ProjectStatsResponse)));
+  router.get('/api/project/stats', guarded((ctx) => {
+    const projects = store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all'));
+    noStore(ctx, { projects } satisfies ProjectStatsResponse);
+  }));
 
   router.get('/api/machine/stats', guarded((ctx) => {
     const chartData = store.charts(oneOf(ctx.query, 'range', CHART_RANGES, '1h'));
     noStore(ctx, { process: machine.process(), machine: machine.machine(), chartData } satisfies MachineStatsResponse);
   }));
 
-  router.get('/api/requests', guarded((ctx) => noStore(ctx, { requests: store.requests(requestFilterOf(ctx.query)) } satisfies RequestsResponse)));
+  router.get('/api/requests', guarded((ctx) => {
+    noStore(ctx, { requests: store.requests(requestFilterOf(ctx.query)) } satisfies RequestsResponse);
+  }));
 
   router.get('/api/events', guarded((ctx) => {
     serveEvents(ctx, { ...deps, statsIntervalMs: deps.eventStatsIntervalMs ?? 5000 });

@@ -123,8 +123,9 @@ function resolveNames(r: Reader, file: RoutingFile, upstream: string): RoutingCo
   file.routes.forEach((route, i) => {
     known(['routes', i, 'provider'], route.provider);
     route.fallback.forEach((target, j) => {
-      const raw = findNodeAtLocation(r.root, ['routes', i, 'fallback', j]);
-      known(raw?.type === 'string' ? ['routes', i, 'fallback', j] : ['routes', i, 'fallback', j, 'provider'], target.provider);
+      const path = ['routes', i, 'fallback', j];
+      // A bare name is the provider itself; an object has it in its `provider` field.
+      known(findNodeAtLocation(r.root, path)?.type === 'string' ? path : [...path, 'provider'], target.provider);
     });
   });
   known(['default'], file.default);

@@ -76,7 +76,9 @@ function schemas(z: Zod) {
           error: got('must be the NAME of an environment variable (the key itself never goes in this file)'),
         })
         .optional()
-        .meta({ description: "Name of the environment variable holding the provider's API key. Never the key itself." }),
+        .meta({
+          description: "Name of the environment variable holding the provider's API key. Never the key itself.",
+        }),
       headers: z
         .record(z.string(), z.string({ error: got('must be a string') }), {
           error: 'must be an object of header names to string values',
@@ -94,7 +96,8 @@ function schemas(z: Zod) {
     .transform((p, ctx) => {
       const url = p.baseUrl ?? (p.type === 'ollama' ? OLLAMA_DEFAULT_URL : undefined);
       if (url === undefined) {
-        ctx.issues.push({ code: 'custom', path: ['baseUrl'], input: undefined, message: `${urlMessage}, got undefined` });
+        const message = `${urlMessage}, got undefined`;
+        ctx.issues.push({ code: 'custom', path: ['baseUrl'], input: undefined, message });
         return z.NEVER;
       }
       const headers: Record<string, string> = {};
@@ -120,7 +123,8 @@ function schemas(z: Zod) {
     'must be a provider name or { "provider", "model" }',
   ).meta({ id: 'target' });
 
-  const pattern = z.string({ error: got('must be a non-empty string') }).min(1, { error: got('must be a non-empty string') });
+  const nonEmpty = got('must be a non-empty string');
+  const pattern = z.string({ error: nonEmpty }).min(1, { error: nonEmpty });
   const match = z
     .union([pattern, z.array(pattern).min(1)], {
       error: got('must be a model name or glob, or a list of them'),
