@@ -86,6 +86,12 @@ describe('model-routing.json validation', () => {
     assert.deepEqual(keys(schema.$defs.route!), ['fallback', 'match', 'model', 'provider', 'when']);
     assert.deepEqual(schema.$defs.provider!.properties.type!.enum, [...PROVIDER_TYPES]);
     assert.equal(schema.$defs.provider!.additionalProperties, false);
+    const raw = routingJsonSchema() as {
+      properties: { providers: { propertyNames: unknown } };
+      $defs: { provider: { then: { required: string[] } } };
+    };
+    assert.deepEqual(raw.properties.providers.propertyNames, { not: { const: 'anthropic' } }, 'anthropic is built in');
+    assert.deepEqual(raw.$defs.provider.then.required, ['type', 'baseUrl'], 'baseUrl is required but for ollama');
   });
 });
 

@@ -224,7 +224,22 @@ export function routingSchemas(): RoutingSchemas {
 
 /** The JSON Schema shipped for editors (assets/schema/model-routing.schema.json). */
 export function routingJsonSchema(): Record<string, unknown> {
-  const schema = loadZod().toJSONSchema(routingSchemas().file, { io: 'input', target: 'draft-2020-12' });
+  const { file, provider } = routingSchemas();
+  const schema = loadZod().toJSONSchema(file, {
+    io: 'input',
+    target: 'draft-2020-12',
+    // Two rules config.ts checks in code, which JSON Schema can still tell an editor.
+    override: ({ zodSchema, jsonSchema }) => {
+      if (zodSchema === file) {
+        const providers = jsonSchema.properties?.providers;
+        if (typeof providers === 'object') providers.propertyNames = { not: { const: BUILTIN_PROVIDER } };
+      }
+      if (zodSchema === provider) {
+        jsonSchema.if = { properties: { type: { enum: PROVIDER_TYPES.filter((t) => t !== 'ollama') } } };
+        jsonSchema.then = { required: ['type', 'baseUrl'] };
+      }
+    },
+  });
   return {
     $schema: schema.$schema,
     $id: 'https://github.com/cco/cco/assets/schema/model-routing.schema.json',
