@@ -21,3 +21,18 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// The daemon's file contracts (model-routing.json, pricing.json) use full zod: the same, with the
+// functions common/zod.ts lists (ZOD_FULL_FUNCTIONS).
+const { ZOD_FULL_FUNCTIONS } = await import(pathToFileURL(join(common, 'zod.js')).href);
+await build({
+  stdin: { contents: `export { ${ZOD_FULL_FUNCTIONS.join(', ')} } from 'zod';`, resolveDir: root, loader: 'js' },
+  outfile: join(common, 'zod.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});

@@ -303,3 +303,65 @@ export interface AlertEntry {
 export interface AlertsResponse {
   alerts: AlertEntry[];
 }
+
+/** Team ledger totals (PostgreSQL), for one machine, project, model or the whole team. */
+export interface TeamTotals {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costUsd: number;
+  savedUsd: number;
+  hits: number;
+  errors: number;
+}
+
+export interface TeamMachine extends TeamTotals {
+  machine: string;
+  user: string;
+  /** Epoch ms of the machine's newest request in the range. */
+  lastSeen: number;
+}
+
+export interface TeamProject extends TeamTotals {
+  project: string;
+}
+
+export interface TeamModel extends TeamTotals {
+  model: string;
+}
+
+export interface TeamSummary {
+  from: number | null;
+  totals: TeamTotals;
+  machines: TeamMachine[];
+  projects: TeamProject[];
+  models: TeamModel[];
+}
+
+/** This daemon's link to the team ledger: never the URL's password. */
+export interface TeamLedgerStatus {
+  /** The URL without its password. */
+  target: string;
+  machine: string;
+  user: string;
+  state: 'starting' | 'up' | 'down';
+  /** Local rows not yet in the ledger. */
+  waiting: number;
+  shipped: number;
+  lastError: string | null;
+}
+
+/** `GET /api/team/summary?range=today|7d|30d|all` */
+export interface TeamSummaryResponse extends TeamSummary {
+  range: '1h' | '24h' | 'today' | '7d' | '30d' | 'all';
+  ledger: TeamLedgerStatus;
+}
+
+/** `GET /api/team/machines?range=today|7d|30d|all` */
+export interface TeamMachinesResponse {
+  range: '1h' | '24h' | 'today' | '7d' | '30d' | 'all';
+  from: number | null;
+  machines: TeamMachine[];
+}

@@ -1,7 +1,7 @@
-import { watch, readFileSync, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Logger } from '../common/logger.js';
 import { settingsFile } from '../common/paths.js';
+import { watchFile, type Watcher } from '../common/watch-file.js';
 import {
   migrateSettings,
   parseSettings,
@@ -29,7 +29,7 @@ export interface SettingsChange {
 export class SettingsStore {
   private current: Settings = {};
   private problem: string | null = null;
-  private watcher: FSWatcher | null = null;
+  private watcher: Watcher | null = null;
   private readonly listeners = new Set<(change: SettingsChange) => void>();
   readonly file: string;
 
@@ -74,17 +74,9 @@ export class SettingsStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Follows edits made outside the app. The directory is watched because writers replace the file. */
+  /** Follows edits made outside the app: one reload once a writer's steps have settled. */
   watch(): void {
-    if (this.watcher) return;
-    try {
-      this.watcher = watch(dirname(this.file), (_event, name) => {
-        if (name === null || String(name) === basename(this.file)) this.reloadFromDisk();
-      });
-      this.watcher.on('error', (error) => this.logger.warn(`Not watching ${this.file}: ${error.message}`));
-    } catch (error) {
-      this.logger.warn(`Not watching ${this.file}: ${(error as Error).message}`);
-    }
+    this.watcher ??= watchFile(this.file, () => this.reloadFromDisk(), this.logger);
   }
 
   close(): void {

@@ -4,6 +4,7 @@ import { daemonUrl } from '../common/daemon-client.js';
 import { errorCode } from './errors.js';
 import { dashboardUrl } from './format.js';
 import { dataDirError } from './preflight.js';
+import { errorMessage } from '../common/format.js';
 
 /**
  * The dashboard address with the per-install token in the fragment: browsers never send a
@@ -19,6 +20,6 @@ function tokenOf(dataDir: string): string {
   try {
     return readOrCreateToken(dataDir);
   } catch (error) {
-    throw dataDirError(dataDir, errorCode(error) ?? (error as Error).message);
+    throw dataDirError(dataDir, errorCode(error) ?? errorMessage(error));
   }
 }

@@ -9,6 +9,7 @@ import { readPidFile, removePidFileIf, writePidFile } from '../common/pidfile.js
 import { assertPortFree, assertWritableDir, assertWritableParent, portDeniedError, portInUseError } from './preflight.js';
 import { isRunning } from '../common/processes.js';
 import { SPAWNED_ENV } from './spawn-daemon.js';
+import { errorMessage } from '../common/format.js';
 
 /** After close, whatever a library left open must not keep a stopped daemon alive. */
 const EXIT_GRACE_MS = 2_000;
@@ -54,7 +55,7 @@ async function host(resolved: ResolvedCli, ctx: CliContext): Promise<RunningDaem
     if (code === 'EADDRINUSE') throw portInUseError(resolved.config.port);
     if (code === 'EACCES') throw portDeniedError(resolved.config.host, resolved.config.port);
     // The host's own message already names the directory and the fix.
-    if (code === 'DATA_DIR') throw new CliError((error as Error).message);
+    if (code === 'DATA_DIR') throw new CliError(errorMessage(error));
     throw error;
   }
 }

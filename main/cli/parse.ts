@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CONFIG_FLAGS, type ConfigFlags } from './config.js';
 import { UsageError, errorCode } from './errors.js';
+import { errorMessage } from '../common/format.js';
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string };
 export type OptionSpecs = Record<string, OptionSpec>;
@@ -71,7 +72,7 @@ function takesValue(arg: string, specs: OptionSpecs): boolean {
 }
 
 function describeParseError(error: unknown): string {
-  const message = (error as Error).message;
+  const message = errorMessage(error);
   const quoted = /'([^']+)'/.exec(message)?.[1];
   switch (errorCode(error)) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':

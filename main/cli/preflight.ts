@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { probePort } from '../common/port-probe.js';
 import { ensurePrivateDir } from '../common/private-fs.js';
 import { CliError, errorCode } from './errors.js';
+import { errorMessage } from '../common/format.js';
 
 export { probePort };
 
@@ -35,7 +36,7 @@ export function assertWritableDir(dir: string): void {
     ensurePrivateDir(dir);
     accessSync(dir, constants.W_OK);
   } catch (error) {
-    throw dataDirError(dir, errorCode(error) ?? (error as Error).message);
+    throw dataDirError(dir, errorCode(error) ?? errorMessage(error));
   }
 }
 

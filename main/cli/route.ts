@@ -7,6 +7,7 @@ import type { CliContext } from './context.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import { renderHelp, HELP_OPTION } from './help.js';
 import { parseCommandLine, type OptionSpecs } from './parse.js';
+import { errorMessage } from '../common/format.js';
 
 export function routeHelp(): string {
   return renderHelp(
@@ -74,7 +75,7 @@ function loadRouting(file: string, upstream: string): { config: RoutingConfig; f
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { config: defaultRouting(upstream), file: null };
-    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new CliError(`cannot read ${file}: ${errorMessage(error)}`);
   }
   try {
     return { config: parseRoutingConfig(text, file, upstream), file };

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from './config.js';
-import { isRecord } from './format.js';
+import { errorMessage, isRecord } from './format.js';
 import { settingsFile } from './paths.js';
 import {
   checkSetting,
@@ -94,7 +94,7 @@ export function parseSettings(text: string, source: string): Settings {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new SettingsError(`${source} is not valid JSON (${(error as Error).message}); fix or delete the file`);
+    throw new SettingsError(`${source} is not valid JSON (${errorMessage(error)}); fix or delete the file`);
   }
   return validateSettings(isRecord(value) ? migrateSettings(value).value : value, source);
 }
@@ -106,7 +106,7 @@ function readRaw(file: string): string | undefined {
     const code = (error as NodeJS.ErrnoException).code;
     // No file, or no directory yet: no settings. The data directory's own problems are reported by whoever writes there.
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new SettingsError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new SettingsError(`cannot read ${file}: ${errorMessage(error)}`);
   }
 }
 

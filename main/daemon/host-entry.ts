@@ -6,6 +6,7 @@
 // child_process.fork (the tests, the app's stand-in) gives it `process.send`: both work.
 import { asHostRequest, type HostReport } from '../common/daemon-process.js';
 import { runDaemonHost, type RunningDaemon } from './host.js';
+import { errorMessage } from '../common/format.js';
 
 /** Electron's `process.parentPort` in a utility process (not in @types/node). */
 interface ParentPort {
@@ -73,7 +74,7 @@ function serve(channel: Channel): void {
         const { url, port, logFile } = running;
         channel.send({ type: 'ready', url, port, logFile, pid: process.pid });
       },
-      (error: unknown) => channel.send({ type: 'failed', message: (error as Error).message, code: errorCode(error) }),
+      (error: unknown) => channel.send({ type: 'failed', message: errorMessage(error), code: errorCode(error) }),
     );
   });
   channel.send({ type: 'waiting' });

@@ -30,6 +30,7 @@ import { terminalEndpoint } from './terminal/endpoint.js';
 import { systemClock } from './usage/clock.js';
 import { UsageDatabaseError } from './usage/schema.js';
 import { openUsageStore, type UsageStore } from './usage/store.js';
+import { errorMessage } from '../common/format.js';
 
 /** A daemon bound to a port, as a host (the CLI's `daemon start --foreground`, the desktop app) owns it. */
 export interface RunningDaemon {
@@ -67,7 +68,7 @@ function ensureWritableDir(dir: string): void {
     accessSync(dir, constants.W_OK);
   } catch (error) {
     throw new HostError(
-      `Data directory ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ` +
+      `Data directory ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}). ` +
         `Fix its permissions (chown -R "$USER" "${dir}") or choose another with CCO_HOME.`,
       'DATA_DIR',
     );
@@ -104,7 +105,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     });
     metrics = new DaemonMetrics({ pricer, clock: systemClock });
   } catch (error) {
-    logger.error((error as Error).message);
+    logger.error(errorMessage(error));
     await log.shutdown();
     if (error instanceof UsageDatabaseError) throw new HostError(error.message, 'DATABASE');
     throw error;
@@ -177,7 +178,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     store.close();
     await ledger?.close();
     const code = (error as NodeJS.ErrnoException).code;
-    logger.error(`Could not listen on ${config.host}:${config.port}: ${code ?? (error as Error).message}`);
+    logger.error(`Could not listen on ${config.host}:${config.port}: ${code ?? errorMessage(error)}`);
     await log.shutdown();
     if (code === 'EADDRINUSE') throw new HostError(`Port ${config.port} is already in use`, 'EADDRINUSE');
     if (code === 'EACCES') throw new HostError(`Not allowed to listen on port ${config.port}`, 'EACCES');
@@ -218,7 +219,7 @@ function openLedger(options: HostOptions, usageFile: string, logger: Logger): Te
   try {
     return openTeamLedger(options.config, usageFile, logger, options.ledgerTimings);
   } catch (error) {
-    logger.error(`Team ledger disabled: cannot keep its cursor in ${usageFile}: ${(error as Error).message}`);
+    logger.error(`Team ledger disabled: cannot keep its cursor in ${usageFile}: ${errorMessage(error)}`);
     return null;
   }
 }

@@ -108,10 +108,23 @@ describe('pricing.json overrides', () => {
   });
 
   test('a bad file is reported with its name and the built-ins are kept', () => {
-    for (const [name, text] of [
-      ['broken.json', '{ "models": '],
-      ['negative.json', JSON.stringify({ models: { x: { input: -1, output: 0, cacheWrite: 0, cacheRead: 0 } } })],
-      ['partial.json', JSON.stringify({ models: { 'claude-sonnet-4-5': { input: 0 } } })],
+    for (const [name, text, field] of [
+      ['broken.json', '{ "models": ', /JSON/],
+      [
+        'negative.json',
+        JSON.stringify({ models: { x: { input: -1, output: 0, cacheWrite: 0, cacheRead: 0 } } }),
+        /models\["x"\]\.input must be a number >= 0 \(USD per million tokens\), got -1/,
+      ],
+      [
+        'partial.json',
+        JSON.stringify({ models: { 'claude-sonnet-4-5': { input: 0 } } }),
+        /models\["claude-sonnet-4-5"\]\.output must be a number >= 0/,
+      ],
+      [
+        'tiers.json',
+        JSON.stringify({ serviceTiers: { batch: 'half' } }),
+        /serviceTiers\.batch must be a number >= 0 \(a multiplier\), got "half"/,
+      ],
     ] as const) {
       const file = join(dir, name);
       writeFileSync(file, text);
@@ -119,6 +132,7 @@ describe('pricing.json overrides', () => {
       const table = loadPriceTable(file, logger);
       assert.equal(lines.error.length, 1, name);
       assert.ok(lines.error[0]!.includes(file), lines.error[0]);
+      assert.match(lines.error[0]!, field);
       assert.deepEqual(table, builtinPriceTable());
     }
   });

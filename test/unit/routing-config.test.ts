@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { FIELDS, PROVIDER_TYPES, parseRoutingConfig, RoutingConfigError } from '../../main/daemon/routing/config.js';
+import { PROVIDER_TYPES, parseRoutingConfig, RoutingConfigError } from '../../main/daemon/routing/config.js';
+import { routingJsonSchema } from '../../main/daemon/routing/schema.js';
 import { decideRoute, globToRegExp, queryOf } from '../../main/daemon/routing/match.js';
 import { silentLogger } from '../../main/common/logger.js';
 import { withFreeLocalProviders } from '../../main/daemon/pricing/local.js';
@@ -71,18 +72,26 @@ describe('model-routing.json validation', () => {
     rejects([], /\(file\): must be a JSON object/);
   });
 
-  test('the shipped JSON Schema describes the same fields and provider types', () => {
-    const schema = JSON.parse(readFileSync('assets/schema/model-routing.schema.json', 'utf8')) as {
-      properties: Record<string, unknown>;
-      $defs: Record<string, { properties: Record<string, { properties?: Record<string, unknown>; enum?: string[] }> }>;
-    };
-    const keys = (o: Record<string, unknown> | undefined) => Object.keys(o ?? {}).sort();
-    assert.deepEqual(keys(schema.properties), [...FIELDS.file].sort());
-    assert.deepEqual(keys(schema.$defs.provider!.properties), [...FIELDS.provider].sort());
-    assert.deepEqual(keys(schema.$defs.route!.properties), [...FIELDS.route].sort());
-    assert.deepEqual(keys(schema.$defs.route!.properties.when!.properties), [...FIELDS.when].sort());
-    assert.deepEqual(keys(schema.$defs.target!.properties), [...FIELDS.target].sort());
+  test('the shipped JSON Schema is the one derived from the validating schema (npm run schema writes it)', () => {
+    const shipped = JSON.parse(readFileSync('assets/schema/model-routing.schema.json', 'utf8')) as unknown;
+    assert.deepEqual(shipped, routingJsonSchema());
+  });
+
+  test('the shipped JSON Schema lists every field the daemon accepts, and refuses others', () => {
+    type Obj = { properties: Record<string, { enum?: string[] }>; additionalProperties?: unknown };
+    const schema = routingJsonSchema() as Obj & { $defs: Record<string, Obj> };
+    const keys = (o: Obj) => Object.keys(o.properties).sort();
+    assert.deepEqual(keys(schema), ['$schema', 'default', 'providers', 'routes']);
+    assert.deepEqual(keys(schema.$defs.provider!), ['apiKeyEnv', 'baseUrl', 'headers', 'timeoutMs', 'type']);
+    assert.deepEqual(keys(schema.$defs.route!), ['fallback', 'match', 'model', 'provider', 'when']);
     assert.deepEqual(schema.$defs.provider!.properties.type!.enum, [...PROVIDER_TYPES]);
+    assert.equal(schema.$defs.provider!.additionalProperties, false);
+    const raw = routingJsonSchema() as {
+      properties: { providers: { propertyNames: unknown } };
+      $defs: { provider: { then: { required: string[] } } };
+    };
+    assert.deepEqual(raw.properties.providers.propertyNames, { not: { const: 'anthropic' } }, 'anthropic is built in');
+    assert.deepEqual(raw.$defs.provider.then.required, ['type', 'baseUrl'], 'baseUrl is required but for ollama');
   });
 });
 

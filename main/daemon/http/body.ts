@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { MessagesRequest } from '../anthropic/request.js';
 import { HttpError } from './errors.js';
+import { errorMessage } from '../../common/format.js';
 
 /** Reads the raw request body, refusing more than `limit` bytes before buffering it all. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -26,7 +27,7 @@ export function parseJsonObject(raw: Buffer): Record<string, unknown> {
   try {
     value = JSON.parse(raw.toString('utf8'));
   } catch (error) {
-    throw new HttpError(400, `Request body is not valid JSON: ${(error as Error).message}`);
+    throw new HttpError(400, `Request body is not valid JSON: ${errorMessage(error)}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new HttpError(400, 'Request body must be a JSON object');

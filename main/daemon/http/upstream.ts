@@ -1,5 +1,6 @@
 import { Agent, errors, request } from 'undici';
 import { HttpError } from './errors.js';
+import { errorMessage } from '../../common/format.js';
 
 export interface UpstreamRequest {
   /** Path and query, appended to the upstream base URL (`/v1/messages?beta=true`). */
@@ -81,6 +82,6 @@ export function describeFailure(error: unknown, base: string, signal?: AbortSign
   }
   const code = (error as { code?: string; cause?: { code?: string } }).code
     ?? (error as { cause?: { code?: string } }).cause?.code;
-  const reason = code ?? (error as Error).message;
+  const reason = code ?? errorMessage(error);
   return new HttpError(502, `Upstream ${base} is unreachable (${reason})`);
 }

@@ -1,39 +1,9 @@
 import type { LedgerPool } from './connect.js';
 
-export interface TeamTotals {
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  costUsd: number;
-  savedUsd: number;
-  hits: number;
-  errors: number;
-}
+import type { TeamMachine, TeamModel, TeamProject, TeamSummary, TeamTotals } from '../../../shared/api.js';
 
-export interface TeamMachine extends TeamTotals {
-  machine: string;
-  user: string;
-  /** Epoch ms of the machine's newest request in the range. */
-  lastSeen: number;
-}
-
-export interface TeamProject extends TeamTotals {
-  project: string;
-}
-
-export interface TeamModel extends TeamTotals {
-  model: string;
-}
-
-export interface TeamSummary {
-  from: number | null;
-  totals: TeamTotals;
-  machines: TeamMachine[];
-  projects: TeamProject[];
-  models: TeamModel[];
-}
+/** The shapes of the team API (shared/api.ts), which these queries answer. */
+export type { TeamMachine, TeamModel, TeamProject, TeamSummary, TeamTotals };
 
 const SUMS = `count(*) AS requests,
   coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from '../../common/logger.js';
 import { BUILTIN_PRICES as builtin } from './prices.js';
 import { mergePriceTables, parsePriceTable, type PriceTable } from './table.js';
+import { errorMessage } from '../../common/format.js';
 
 /** The prices shipped with CCO (`prices.ts`, the one place to update them). */
 export function builtinPriceTable(): PriceTable {
@@ -33,7 +34,7 @@ export function loadPriceTable(overrideFile: string | null, logger: Logger): Pri
     logger.info(`Prices: built-in table of ${base.updated} with overrides from ${overrideFile}`);
     return table;
   } catch (error) {
-    logger.error(`Ignoring ${overrideFile} (using the built-in prices of ${base.updated}): ${(error as Error).message}`);
+    logger.error(`Ignoring ${overrideFile} (using the built-in prices of ${base.updated}): ${errorMessage(error)}`);
     return base;
   }
 }

@@ -7,6 +7,7 @@ import { clientResponseHeaders } from '../http/headers.js';
 import type { Limiter } from './limiter.js';
 import { formatSse, SseParser } from '../anthropic/sse.js';
 import { isIdleTimeout, type UpstreamResponse } from '../http/upstream.js';
+import { errorMessage } from '../../common/format.js';
 
 /** A client response fed by a flight. */
 export interface FlightSubscriber {
@@ -139,7 +140,7 @@ export class Flight {
         ? new HttpError(529, STOPPING_MESSAGE, 'overloaded_error')
         : this.abort.signal.aborted
         ? new HttpError(499, 'Client closed the request', 'client_closed')
-        : new HttpError(502, `Proxy error: ${(error as Error).message}`);
+        : new HttpError(502, `Proxy error: ${errorMessage(error)}`);
     this.failure = httpError;
     for (const s of this.subscribers) s.fail(httpError);
     return { status: httpError.status, errorType: httpError.type, streaming: this.streaming, ttfbMs: null };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { CredentialKind } from '../anthropic/credential.js';
 import type { QuotaReading } from './headers.js';
+import { errorMessage } from '../../common/format.js';
 
 /** The latest reading for one credential, named by its fingerprint only. */
 export interface QuotaEntry {
@@ -35,7 +36,7 @@ export function loadQuotaState(file: string, onError: (message: string) => void)
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') onError(`Cannot read ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') onError(`Cannot read ${file}: ${errorMessage(error)}`);
     return { salt: randomBytes(16).toString('hex'), entries: [] };
   }
   try {
@@ -44,7 +45,7 @@ export function loadQuotaState(file: string, onError: (message: string) => void)
     const entries = Array.isArray(raw.entries) ? raw.entries.filter(isEntry) : [];
     return { salt: raw.salt, entries };
   } catch (error) {
-    onError(`Ignoring damaged ${file} (${(error as Error).message}); plan usage is read again from the next response`);
+    onError(`Ignoring damaged ${file} (${errorMessage(error)}); plan usage is read again from the next response`);
     return { salt: randomBytes(16).toString('hex'), entries: [] };
   }
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../common/logger.js';
 import { type CredentialKind, credentialOf, fingerprint } from '../anthropic/credential.js';
 import { loadQuotaState, type QuotaEntry, type QuotaState, saveQuotaState } from './file.js';
 import { parseQuotaHeaders, type QuotaWindow } from './headers.js';
+import { errorMessage } from '../../common/format.js';
 
 /** Utilization shares that raise an event when a window crosses them upward. */
 export const QUOTA_THRESHOLDS = [0.5, 0.8, 0.95] as const;
@@ -79,7 +80,7 @@ export class QuotaService implements QuotaObserver {
       this.scheduleSave();
     } catch (error) {
       // Quota is a side reading: it must never fail the response it came with.
-      this.options.logger.warn(`Plan usage reading skipped: ${(error as Error).message}`);
+      this.options.logger.warn(`Plan usage reading skipped: ${errorMessage(error)}`);
     }
   }
 
@@ -146,7 +147,7 @@ export class QuotaService implements QuotaObserver {
       try {
         listener(event);
       } catch (error) {
-        this.options.logger.warn(`Plan usage listener failed: ${(error as Error).message}`);
+        this.options.logger.warn(`Plan usage listener failed: ${errorMessage(error)}`);
       }
     }
   }
@@ -165,7 +166,7 @@ export class QuotaService implements QuotaObserver {
     try {
       saveQuotaState(this.options.file, { salt: this.state.salt, entries: this.entries() });
     } catch (error) {
-      this.options.logger.warn(`Could not save plan usage to ${this.options.file}: ${(error as Error).message}`);
+      this.options.logger.warn(`Could not save plan usage to ${this.options.file}: ${errorMessage(error)}`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { CacheClearResponse, CacheStatsResponse } from '../../../shared/api.js';
 import { formatBytes } from '../../common/format.js';
 import type { Logger } from '../../common/logger.js';
 import type { ResponseCache } from '../cache/store.js';
@@ -8,12 +9,12 @@ export function cacheRouter(cache: ResponseCache, limiter: Limiter, logger: Logg
   const router = new Router();
   router.get('/api/cache/stats', (ctx) => {
     ctx.set('cache-control', 'no-store');
-    ctx.body = { ...cache.stats(), queue: limiter.stats() };
+    ctx.body = { ...cache.stats(), queue: limiter.stats() } satisfies CacheStatsResponse;
   });
   router.post('/api/cache/clear', (ctx) => {
     const { cleared, freedBytes } = cache.clear();
     logger.info(`Cache cleared: ${cleared} entries, ${formatBytes(freedBytes)}`);
-    ctx.body = { status: 'ok', cleared, freedMemory: formatBytes(freedBytes), freedBytes };
+    ctx.body = { status: 'ok', cleared, freedMemory: formatBytes(freedBytes), freedBytes } satisfies CacheClearResponse;
   });
   return router;
 }

@@ -1,9 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
+import type { HelloEvent, RequestEntry, SummaryResponse } from '../../../shared/api.js';
 import type { Logger } from '../../common/logger.js';
 import type { QuotaService } from '../quota/service.js';
 import type { Clock } from '../usage/clock.js';
 import type { UsageStore } from '../usage/store.js';
+import { errorMessage } from '../../common/format.js';
 
 export interface EventsDeps {
   store: UsageStore;
@@ -47,9 +49,10 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
   res.flushHeaders();
   const send = sseWriter(res);
   res.write('retry: 3000\n\n');
-  send('hello', { pid: process.pid, now: deps.clock.now(), statsIntervalMs: deps.statsIntervalMs });
+  const hello = { pid: process.pid, now: deps.clock.now(), statsIntervalMs: deps.statsIntervalMs } satisfies HelloEvent;
+  send('hello', hello);
 
-  const unsubscribe = deps.store.subscribe((record) => send('request', record));
+  const unsubscribe = deps.store.subscribe((record) => send('request', record satisfies RequestEntry));
   const unsubscribeAlerts = deps.alerts?.subscribe((alert) => send('alert', alert));
   let asking = false;
   const stopStats = deps.clock.every(deps.statsIntervalMs, () => {
@@ -58,8 +61,8 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
     asking = true;
     deps.store
       .summary('today')
-      .then((summary) => send('stats', summary))
-      .catch((error: Error) => deps.logger.warn(`Stats event skipped: ${error.message}`))
+      .then((summary) => send('stats', summary satisfies SummaryResponse))
+      .catch((error: unknown) => deps.logger.warn(`Stats event skipped: ${errorMessage(error)}`))
       .finally(() => (asking = false));
   });
   const unsubscribeQuota = deps.quota?.subscribe((e) => {

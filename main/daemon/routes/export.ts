@@ -4,6 +4,7 @@ import type { Logger } from '../../common/logger.js';
 import type { ExportFormat } from '../usage/export.js';
 import type { SummaryRange } from '../usage/ranges.js';
 import type { UsageStore } from '../usage/store.js';
+import { errorMessage } from '../../common/format.js';
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -62,7 +63,7 @@ export async function serveExport(
     if (!res.destroyed) res.end();
     deps.logger.debug(`Exported ${written} requests as ${format}`);
   } catch (error) {
-    deps.logger.error(`Export failed: ${(error as Error).message}`);
+    deps.logger.error(`Export failed: ${errorMessage(error)}`);
     res.destroy();
   }
 }

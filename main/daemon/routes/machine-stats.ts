@@ -1,23 +1,11 @@
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import type { MachineStatsResponse } from '../../../shared/api.js';
 import type { Clock } from '../usage/clock.js';
 
-export interface ProcessStats {
-  pid: number;
-  /** CPU used since the previous sample, in percent of one core (may exceed 100). */
-  cpuPercent: number;
-  rssBytes: number;
-  heapUsedBytes: number;
-  heapTotalBytes: number;
-  uptimeSeconds: number;
-}
-
-export interface MachineStats {
-  /** 1, 5 and 15 minute load averages (zeros on Windows). */
-  loadAverage: number[];
-  freeMemBytes: number;
-  totalMemBytes: number;
-  cpus: number;
-}
+/** This process: CPU since the previous sample in percent of one core (may exceed 100), memory, uptime. */
+export type ProcessStats = MachineStatsResponse['process'];
+/** The host: 1, 5 and 15 minute load averages (zeros on Windows), memory, CPU count. */
+export type MachineStats = MachineStatsResponse['machine'];
 
 export interface MachineProbe {
   process(): ProcessStats;

@@ -1,5 +1,12 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import type {
+  CacheStatsResponse,
+  MachineStatsResponse,
+  ProjectStatsResponse,
+  RequestsResponse,
+  SummaryResponse,
+} from '../../../shared/api.js';
 import type { Logger } from '../../common/logger.js';
 import { errorBody } from '../anthropic/types.js';
 import { HttpError } from '../http/errors.js';
@@ -18,7 +25,7 @@ export interface StatsRouterDeps {
   clock: Clock;
   logger: Logger;
   /** The response cache's own counters, added to the summary as `cache`. */
-  cacheStats?: () => object;
+  cacheStats?: () => CacheStatsResponse;
   /** Defaults to reading this process and host. */
   machine?: MachineProbe;
   /** Budget alerts, relayed as `alert` events on `/api/events`. */
@@ -58,20 +65,21 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
   // Every read runs on the store's reader thread; these handlers only await the answer.
   router.get('/api/stats/summary', guarded(async (ctx) => {
     const summary = await store.summary(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'today'));
-    noStore(ctx, deps.cacheStats ? { ...summary, cache: deps.cacheStats() } : summary);
+    noStore(ctx, (deps.cacheStats ? { ...summary, cache: deps.cacheStats() } : summary) satisfies SummaryResponse);
   }));
 
   router.get('/api/project/stats', guarded(async (ctx) => {
-    noStore(ctx, { projects: await store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all')) });
+    const projects = await store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all'));
+    noStore(ctx, { projects } satisfies ProjectStatsResponse);
   }));
 
   router.get('/api/machine/stats', guarded(async (ctx) => {
     const chartData = await store.charts(oneOf(ctx.query, 'range', CHART_RANGES, '1h'));
-    noStore(ctx, { process: machine.process(), machine: machine.machine(), chartData });
+    noStore(ctx, { process: machine.process(), machine: machine.machine(), chartData } satisfies MachineStatsResponse);
   }));
 
   router.get('/api/requests', guarded(async (ctx) => {
-    noStore(ctx, { requests: await store.requests(requestFilterOf(ctx.query)) });
+    noStore(ctx, { requests: await store.requests(requestFilterOf(ctx.query)) } satisfies RequestsResponse);
   }));
 
   router.get('/api/events', guarded((ctx) => {

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { TeamLedgerStatus, TeamMachinesResponse, TeamSummaryResponse } from '../../../shared/api.js';
 import { HttpError } from '../http/errors.js';
 import type { TeamLedger } from '../ledger/ledger.js';
 import { SUMMARY_RANGES, summaryStart, type SummaryRange } from '../usage/ranges.js';
@@ -29,20 +30,20 @@ export function teamRouter(deps: TeamRouteDeps): Router {
     const range = from(ctx.query);
     const summary = await ask(ledger, () => ledger.summary(range.from));
     ctx.set('cache-control', 'no-store');
-    ctx.body = { range: range.range, ...summary, ledger: describe(ledger) };
+    ctx.body = { range: range.range, ...summary, ledger: describe(ledger) } satisfies TeamSummaryResponse;
   });
   router.get('/api/team/machines', async (ctx) => {
     const ledger = ledgerOf();
     const range = from(ctx.query);
     const machines = await ask(ledger, () => ledger.machines(range.from));
     ctx.set('cache-control', 'no-store');
-    ctx.body = { range: range.range, from: range.from, machines };
+    ctx.body = { range: range.range, from: range.from, machines } satisfies TeamMachinesResponse;
   });
   return router;
 }
 
 /** What this daemon tells about its ledger: never the URL's password. */
-function describe(ledger: TeamLedger) {
+function describe(ledger: TeamLedger): TeamLedgerStatus {
   return { target: ledger.target, machine: ledger.machine, user: ledger.user, ...ledger.status() };
 }
 

@@ -6,6 +6,7 @@ import type { RouteDecision, Target } from './match.js';
 import { errorBody } from '../anthropic/types.js';
 import { buffered, readAll, type RoutedCall, type SendDeps, sendToTarget } from './send.js';
 import { errorMessageOf } from './translate/from-openai.js';
+import { errorMessage } from '../../common/format.js';
 
 export interface ServedResponse extends UpstreamResponse {
   servedBy: { provider: string; model: string };
@@ -62,9 +63,9 @@ export async function sendWithFallback(
       res = await sendToTarget(deps, target, call, signal);
     } catch (error) {
       if (signal.aborted) throw error;
-      deps.health.failure(name, (error as Error).message);
+      deps.health.failure(name, errorMessage(error));
       if (!next || !retryableError(error)) throw error;
-      deps.logger.warn(`Provider ${name} failed (${(error as Error).message}); trying ${next.provider.name}`);
+      deps.logger.warn(`Provider ${name} failed (${errorMessage(error)}); trying ${next.provider.name}`);
       continue;
     }
     if (res.status >= 400) {

@@ -7,7 +7,7 @@ import { HealthBook } from './health.js';
 import { decideRoute, type RouteDecision, type RouteQuery } from './match.js';
 import type { RoutedCall } from './send.js';
 import { RoutingTable } from './table.js';
-import { watchFile, type Watcher } from './watch.js';
+import { watchFile, type Watcher } from '../../common/watch-file.js';
 import { routingSnapshot, type RoutingSnapshot } from './snapshot.js';
 
 export interface ModelRouterDeps {

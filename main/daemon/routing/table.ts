@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../../common/logger.js';
 import { BUILTIN_PROVIDER, defaultRouting, parseRoutingConfig, type RoutingConfig } from './config.js';
+import { errorMessage } from '../../common/format.js';
 
 export interface RoutingProblem {
   message: string;
@@ -61,7 +62,7 @@ export class RoutingTable {
     try {
       text = readFileSync(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return this.fail(`cannot read ${this.file}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return this.fail(`cannot read ${this.file}: ${errorMessage(error)}`);
     }
     if (text === this.lastText && this.problem === null) return false;
     this.lastText = text;
@@ -70,7 +71,7 @@ export class RoutingTable {
       const config = parseRoutingConfig(text, this.file, this.upstream);
       return this.apply(config, `Routing: ${config.routes.length} route(s) and ${Object.keys(config.providers).length} provider(s) from ${this.file}`);
     } catch (error) {
-      return this.fail(`${(error as Error).message} (keeping the previous routes)`);
+      return this.fail(`${errorMessage(error)} (keeping the previous routes)`);
     }
   }
 

@@ -1,4 +1,5 @@
 import { TerminalError } from './errors.js';
+import { errorMessage } from '../../common/format.js';
 
 /** The part of node-pty the terminal uses; a narrow type so tests and other loaders can stand in. */
 export interface Pty {
@@ -41,7 +42,7 @@ export function lazyNodePty(specifier = 'node-pty'): PtyLoader {
       (error: unknown) => {
         throw new TerminalError(
           'unavailable',
-          `The terminal is unavailable: node-pty could not be loaded (${(error as Error).message.split('\n')[0]}). ` +
+          `The terminal is unavailable: node-pty could not be loaded (${errorMessage(error).split('\n')[0]}). ` +
             'Reinstall it with `npm rebuild node-pty` (it needs a C++ toolchain when no prebuilt binary fits).',
         );
       },

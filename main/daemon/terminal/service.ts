@@ -8,6 +8,7 @@ import { resolveDirectory } from './directory.js';
 import { TerminalError } from './errors.js';
 import { lazyNodePty, type PtyLoader } from './pty.js';
 import { TerminalSession, type SessionLimits, type SessionState } from './session.js';
+import { errorMessage } from '../../common/format.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -88,7 +89,7 @@ export class TerminalService {
     try {
       child = pty.spawn(command.file, command.args, { name: 'xterm-256color', cols: request.cols, rows: request.rows, cwd, env, encoding: null });
     } catch (error) {
-      throw new TerminalError('spawn-failed', `Could not start ${command.file}: ${(error as Error).message}`);
+      throw new TerminalError('spawn-failed', `Could not start ${command.file}: ${errorMessage(error)}`);
     }
     const info = { id, cwd, kind: command.kind, command: command.file, pid: child.pid, startedAt: this.now() };
     const session = new TerminalSession(info, child, this.limits);

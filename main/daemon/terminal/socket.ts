@@ -5,6 +5,7 @@ import { TerminalError } from './errors.js';
 import { parseClientMessage } from './messages.js';
 import type { TerminalService } from './service.js';
 import type { SessionClient, TerminalSession } from './session.js';
+import { errorMessage } from '../../common/format.js';
 
 /** Messages held while a session starts; a paste is one message. */
 const EARLY_MAX = 1000;
@@ -67,7 +68,7 @@ export function serveSocket(ws: WebSocket, service: TerminalService, logger: Log
     } catch (error) {
       if (error instanceof TerminalError) return refuse(error);
       logger.error(`Terminal: ${(error as Error).stack}`);
-      refuse(new TerminalError('spawn-failed', (error as Error).message));
+      refuse(new TerminalError('spawn-failed', errorMessage(error)));
     } finally {
       starting = false;
     }

@@ -1,5 +1,6 @@
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { FileCursor } from './cursor.js';
+import { errorMessage } from '../../common/format.js';
 
 /** Where the importer keeps its cursors between runs (the usage database after the merge, a file here). */
 export interface CursorStore {
@@ -40,14 +41,14 @@ export class JsonCursorStore extends MemoryCursorStore {
       text = readFileSync(path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') onError(`Cannot read ${path}: ${(error as Error).message}`);
+      if (code !== 'ENOENT') onError(`Cannot read ${path}: ${errorMessage(error)}`);
     }
     if (text === undefined) return;
     try {
       const raw = JSON.parse(text) as { cursors?: unknown };
       for (const c of Array.isArray(raw.cursors) ? raw.cursors : []) if (isCursor(c)) this.cursors.set(c.file, c);
     } catch (error) {
-      onError(`Ignoring damaged ${path} (${(error as Error).message}); transcripts are read again from the start`);
+      onError(`Ignoring damaged ${path} (${errorMessage(error)}); transcripts are read again from the start`);
     }
   }
 

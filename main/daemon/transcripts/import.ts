@@ -2,6 +2,7 @@ import type { CursorStore } from './cursor-store.js';
 import { listTranscripts, type TranscriptFile } from './layout.js';
 import { addCounts, emptyCounts, type ScanCounts, type TranscriptSink, type TranscriptUsageRecord } from './record.js';
 import { scanTranscript } from './scan.js';
+import { errorMessage } from '../../common/format.js';
 
 export interface ImportProgress {
   filesDone: number;
@@ -92,7 +93,7 @@ export async function importTranscripts(options: ImportOptions): Promise<ImportR
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Removed since the listing (Claude Code cleans up old sessions): nothing left to import.
-      if (code !== 'ENOENT') result.failures.push({ file: file.file, message: code ?? (error as Error).message });
+      if (code !== 'ENOENT') result.failures.push({ file: file.file, message: code ?? errorMessage(error) });
     }
     progress.filesDone++;
     progress.bytesDone = doneBefore + size;

@@ -2,6 +2,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { FileContext } from './parse.js';
+import { errorMessage } from '../../common/format.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -80,7 +81,7 @@ export async function listTranscripts(claudeDir: string): Promise<TranscriptFile
     if (code === 'ENOENT') {
       throw new TranscriptDirError(`No Claude Code transcripts at ${projects} (set --claude-dir or CLAUDE_CONFIG_DIR)`);
     }
-    const why = code ?? (error as Error).message;
+    const why = code ?? errorMessage(error);
     throw new TranscriptDirError(`Cannot read ${projects} (${why}): check its permissions`);
   }
   const files: TranscriptFile[] = [];

@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../common/logger.js';
 import { type ImportOptions, type ImportResult, importTranscripts } from './import.js';
+import { errorMessage } from '../../common/format.js';
 
 export interface WatcherOptions extends Omit<ImportOptions, 'onProgress' | 'since'> {
   logger: Logger;
@@ -41,7 +42,7 @@ export class TranscriptWatcher {
         this.watcher = undefined;
       });
     } catch (error) {
-      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      const why = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
       this.options.logger.info(`Not watching ${projects} (${why}); looking periodically`);
     }
     this.rescan = setInterval(() => this.schedule(0), this.rescanMs());
@@ -91,7 +92,7 @@ export class TranscriptWatcher {
       this.lastError = undefined;
     } catch (error) {
       // Said once, not every rescan: a missing directory stays missing until Claude Code runs.
-      const message = (error as Error).message;
+      const message = errorMessage(error);
       if (message !== this.lastError) this.options.logger.warn(`Transcript import failed: ${message}`);
       this.lastError = message;
     }

@@ -1,6 +1,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { Logger } from '../../common/logger.js';
+import { errorMessage } from './format.js';
+import type { Logger } from './logger.js';
 
 export interface Watcher {
   close(): void;
@@ -10,8 +11,9 @@ export interface Watcher {
 const SETTLE_MS = 50;
 
 /**
- * Calls `onChange` when `file` changes. The directory is watched, not the file: editors and
- * atomic writers replace the file, which would leave a watch on the old one deaf.
+ * Calls `onChange` once when `file` changes (model-routing.json in the daemon, settings.json in the
+ * app). The directory is watched, not the file: editors and atomic writers replace the file, which
+ * would leave a watch on the old one deaf. The watch does not keep the process alive.
  */
 export function watchFile(file: string, onChange: () => void, logger: Logger): Watcher {
   const name = basename(file);
@@ -24,7 +26,7 @@ export function watchFile(file: string, onChange: () => void, logger: Logger): W
       timer = setTimeout(onChange, SETTLE_MS);
     });
   } catch (error) {
-    logger.warn(`Cannot watch ${file} for changes (${(error as Error).message}); restart the daemon to apply edits`);
+    logger.warn(`Cannot watch ${file} for changes (${errorMessage(error)}); restart to apply edits`);
     return { close() {} };
   }
   watcher.on('error', (error) => logger.warn(`Stopped watching ${file}: ${error.message}`));
