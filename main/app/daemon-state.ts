@@ -6,6 +6,15 @@ export interface TodayStats {
   /** Fraction 0..1 of requests answered from the cache. */
   hitRate: number;
   costUsd: number;
+  /** Plan usage (from `/api/quota`): each window's highest share over the credentials seen; absent when unknown. */
+  plan?: TrayPlanUsage | null;
+}
+
+/** Plan-usage windows for the tray, in the daemon's order (5-hour, 7-day, ...). */
+export interface TrayPlanUsage {
+  /** Epoch ms the daemon answered at, so reset times are shown against the same clock. */
+  at: number;
+  windows: Array<{ label: string; utilization: number; /** Epoch ms, or null when not stated. */ resetsAt: number | null }>;
 }
 
 /**

@@ -1,13 +1,38 @@
 import { getJson } from '../common/daemon-client.js';
-import type { TodayStats } from './daemon-state.js';
+import type { QuotaResponse } from '../../shared/api.js';
+import type { TodayStats, TrayPlanUsage } from './daemon-state.js';
 
-/** Today's requests, hit rate and cost, or null when the daemon does not answer. */
+/** Today's requests, hit rate and cost, with plan usage, or null when the daemon does not answer. */
 export async function fetchTodayStats(baseUrl: string, timeoutMs = 1500): Promise<TodayStats | null> {
-  const body = (await getJson(`${baseUrl}/api/stats/summary?range=today`, timeoutMs)) as Partial<TodayStats> | null;
+  const [summary, plan] = await Promise.all([
+    getJson(`${baseUrl}/api/stats/summary?range=today`, timeoutMs) as Promise<Partial<TodayStats> | null>,
+    fetchPlanUsage(baseUrl, timeoutMs),
+  ]);
+  const body = summary;
   if (!body || typeof body.requests !== 'number' || typeof body.hitRate !== 'number' || typeof body.costUsd !== 'number') {
     return null;
   }
-  return { requests: body.requests, hitRate: body.hitRate, costUsd: body.costUsd };
+  return { requests: body.requests, hitRate: body.hitRate, costUsd: body.costUsd, plan };
+}
+
+/**
+ * Plan usage per window for the tray: the highest share over every credential the daemon has a
+ * reading for (the one that stops the user first). Windows already reset are left out: their new
+ * share is unknown until the next response. Null when the daemon does not answer.
+ */
+export async function fetchPlanUsage(baseUrl: string, timeoutMs = 1500): Promise<TrayPlanUsage | null> {
+  const body = (await getJson(`${baseUrl}/api/quota`, timeoutMs)) as Partial<QuotaResponse> | null;
+  if (!body || typeof body.now !== 'string' || !Array.isArray(body.credentials)) return null;
+  const byName = new Map<string, TrayPlanUsage['windows'][number]>();
+  for (const credential of body.credentials) {
+    for (const w of credential.windows) {
+      if (w.stale) continue;
+      const seen = byName.get(w.name);
+      if (seen && seen.utilization >= w.utilization) continue;
+      byName.set(w.name, { label: w.label, utilization: w.utilization, resetsAt: w.resetsAt === null ? null : Date.parse(w.resetsAt) });
+    }
+  }
+  return { at: Date.parse(body.now), windows: [...byName.values()] };
 }
 
 /**
