@@ -11,6 +11,7 @@ import { formatMs, formatUsd } from './format.js';
 import { connectLive, type ConnectionStatus } from './live.js';
 import { accessToken, adoptFragmentToken } from './token.js';
 import { cachePanel } from './views/cache-panel.js';
+import { fetchQuota, planUsagePanel } from './views/plan-usage.js';
 import { renderCards } from './views/cards.js';
 import { renderDaemonInfo, renderStatus } from './views/header.js';
 import { projectsTable } from './views/projects-table.js';
@@ -55,6 +56,7 @@ byId('charts').append(...charts.map((c) => c.root));
 const projects = projectsTable();
 const recent = recentRequests();
 const routing = routingPanel();
+const plan = planUsagePanel({ load: fetchQuota });
 const cache = cachePanel({ clear: () => api.clearCache(), cleared: () => void loadCache() });
 
 let range: ChartRange = RANGES.find((r) => r === localStorage.getItem(RANGE_KEY)) ?? '1h';
@@ -94,7 +96,7 @@ function drawCharts(data: ChartData): void {
 }
 
 async function refreshAll(): Promise<void> {
-  await Promise.all([loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting()]);
+  await Promise.all([loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting(), plan.load()]);
 }
 
 /** Coalesces bursts of live requests into one refresh of the aggregates. */
