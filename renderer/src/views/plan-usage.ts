@@ -20,6 +20,7 @@ export async function fetchQuota(): Promise<QuotaResponse> {
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 const percent = (share: number): string => `${Math.round(share * 100)} %`;
+const count = (n: number): string => n.toLocaleString('en-US');
 
 /** `4h 59m 12s`, `12m 05s`, `3d 4h`: ticks every second while it matters. */
 export function countdown(seconds: number): string {
@@ -35,7 +36,8 @@ export function countdown(seconds: number): string {
 /** `14:05` today, `Mon 09:00` on another day (local time). */
 function clock(at: Date, now: Date): string {
   const hm = `${pad(at.getHours())}:${pad(at.getMinutes())}`;
-  return at.toDateString() === now.toDateString() ? hm : `${at.toLocaleDateString('en-US', { weekday: 'short' })} ${hm}`;
+  if (at.toDateString() === now.toDateString()) return hm;
+  return `${at.toLocaleDateString('en-US', { weekday: 'short' })} ${hm}`;
 }
 
 function age(seconds: number): string {
@@ -52,15 +54,29 @@ function level(w: QuotaWindowView): 'ok' | 'warn' | 'full' {
 }
 
 function paceText(w: QuotaWindowView): string {
-  const ratio = w.pace?.ratio ?? null;
-  if (ratio === null) return 'pace: too early to tell';
-  const verdict = ratio > 1.05 ? 'faster than the window allows' : 'within the window';
-  return `on pace for ${percent(ratio)} by the reset (${verdict})`;
+  const pace = w.pace;
+  if (pace === null) return '';
+  const gone = `${percent(pace.elapsedShare)} of the time gone`;
+  if (pace.ratio === null) return gone;
+  const verdict = pace.ratio > 1.05 ? 'faster than the window allows' : 'within the window';
+  return `${gone}, on pace for ${percent(pace.ratio)} by the reset (${verdict})`;
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  allowed: 'Within the plan',
+  allowed_warning: 'Close to the limit',
+  rejected: 'Limit reached: requests are refused until the reset',
+};
+
+/** `five_hour` → `5-hour`, `seven_day_opus` → `7-day opus`. */
+function claimText(claim: string): string {
+  return claim.replace(/^five_hour/, '5-hour').replace(/^seven_day/, '7-day').replace(/_/g, ' ');
 }
 
 function statusText(c: QuotaCredentialView): string {
-  if (c.status === null) return 'status not stated';
-  return c.representativeClaim ? `${c.status}, decided by ${c.representativeClaim.replace(/_/g, ' ')}` : c.status;
+  if (c.status === null) return 'Status not stated';
+  const text = STATUS_TEXT[c.status] ?? c.status;
+  return c.representativeClaim ? `${text} · the ${claimText(c.representativeClaim)} window decides` : text;
 }
 
 function who(c: QuotaCredentialView): string {
@@ -82,8 +98,9 @@ export function planUsagePanel(deps: PlanUsageDeps) {
   function windowRow(w: QuotaWindowView): HTMLElement {
     const fillBar = h('div', { class: 'plan-fill' });
     fillBar.style.width = `${Math.min(100, w.utilization * 100)}%`;
-    const elapsed = w.pace ? h('div', { class: 'plan-elapsed', title: `${percent(w.pace.elapsedShare)} of the window gone by` }) : null;
-    if (elapsed && w.pace) elapsed.style.left = `${w.pace.elapsedShare * 100}%`;
+    const gone = w.pace?.elapsedShare ?? null;
+    const elapsed = gone === null ? null : h('div', { class: 'plan-elapsed', title: `${percent(gone)} of the time gone` });
+    if (elapsed && gone !== null) elapsed.style.left = `${gone * 100}%`;
     const reset = h('span', { class: 'plan-reset' });
     const resetsAt = w.resetsAt === null ? null : Date.parse(w.resetsAt);
     const tick = (): void => {
@@ -93,38 +110,44 @@ export function planUsagePanel(deps: PlanUsageDeps) {
       reset.textContent = left <= 0 ? `reset at ${at}: a new window has started` : `resets in ${countdown(left)} (${at})`;
       row.dataset.stale = String(left <= 0);
     };
+    const windowStatus = w.status && w.status !== 'allowed'
+      ? h('span', { class: 'plan-window-status' }, STATUS_TEXT[w.status] ?? w.status)
+      : null;
+    const meter = {
+      class: 'plan-bar', role: 'meter', 'aria-label': `${w.label} plan usage`,
+      'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(w.utilization * 100),
+    };
     const row = h(
       'div',
       { class: 'plan-window', 'data-window': w.name, 'data-level': level(w), 'data-utilization': w.utilization },
-      h('div', { class: 'plan-head' }, h('span', { class: 'plan-label' }, w.label), h('span', { class: 'plan-pct' }, percent(w.utilization))),
-      h(
-        'div',
-        { class: 'plan-bar', role: 'meter', 'aria-label': `${w.label} plan usage`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(w.utilization * 100) },
-        fillBar,
-        elapsed,
-      ),
-      h('div', { class: 'plan-note' }, reset, h('span', { class: 'plan-pace' }, paceText(w)), w.status && w.status !== 'allowed' ? h('span', { class: 'plan-window-status' }, w.status) : null),
+      h('div', { class: 'plan-head' },
+        h('span', { class: 'plan-label' }, w.label), h('span', { class: 'plan-pct' }, percent(w.utilization))),
+      h('div', meter, fillBar, elapsed),
+      h('div', { class: 'plan-note' }, reset, h('span', { class: 'plan-pace' }, paceText(w)), windowStatus),
     );
     ticking.push(tick);
     return row;
   }
 
-  function limitsList(c: QuotaCredentialView): HTMLElement | null {
-    const rows = Object.entries(c.limits).flatMap(([kind, l]) =>
-      l && l.limit !== null && l.remaining !== null ? [h('div', { class: 'kv' }, h('dt', {}, kind), h('dd', {}, `${l.remaining} of ${l.limit} left`))] : []);
-    return rows.length ? h('dl', { class: 'kvs plan-limits' }, ...rows) : null;
+  function limitsLine(c: QuotaCredentialView): HTMLElement | null {
+    const parts = Object.entries(c.limits).flatMap(([kind, l]) =>
+      l && l.limit !== null && l.remaining !== null ? [`${kind} ${count(l.remaining)} of ${count(l.limit)} left`] : []);
+    return parts.length ? h('p', { class: 'plan-limits' }, `Rate limits: ${parts.join(' · ')}`) : null;
   }
 
   function credentialBlock(c: QuotaCredentialView, many: boolean): HTMLElement {
     const observed = Date.parse(c.observedAt);
     const ageEl = h('span', { class: 'plan-age' });
-    ticking.push(() => void (ageEl.textContent = `read ${age((daemonNow() - observed) / 1000)}`));
+    ticking.push(() => void (ageEl.textContent = `updated ${age((daemonNow() - observed) / 1000)}`));
     return h(
       'div',
       { class: 'plan-credential', 'data-fingerprint': c.fingerprint, 'data-status': c.status ?? '' },
-      h('div', { class: 'plan-meta' }, many ? h('h3', {}, who(c)) : null, h('span', { class: 'plan-status' }, statusText(c)), ageEl),
-      c.windows.length ? h('div', { class: 'plan-windows' }, ...c.windows.map(windowRow)) : h('p', { class: 'plan-empty' }, 'No plan windows in this reading (an API key states rate limits only).'),
-      limitsList(c),
+      h('div', { class: 'plan-meta' },
+        many ? h('h3', {}, who(c)) : null, h('span', { class: 'plan-status' }, statusText(c)), ageEl),
+      c.windows.length
+        ? h('div', { class: 'plan-windows' }, ...c.windows.map(windowRow))
+        : h('p', { class: 'plan-empty' }, 'No plan windows in this reading (an API key states rate limits only).'),
+      limitsLine(c),
     );
   }
 
@@ -133,7 +156,8 @@ export function planUsagePanel(deps: PlanUsageDeps) {
     const root = byId('plan');
     if (!data) return fill(root, h('p', { class: 'plan-empty' }, 'Loading…'));
     if (data.credentials.length === 0) {
-      return fill(root, h('p', { class: 'plan-empty' }, 'No plan reading yet. It comes with the next response through the proxy on a Pro/Max login.'));
+      const why = 'No plan reading yet. It comes with the next response through the proxy on a Pro/Max login.';
+      return fill(root, h('p', { class: 'plan-empty' }, why));
     }
     const many = data.credentials.length > 1;
     fill(root, ...data.credentials.map((c) => credentialBlock(c, many)));
