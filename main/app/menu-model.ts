@@ -44,7 +44,8 @@ const pad = (n: number): string => String(n).padStart(2, '0');
 function resetClock(at: number, now: number): string {
   const d = new Date(at);
   const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return d.toDateString() === new Date(now).toDateString() ? hm : `${d.toLocaleDateString('en-US', { weekday: 'short' })} ${hm}`;
+  if (d.toDateString() === new Date(now).toDateString()) return hm;
+  return `${d.toLocaleDateString('en-US', { weekday: 'short' })} ${hm}`;
 }
 
 /** One menu line per plan window: `Plan 5-hour: 42 % (resets 14:05)`. */

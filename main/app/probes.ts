@@ -29,7 +29,8 @@ export async function fetchPlanUsage(baseUrl: string, timeoutMs = 1500): Promise
       if (w.stale) continue;
       const seen = byName.get(w.name);
       if (seen && seen.utilization >= w.utilization) continue;
-      byName.set(w.name, { label: w.label, utilization: w.utilization, resetsAt: w.resetsAt === null ? null : Date.parse(w.resetsAt) });
+      const resetsAt = w.resetsAt === null ? null : Date.parse(w.resetsAt);
+      byName.set(w.name, { label: w.label, utilization: w.utilization, resetsAt });
     }
   }
   return { at: Date.parse(body.now), windows: [...byName.values()] };

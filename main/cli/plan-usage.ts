@@ -53,7 +53,8 @@ function credentialLines(c: QuotaCredentialView, many: boolean, now: Date): stri
   const lines = [`Plan usage${many ? `, ${who} ${c.fingerprint.slice(0, 8)}` : ''} (read ${ageText(c.ageSeconds)})`];
   lines.push(...c.windows.map((w) => windowLine(w, now)));
   if (c.windows.length === 0) lines.push('  No plan windows in this reading (an API key reports rate limits only).');
-  if (c.status !== null) lines.push(`  Status: ${c.status}${c.representativeClaim ? ` (decided by ${c.representativeClaim})` : ''}`);
+  const claim = c.representativeClaim ? ` (decided by ${c.representativeClaim})` : '';
+  if (c.status !== null) lines.push(`  Status: ${c.status}${claim}`);
   return lines;
 }
 
