@@ -48,10 +48,12 @@ function resetClock(at: number, now: number): string {
   return `${d.toLocaleDateString('en-US', { weekday: 'short' })} ${hm}`;
 }
 
-/** One menu line per plan window: `Plan 5-hour: 42 % (resets 14:05)`. */
+/**
+ * One menu line per plan window: `Plan 5-hour: 42 % (resets 14:05)`. None before the first
+ * reading, and none for API keys, whose responses carry no plan windows.
+ */
 export function planLines(plan: TrayPlanUsage | null | undefined): string[] {
   if (!plan) return [];
-  if (plan.windows.length === 0) return ['Plan usage: no reading yet'];
   return plan.windows.map((w) => {
     const reset = w.resetsAt === null ? '' : ` (resets ${resetClock(w.resetsAt, plan.at)})`;
     return `Plan ${w.label}: ${Math.round(w.utilization * 100)} %${reset}`;
