@@ -6,7 +6,7 @@ export interface TodayStats {
   /** Fraction 0..1 of requests answered from the cache. */
   hitRate: number;
   costUsd: number;
-  /** Plan usage (from `/api/quota`): each window's highest share over the credentials seen; absent when unknown. */
+  /** Plan usage (from `/api/quota`): each window's highest share over the credentials seen; absent when none. */
   plan?: TrayPlanUsage | null;
 }
 

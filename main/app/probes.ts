@@ -12,7 +12,9 @@ export async function fetchTodayStats(baseUrl: string, timeoutMs = 1500): Promis
   if (!body || typeof body.requests !== 'number' || typeof body.hitRate !== 'number' || typeof body.costUsd !== 'number') {
     return null;
   }
-  return { requests: body.requests, hitRate: body.hitRate, costUsd: body.costUsd, plan };
+  const today: TodayStats = { requests: body.requests, hitRate: body.hitRate, costUsd: body.costUsd };
+  // Left out while there is nothing to show: before the first reading, or on an API key.
+  return plan && plan.windows.length > 0 ? { ...today, plan } : today;
 }
 
 /**

@@ -104,7 +104,10 @@ export function planUsagePanel(deps: PlanUsageDeps) {
     const reset = h('span', { class: 'plan-reset' });
     const resetsAt = w.resetsAt === null ? null : Date.parse(w.resetsAt);
     const tick = (): void => {
-      if (resetsAt === null) return void (reset.textContent = 'reset time not stated');
+      if (resetsAt === null) {
+        reset.textContent = 'reset time not stated';
+        return;
+      }
       const left = (resetsAt - daemonNow()) / 1000;
       const at = clock(new Date(resetsAt), new Date(daemonNow()));
       reset.textContent = left <= 0 ? `reset at ${at}: a new window has started` : `resets in ${countdown(left)} (${at})`;
@@ -138,7 +141,9 @@ export function planUsagePanel(deps: PlanUsageDeps) {
   function credentialBlock(c: QuotaCredentialView, many: boolean): HTMLElement {
     const observed = Date.parse(c.observedAt);
     const ageEl = h('span', { class: 'plan-age' });
-    ticking.push(() => void (ageEl.textContent = `updated ${age((daemonNow() - observed) / 1000)}`));
+    ticking.push(() => {
+      ageEl.textContent = `updated ${age((daemonNow() - observed) / 1000)}`;
+    });
     return h(
       'div',
       { class: 'plan-credential', 'data-fingerprint': c.fingerprint, 'data-status': c.status ?? '' },
@@ -154,10 +159,14 @@ export function planUsagePanel(deps: PlanUsageDeps) {
   function render(): void {
     ticking = [];
     const root = byId('plan');
-    if (!data) return fill(root, h('p', { class: 'plan-empty' }, 'Loading…'));
+    if (!data) {
+      fill(root, h('p', { class: 'plan-empty' }, 'Loading…'));
+      return;
+    }
     if (data.credentials.length === 0) {
       const why = 'No plan reading yet. It comes with the next response through the proxy on a Pro/Max login.';
-      return fill(root, h('p', { class: 'plan-empty' }, why));
+      fill(root, h('p', { class: 'plan-empty' }, why));
+      return;
     }
     const many = data.credentials.length > 1;
     fill(root, ...data.credentials.map((c) => credentialBlock(c, many)));
