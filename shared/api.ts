@@ -365,3 +365,61 @@ export interface TeamMachinesResponse {
   from: number | null;
   machines: TeamMachine[];
 }
+
+/** Pace of a plan-usage window: share used vs share of its time gone by. */
+export interface QuotaPace {
+  /** Share of the allowance used (the utilization). */
+  usedShare: number;
+  /** Share of the window's time gone by. */
+  elapsedShare: number;
+  /** used / elapsed: above 1 runs out before the reset at this rate. Null at the very start of a window. */
+  ratio: number | null;
+}
+
+/** One plan-usage window (`5h`, `7d`, `7d_opus`, ...) of `GET /api/quota`. */
+export interface QuotaWindowView {
+  name: string;
+  /** `5-hour`, `7-day`. */
+  label: string;
+  /** Share used, 0..1 (may exceed 1 when over the limit). */
+  utilization: number;
+  /** ISO 8601, or null when the headers did not say. */
+  resetsAt: string | null;
+  resetsInSeconds: number | null;
+  /** `allowed`, `allowed_warning`, `rejected`, ... as the upstream sent it. */
+  status: string | null;
+  /** Null when the window's length is unknown (a name without a duration) or its reset is. */
+  pace: QuotaPace | null;
+  /** The reset time has passed since this reading: the window has started over. */
+  stale: boolean;
+}
+
+/** An API key's rate limit of one kind (`requests`, `tokens`, ...). */
+export interface QuotaApiKeyLimit {
+  limit: number | null;
+  remaining: number | null;
+  /** RFC 3339 as sent. */
+  resetsAt: string | null;
+}
+
+/** The latest plan-usage reading of one credential, named by a salted fingerprint (never the credential). */
+export interface QuotaCredentialView {
+  fingerprint: string;
+  /** How the credential was sent: an API key, or an OAuth (subscription) bearer token. */
+  kind: 'api-key' | 'subscription' | 'none';
+  /** ISO 8601 time of the response the reading came from. */
+  observedAt: string;
+  ageSeconds: number;
+  status: string | null;
+  representativeClaim: string | null;
+  resetsAt: string | null;
+  windows: QuotaWindowView[];
+  limits: Partial<Record<'requests' | 'tokens' | 'input-tokens' | 'output-tokens', QuotaApiKeyLimit>>;
+}
+
+/** `GET /api/quota`: newest reading first. */
+export interface QuotaResponse {
+  /** The daemon's clock when it answered (ISO 8601), so ages and countdowns need no clock agreement. */
+  now: string;
+  credentials: QuotaCredentialView[];
+}

@@ -10,6 +10,15 @@ export interface TodayStats {
   budget?: { label: string; percent: number } | null;
   /** The newest budget alert (from `/api/alerts`), so the app can notify once per new one. */
   latestAlert?: { id: string; message: string } | null;
+  /** Plan usage (from `/api/quota`): each window's highest share over the credentials seen; absent when none. */
+  plan?: TrayPlanUsage | null;
+}
+
+/** Plan-usage windows for the tray, in the daemon's order (5-hour, 7-day, ...). */
+export interface TrayPlanUsage {
+  /** Epoch ms the daemon answered at, so reset times are shown against the same clock. */
+  at: number;
+  windows: Array<{ label: string; utilization: number; /** Epoch ms, or null when not stated. */ resetsAt: number | null }>;
 }
 
 /**

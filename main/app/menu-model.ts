@@ -1,4 +1,4 @@
-import type { DaemonState } from './daemon-state.js';
+import type { DaemonState, TrayPlanUsage } from './daemon-state.js';
 
 /** Every action the tray menu can trigger; the adapter maps clicks back to these ids. */
 export type MenuAction =
@@ -38,6 +38,35 @@ function money(usd: number): string {
   return usd >= 100 ? `$${usd.toFixed(0)}` : `$${usd.toFixed(2)}`;
 }
 
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** `14:05` on the same day as `now`, `Mon 09:00` otherwise (local time). */
+function resetClock(at: number, now: number): string {
+  const d = new Date(at);
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (d.toDateString() === new Date(now).toDateString()) return hm;
+  return `${d.toLocaleDateString('en-US', { weekday: 'short' })} ${hm}`;
+}
+
+/**
+ * One menu line per plan window: `Plan 5-hour: 42 % (resets 14:05)`. None before the first
+ * reading, and none for API keys, whose responses carry no plan windows.
+ */
+export function planLines(plan: TrayPlanUsage | null | undefined): string[] {
+  if (!plan) return [];
+  return plan.windows.map((w) => {
+    const reset = w.resetsAt === null ? '' : ` (resets ${resetClock(w.resetsAt, plan.at)})`;
+    return `Plan ${w.label}: ${Math.round(w.utilization * 100)} %${reset}`;
+  });
+}
+
+/** The window closest to its limit, for the tooltip: `plan 42 % (5-hour)`; null when none is known. */
+export function worstPlan(plan: TrayPlanUsage | null | undefined): string | null {
+  const worst = plan?.windows.reduce<TrayPlanUsage['windows'][number] | null>(
+    (top, w) => (top === null || w.utilization > top.utilization ? w : top), null) ?? null;
+  return worst ? `plan ${Math.round(worst.utilization * 100)} % (${worst.label})` : null;
+}
+
 /** The first line of the menu: what the daemon is doing, in a few words. */
 export function statusLines(state: DaemonState): string[] {
   switch (state.kind) {
@@ -59,6 +88,7 @@ export function statusLines(state: DaemonState): string[] {
         ? `Today: ${s.requests} ${s.requests === 1 ? 'request' : 'requests'} · ${Math.round(s.hitRate * 100)}% cache hits · ${money(s.costUsd)}`
         : 'Today: statistics unavailable');
       if (s?.budget) lines.push(`Budget: ${s.budget.label} ${Math.floor(s.budget.percent)} % used`);
+      lines.push(...planLines(s?.plan));
       if (state.upstreamProblem) lines.push(`⚠ ${state.upstreamProblem}`);
       return lines;
     }
@@ -98,9 +128,11 @@ export function buildTrayView(state: DaemonState, options: MenuOptions): TrayVie
   ];
   // The tooltip is all some users look at: a problem reaching the upstream belongs in it too.
   const warning = state.kind === 'running' && state.upstreamProblem ? ` — ⚠ ${state.upstreamProblem}` : '';
-  // The worst budget percentage belongs where the user glances: the tooltip.
+  // The worst budget percentage and how close the plan is to its limit (the worst window, whose
+  // reset decides when work stops) belong where the user glances: the tooltip.
   const budget = state.kind === 'running' && state.stats?.budget ? ` — budget ${Math.floor(state.stats.budget.percent)} %` : '';
-  return { tooltip: `CCO — ${lines[0]}${budget}${warning}`, menu };
+  const plan = state.kind === 'running' ? worstPlan(state.stats?.plan) : null;
+  return { tooltip: `CCO — ${lines[0]}${budget}${plan ? ` — ${plan}` : ''}${warning}`, menu };
 }
 
 /** Every action id present and enabled in a menu (for adapters and tests). */

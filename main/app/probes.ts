@@ -1,12 +1,14 @@
 import { getJson } from '../common/daemon-client.js';
-import type { TodayStats } from './daemon-state.js';
+import type { QuotaResponse } from '../../shared/api.js';
+import type { TodayStats, TrayPlanUsage } from './daemon-state.js';
 
-/** Today's requests, hit rate and cost, or null when the daemon does not answer. */
+/** Today's requests, hit rate and cost, with plan usage, or null when the daemon does not answer. */
 export async function fetchTodayStats(baseUrl: string, timeoutMs = 1500): Promise<TodayStats | null> {
-  const [summary, budgets, alerts] = await Promise.all([
+  const [summary, budgets, alerts, plan] = await Promise.all([
     getJson(`${baseUrl}/api/stats/summary?range=today`, timeoutMs),
     getJson(`${baseUrl}/api/budgets`, timeoutMs),
     getJson(`${baseUrl}/api/alerts?limit=1`, timeoutMs),
+    fetchPlanUsage(baseUrl, timeoutMs),
   ]);
   const body = summary as Partial<TodayStats> | null;
   if (!body || typeof body.requests !== 'number' || typeof body.hitRate !== 'number' || typeof body.costUsd !== 'number') {
@@ -17,6 +19,8 @@ export async function fetchTodayStats(baseUrl: string, timeoutMs = 1500): Promis
   return {
     requests: body.requests, hitRate: body.hitRate, costUsd: body.costUsd,
     ...(budget ? { budget } : {}), ...(latestAlert ? { latestAlert } : {}),
+    // Left out while there is nothing to show: before the first reading, or on an API key.
+    ...(plan && plan.windows.length > 0 ? { plan } : {}),
   };
 }
 
@@ -35,6 +39,27 @@ function tightestBudget(body: unknown): TodayStats['budget'] {
 function newestAlert(body: unknown): TodayStats['latestAlert'] {
   const first = (body as { alerts?: Array<{ id?: unknown; message?: unknown }> } | null)?.alerts?.[0];
   return first && typeof first.id === 'string' && typeof first.message === 'string' ? { id: first.id, message: first.message } : null;
+}
+
+/**
+ * Plan usage per window for the tray: the highest share over every credential the daemon has a
+ * reading for (the one that stops the user first). Windows already reset are left out: their new
+ * share is unknown until the next response. Null when the daemon does not answer.
+ */
+export async function fetchPlanUsage(baseUrl: string, timeoutMs = 1500): Promise<TrayPlanUsage | null> {
+  const body = (await getJson(`${baseUrl}/api/quota`, timeoutMs)) as Partial<QuotaResponse> | null;
+  if (!body || typeof body.now !== 'string' || !Array.isArray(body.credentials)) return null;
+  const byName = new Map<string, TrayPlanUsage['windows'][number]>();
+  for (const credential of body.credentials) {
+    for (const w of credential.windows) {
+      if (w.stale) continue;
+      const seen = byName.get(w.name);
+      if (seen && seen.utilization >= w.utilization) continue;
+      const resetsAt = w.resetsAt === null ? null : Date.parse(w.resetsAt);
+      byName.set(w.name, { label: w.label, utilization: w.utilization, resetsAt });
+    }
+  }
+  return { at: Date.parse(body.now), windows: [...byName.values()] };
 }
 
 /**

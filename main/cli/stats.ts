@@ -7,16 +7,17 @@ import { EXIT, UsageError } from './errors.js';
 import { formatPercent } from './format.js';
 import { HELP_OPTION, renderHelp } from './help.js';
 import { configFlagsFrom, configSpecs, HELP_SPEC, parseOptions } from './parse.js';
+import { loadPlanUsage, renderPlanUsage } from './plan-usage.js';
 import { noUsageMessage, openUsageForReading } from './usage-db.js';
 
 export function statsHelp(): string {
   return renderHelp(
     'cco stats [--team] [--range 1h|24h|today|7d|30d|all] [--top N] [--json] [--port N]',
-    'Prints what Claude Code cost through this daemon: requests, tokens, cost, what the cache saved,\nlatency, and the most expensive projects. Reads the usage database; the daemon need not run.',
+    'Prints what Claude Code cost through this daemon: requests, tokens, cost, what the cache saved,\nlatency, the most expensive projects, and plan usage (5-hour and 7-day quota of a Pro/Max login).\nReads the usage database and the saved plan readings; the daemon need not run.',
     [
       { names: '--range R', help: `summary period: ${SUMMARY_RANGES.join(', ')} (default: today)` },
       { names: '--top N', help: 'projects to list (default: 10)' },
-      { names: '--json', help: 'print {summary, projects} as JSON for scripts' },
+      { names: '--json', help: 'print {summary, projects, plan} as JSON for scripts' },
       { names: '--team', help: 'the whole team from the team ledger (--team-db, CCO_TEAM_DB): totals, machines, projects' },
       { names: '--team-db URL', help: 'the team ledger to read (default: CCO_TEAM_DB, or teamDb in settings.json)' },
       { names: '--port N', help: 'the daemon instance (default: 3000)' },
@@ -47,10 +48,11 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
     return teamStats(resolveCliConfig(ctx, configFlagsFrom(values)), range, top, values.json === true, ctx);
   }
   const { config, dataDir } = resolveCliConfig(ctx, configFlagsFrom(values));
+  const plan = await loadPlanUsage(config.host, config.port, dataDir, Date.now());
   const opened = await openUsageForReading(dataDir, config.port);
   if (!opened) {
-    if (values.json) ctx.out(JSON.stringify({ summary: null, projects: [] }, null, 2));
-    else ctx.out(noUsageMessage(dataDir, config.port));
+    if (values.json) ctx.out(JSON.stringify({ summary: null, projects: [], plan }, null, 2));
+    else for (const line of [noUsageMessage(dataDir, config.port), '', ...renderPlanUsage(plan)]) ctx.out(line);
     return EXIT.ok;
   }
   const [{ querySummary }, { queryProjects }] = await Promise.all([import('../daemon/usage/summary.js'), import('../daemon/usage/projects.js')]);
@@ -63,8 +65,8 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
   } finally {
     opened.db.close();
   }
-  if (values.json) ctx.out(JSON.stringify({ summary, projects }, null, 2));
-  else for (const line of renderStats(summary, projects, config.port)) ctx.out(line);
+  if (values.json) ctx.out(JSON.stringify({ summary, projects, plan }, null, 2));
+  else for (const line of [...renderStats(summary, projects, config.port), '', ...renderPlanUsage(plan)]) ctx.out(line);
   return EXIT.ok;
 }
 

@@ -12,6 +12,7 @@ import { createLogger } from './log.js';
 import { withFreeLocalProviders } from './pricing/local.js';
 import { loadPriceTable } from './pricing/load.js';
 import { createPricer } from './pricing/pricer.js';
+import { quotaFile } from './quota/read.js';
 import { quotaRouter } from './quota/route.js';
 import { QuotaService } from './quota/service.js';
 import { openTeamLedger, type LedgerTimings, type TeamLedger } from './ledger/ledger.js';
@@ -111,7 +112,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     throw error;
   }
   // Per instance, like the usage database; private, as it is keyed by credential fingerprints.
-  const quota = new QuotaService({ file: join(dataDir, `quota-${config.port}.json`), logger, now: systemClock.now });
+  const quota = new QuotaService({ file: quotaFile(dataDir, config.port), logger, now: systemClock.now });
   metrics.registerPlanUtilization(() => quota.windows().map(({ window, utilization }) => ({ label: window, ratio: utilization })));
   const ledger = openLedger(options, files.database, logger);
   const webhook = () => config.alertWebhook || budgets.alertWebhook;

@@ -15,6 +15,7 @@ import { connectLive, type ConnectionStatus } from './live.js';
 import { accessToken, adoptFragmentToken } from './token.js';
 import { alertBanner, budgetsPanel } from './views/budgets-panel.js';
 import { cachePanel } from './views/cache-panel.js';
+import { fetchQuota, planUsagePanel } from './views/plan-usage.js';
 import { renderCards } from './views/cards.js';
 import { renderDaemonInfo, renderStatus } from './views/header.js';
 import { projectsTable } from './views/projects-table.js';
@@ -64,6 +65,7 @@ let filters: Filters = readFilters(location.search);
 let knownProjects: string[] = [];
 const recent = recentRequests({ filter: (key, value) => setFilters({ ...filters, [key]: value }) });
 const routing = routingPanel();
+const plan = planUsagePanel({ load: fetchQuota });
 const cache = cachePanel({ clear: () => api.clearCache(), cleared: () => void loadCache() });
 
 const budgets = budgetsPanel({
@@ -153,7 +155,7 @@ function drawCharts(data: ChartData): void {
 }
 
 async function refreshAll(): Promise<void> {
-  await Promise.all([loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting(), loadBudgets(), loadAlerts()]);
+  await Promise.all([loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting(), loadBudgets(), loadAlerts(), plan.load()]);
 }
 
 /** Coalesces bursts of live requests into one refresh of the aggregates. */
