@@ -348,3 +348,7 @@ export class UtilityProcess extends Checked {
 }
 
 export const utilityProcess = UtilityProcess;
+
+// Electron is a CommonJS module: `import electron from 'electron'` (electron-store does) gets
+// the module object, as this does.
+export default { app, dialog, Menu, nativeImage, Notification, shell, Tray, session, BrowserWindow, ipcMain, utilityProcess };
