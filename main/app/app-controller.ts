@@ -232,7 +232,8 @@ export class AppController {
   private pendingRestart(): BridgeSettingKey[] {
     if (this.runningWith === null || this.deps.daemon.state.kind !== 'running') return [];
     const editable = new Set<string>(Object.keys(fieldInfo()));
-    return restartNeeded(this.runningWith, this.deps.settings.settings).filter((k): k is BridgeSettingKey => editable.has(k));
+    const changed = restartNeeded(this.runningWith, this.deps.settings.settings);
+    return changed.filter((k): k is BridgeSettingKey => editable.has(k));
   }
 
   private settingsView(): BridgeSettingsView {
@@ -269,7 +270,8 @@ export class AppController {
   }
 
   private async openRoutingFile(): Promise<void> {
-    const { path, exists } = routingStatus(dirname(this.deps.settings.file), this.deps.settings.settings.routingFile, '');
+    const { settings } = this.deps;
+    const { path, exists } = routingStatus(dirname(settings.file), settings.settings.routingFile, '');
     if (!exists) writeFileSync(path, EMPTY_ROUTING_FILE, { mode: 0o600, flag: 'wx' });
     await this.deps.shell.system.openPath(path);
   }

@@ -23,7 +23,10 @@ const DECLARED: { [K in keyof AppState]: { default: () => AppState[K]; check: (v
     default: () => 'all',
     check: (v) => (v === 'all' || v === 'problems' || v === 'off' ? null : 'must be "all", "problems" or "off"'),
   },
-  lastTab: { default: () => 'daemon', check: (v) => (v === 'daemon' || v === 'app' ? null : 'must be "daemon" or "app"') },
+  lastTab: {
+    default: () => 'daemon',
+    check: (v) => (v === 'daemon' || v === 'app' ? null : 'must be "daemon" or "app"'),
+  },
   dismissedBanners: {
     default: () => [],
     check: (v) =>
@@ -38,7 +41,9 @@ const DECLARED: { [K in keyof AppState]: { default: () => AppState[K]; check: (v
 };
 
 /** The keys a page may change through the bridge (window bounds are the app's own business). */
-export const BRIDGE_PREF_KEYS = ['notifications', 'lastTab', 'dismissedBanners'] as const satisfies ReadonlyArray<keyof BridgePrefs>;
+export const BRIDGE_PREF_KEYS = ['notifications', 'lastTab', 'dismissedBanners'] as const satisfies ReadonlyArray<
+  keyof BridgePrefs
+>;
 // Every preference is settable: a key added to BridgePrefs but not here fails the build.
 const allPrefKeys: Record<keyof BridgePrefs, true> = { notifications: true, lastTab: true, dismissedBanners: true };
 void allPrefKeys;
@@ -73,7 +78,11 @@ export class AppStateStore {
   }
 
   prefs(): BridgePrefs {
-    return { notifications: this.get('notifications'), lastTab: this.get('lastTab'), dismissedBanners: this.get('dismissedBanners') };
+    return {
+      notifications: this.get('notifications'),
+      lastTab: this.get('lastTab'),
+      dismissedBanners: this.get('dismissedBanners'),
+    };
   }
 
   /** A patch already checked by the IPC validator (checked again: the port is the last gate). */

@@ -13,7 +13,9 @@ export interface IpcSender {
 }
 
 /** A handler gets the arguments its channel declares, already checked. */
-export type IpcHandler<C extends BridgeInvokeChannel> = (args: BridgeArgs<C>) => BridgeResult<C> | Promise<BridgeResult<C>>;
+export type IpcHandler<C extends BridgeInvokeChannel> = (
+  args: BridgeArgs<C>,
+) => BridgeResult<C> | Promise<BridgeResult<C>>;
 
 /** A refusal: the call never reaches a handler. */
 export class IpcRefused extends Error {
@@ -24,7 +26,8 @@ export class IpcRefused extends Error {
 type ArgsCheck = (args: readonly unknown[]) => string | null;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.getPrototypeOf(value) === Object.prototype;
 }
 
 const none: ArgsCheck = (args) => (args.length === 0 ? null : `takes no arguments, got ${args.length}`);
@@ -50,7 +53,9 @@ function patchOf(keys: readonly string[], value: (key: string, v: unknown) => st
  * schema's answer per field, which the page shows next to the field (settings-model.ts).
  */
 const settingsPatch = patchOf(EDITABLE_KEYS, (_key, v) =>
-  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? null : 'must be text, a number, true/false or null');
+  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+    ? null
+    : 'must be text, a number, true/false or null');
 
 /** A preferences change: the app-state declaration's keys and checks (app-state.ts). */
 const prefsPatch = patchOf(BRIDGE_PREF_KEYS, (key, v) => checkPref(key as keyof BridgePrefs, v));

@@ -40,7 +40,8 @@ export function applyPatch(current: Settings, patch: unknown): Settings {
   for (const [key, value] of Object.entries(patch)) {
     if (!isEditable(key)) throw new SettingsError(`settings change: "${key}" cannot be changed here`);
     // The routing file's empty value is a real one: the file in the data directory.
-    const reset = value === null || value === undefined || (typeof value === 'string' && value.trim() === '' && key !== 'routingFile');
+    const emptied = typeof value === 'string' && value.trim() === '' && key !== 'routingFile';
+    const reset = value === null || value === undefined || emptied;
     if (reset) {
       delete next[key];
       continue;
@@ -63,7 +64,8 @@ export function fieldInfo(): { [K in BridgeSettingKey]-?: BridgeFieldInfo } {
   const restartKeys: readonly string[] = DAEMON_SETTING_KEYS;
   const entries = EDITABLE_KEYS.map((key) => {
     const spec: SettingSpec = SETTINGS[key];
-    return [key, { label: spec.label, help: spec.help, default: defaultHelp(key), needsRestart: restartKeys.includes(key) }];
+    const info: BridgeFieldInfo = { label: spec.label, help: spec.help, default: defaultHelp(key), needsRestart: restartKeys.includes(key) };
+    return [key, info];
   });
   return Object.fromEntries(entries) as { [K in BridgeSettingKey]-?: BridgeFieldInfo };
 }

@@ -52,26 +52,49 @@ function fieldRow(key: TextKey | 'logLevel', v: BridgeSettingsView): HTMLElement
   shown.set(key, value);
   const control =
     key === 'logLevel'
-      ? h('select', { id, name: key, 'aria-describedby': `${id}-help ${id}-error` },
+      ? h(
+          'select',
+          { id, name: key, 'aria-describedby': `${id}-help ${id}-error` },
           h('option', { value: '' }, `Default (${info.default})`),
           ...BRIDGE_LOG_LEVELS.map((level) => {
             const option = h('option', { value: level }, level);
             option.selected = value === level;
             return option;
-          }))
+          }),
+        )
       : h('input', {
-          id, name: key, type: 'text', value, placeholder: info.default, autocomplete: 'off', spellcheck: 'false',
-          'aria-describedby': `${id}-help ${id}-error`, oninput: () => fieldEdited(key),
+          id,
+          name: key,
+          type: 'text',
+          value,
+          placeholder: info.default,
+          autocomplete: 'off',
+          spellcheck: 'false',
+          'aria-describedby': `${id}-help ${id}-error`,
+          oninput: () => fieldEdited(key),
         });
   if (key === 'logLevel') control.addEventListener('change', () => fieldEdited(key));
-  return h('div', { class: 'field', 'data-key': key },
-    h('label', { for: id }, capitalize(info.label), info.needsRestart ? h('span', { class: 'restart-tag', title: 'Takes effect when the daemon restarts' }, 'restart') : null),
-    h('div', { class: 'field-control' },
+  return h(
+    'div',
+    { class: 'field', 'data-key': key },
+    h(
+      'label',
+      { for: id },
+      capitalize(info.label),
+      info.needsRestart
+        ? h('span', { class: 'restart-tag', title: 'Takes effect when the daemon restarts' }, 'restart')
+        : null,
+    ),
+    h(
+      'div',
+      { class: 'field-control' },
       control,
       h('span', { class: 'field-help', id: `${id}-help` }, `${capitalize(info.help)}. Empty: ${info.default}.`),
       h('span', { class: 'field-note', id: `${id}-note`, hidden: true }),
       key === 'routingFile' ? h('div', { id: 'routing-status', class: 'routing-status' }) : null,
-      h('span', { class: 'field-error', id: `${id}-error`, role: 'alert' })));
+      h('span', { class: 'field-error', id: `${id}-error`, role: 'alert' }),
+    ),
+  );
 }
 
 function capitalize(s: string): string {
@@ -113,13 +136,23 @@ function updateDirty(): void {
   const changed = Object.keys(patch()).length;
   (byId('save') as HTMLButtonElement).disabled = changed === 0 || view?.fileProblem != null;
   (byId('revert') as HTMLButtonElement).disabled = changed === 0;
-  byId('save-status').textContent = changed > 0 ? `${changed} unsaved ${changed === 1 ? 'change' : 'changes'}` : saveMessage;
+  byId('save-status').textContent =
+    changed > 0 ? `${changed} unsaved ${changed === 1 ? 'change' : 'changes'}` : saveMessage;
 }
 
 function renderDaemonForm(v: BridgeSettingsView): void {
   shown.clear();
-  fill(byId('daemon-fields'), ...GROUPS.map((group) =>
-    h('fieldset', { class: 'field-group' }, h('legend', {}, group.title), ...group.keys.map((key) => fieldRow(key, v)))));
+  fill(
+    byId('daemon-fields'),
+    ...GROUPS.map((group) =>
+      h(
+        'fieldset',
+        { class: 'field-group' },
+        h('legend', {}, group.title),
+        ...group.keys.map((key) => fieldRow(key, v)),
+      ),
+    ),
+  );
   renderRouting(v);
   fieldEdited('host');
 }
@@ -128,42 +161,103 @@ function renderRouting(v: BridgeSettingsView): void {
   const el = document.getElementById('routing-status');
   if (!el || !bridge) return;
   const { routing } = v;
-  const open = h('button', { type: 'button', id: 'open-routing', onclick: () => void bridge.openRoutingFile().catch(failed) },
-    routing.exists ? 'Open' : 'Create and open');
+  const open = h(
+    'button',
+    { type: 'button', id: 'open-routing', onclick: () => void bridge.openRoutingFile().catch(failed) },
+    routing.exists ? 'Open' : 'Create and open',
+  );
   const status = !routing.exists
     ? h('span', { class: 'field-help', id: 'routing-state' }, 'No routing file: every request goes to the upstream.')
     : routing.error
       ? h('pre', { class: 'routing-error', id: 'routing-state', role: 'alert' }, routing.error)
-      : h('span', { class: 'routing-ok', id: 'routing-state' }, 'Valid. The daemon applies edits to it without a restart.');
+      : h(
+          'span',
+          { class: 'routing-ok', id: 'routing-state' },
+          'Valid. The daemon applies edits to it without a restart.',
+        );
   fill(el, h('code', { class: 'path', title: routing.path }, routing.path), open, status);
 }
 
-function checkbox(id: string, label: string, help: string, checked: boolean, onChange: (checked: boolean) => void): HTMLElement {
+function checkbox(
+  id: string,
+  label: string,
+  help: string,
+  checked: boolean,
+  onChange: (checked: boolean) => void,
+): HTMLElement {
   const box = h('input', { type: 'checkbox', id, 'aria-describedby': `${id}-help` });
   box.checked = checked;
   box.addEventListener('change', () => onChange(box.checked));
-  return h('div', { class: 'check' }, box,
-    h('div', {}, h('label', { for: id }, label), h('div', { class: 'field-help', id: `${id}-help` }, help),
-      h('div', { class: 'field-error', id: `${id}-error`, role: 'alert' })));
+  return h(
+    'div',
+    { class: 'check' },
+    box,
+    h(
+      'div',
+      {},
+      h('label', { for: id }, label),
+      h('div', { class: 'field-help', id: `${id}-help` }, help),
+      h('div', { class: 'field-error', id: `${id}-error`, role: 'alert' }),
+    ),
+  );
 }
 
 function renderAppForm(v: BridgeSettingsView): void {
-  const notifications = h('select', { id: 'notifications' },
+  const notifications = h(
+    'select',
+    { id: 'notifications' },
     ...(['all', 'problems', 'off'] as const).map((value) => {
-      const option = h('option', { value }, { all: 'All', problems: 'Problems only', off: 'None (problems are still logged)' }[value]);
+      const option = h(
+        'option',
+        { value },
+        { all: 'All', problems: 'Problems only', off: 'None (problems are still logged)' }[value],
+      );
       option.selected = v.prefs.notifications === value;
       return option;
-    }));
-  notifications.addEventListener('change', () => void setPrefs({ notifications: notifications.value as BridgePrefs['notifications'] }));
-  fill(byId('app-fields'),
-    h('fieldset', { class: 'field-group' }, h('legend', {}, 'Desktop app'),
-      checkbox('startAtLogin', 'Start at login', capitalize(v.fields.startAtLogin.help), v.settings.startAtLogin === true,
-        (on) => void saveToggle('startAtLogin', on)),
-      checkbox('openDashboardOnStart', 'Open the dashboard on start', capitalize(v.fields.openDashboardOnStart.help),
-        v.settings.openDashboardOnStart === true, (on) => void saveToggle('openDashboardOnStart', on)),
-      h('div', { class: 'field' }, h('label', { for: 'notifications' }, 'Notifications'),
-        h('div', { class: 'field-control' }, notifications,
-          h('span', { class: 'field-help' }, 'Problems: a daemon crash or restart, settings that cannot be used. All adds confirmations such as a cleared cache.')))));
+    }),
+  );
+  notifications.addEventListener(
+    'change',
+    () => void setPrefs({ notifications: notifications.value as BridgePrefs['notifications'] }),
+  );
+  fill(
+    byId('app-fields'),
+    h(
+      'fieldset',
+      { class: 'field-group' },
+      h('legend', {}, 'Desktop app'),
+      checkbox(
+        'startAtLogin',
+        'Start at login',
+        capitalize(v.fields.startAtLogin.help),
+        v.settings.startAtLogin === true,
+        (on) => void saveToggle('startAtLogin', on),
+      ),
+      checkbox(
+        'openDashboardOnStart',
+        'Open the dashboard on start',
+        capitalize(v.fields.openDashboardOnStart.help),
+        v.settings.openDashboardOnStart === true,
+        (on) => void saveToggle('openDashboardOnStart', on),
+      ),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'notifications' }, 'Notifications'),
+        h(
+          'div',
+          { class: 'field-control' },
+          notifications,
+          h(
+            'span',
+            { class: 'field-help' },
+            'Problems: a daemon crash or restart, settings that cannot be used. ' +
+              'All adds confirmations such as a cleared cache.',
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 async function saveToggle(key: 'startAtLogin' | 'openDashboardOnStart', on: boolean): Promise<void> {
@@ -190,8 +284,12 @@ function failed(error: unknown): void {
 }
 
 function banner(kind: 'info' | 'warn' | 'error', id: string, message: string, ...actions: HTMLElement[]): HTMLElement {
-  return h('div', { class: `banner ${kind}`, id, role: kind === 'info' ? 'note' : 'alert' }, h('p', {}, message),
-    actions.length ? h('div', { class: 'actions' }, ...actions) : null);
+  return h(
+    'div',
+    { class: `banner ${kind}`, id, role: kind === 'info' ? 'note' : 'alert' },
+    h('p', {}, message),
+    actions.length ? h('div', { class: 'actions' }, ...actions) : null,
+  );
 }
 
 function renderBanners(): void {
@@ -199,21 +297,55 @@ function renderBanners(): void {
   const v = view;
   const list: HTMLElement[] = [];
   if (v.fileProblem) {
-    list.push(banner('error', 'file-problem', `${v.settingsFile} cannot be used, so nothing can be saved here until it is fixed: ${v.fileProblem}`));
+    list.push(
+      banner(
+        'error',
+        'file-problem',
+        `${v.settingsFile} cannot be used, so nothing can be saved here until it is fixed: ${v.fileProblem}`,
+      ),
+    );
   }
   const pending = v.pendingRestart.length > 0 ? v.pendingRestart : restartOffer;
   if (pending.length > 0) {
     const names = pending.map((key) => v.fields[key].label).join(', ');
     const external = v.daemon.kind === 'running' && v.daemon.owner === 'external';
-    list.push(external
-      ? banner('warn', 'restart-banner', `Saved. The daemon was started outside the app: restart it (cco daemon restart) to apply ${names}.`)
-      : banner('warn', 'restart-banner', `Saved. The daemon applies ${names} when it restarts. Requests under way finish first.`,
-          h('button', { type: 'button', id: 'restart', class: 'primary', onclick: () => void restart() }, 'Restart daemon now')));
+    list.push(
+      external
+        ? banner(
+            'warn',
+            'restart-banner',
+            `Saved. The daemon was started outside the app: restart it (cco daemon restart) to apply ${names}.`,
+          )
+        : banner(
+            'warn',
+            'restart-banner',
+            `Saved. The daemon applies ${names} when it restarts. Requests under way finish first.`,
+            h(
+              'button',
+              { type: 'button', id: 'restart', class: 'primary', onclick: () => void restart() },
+              'Restart daemon now',
+            ),
+          ),
+    );
   }
   if (!v.prefs.dismissedBanners.includes(SHARED_BANNER)) {
-    list.push(banner('info', SHARED_BANNER,
-      `These settings are saved in ${v.settingsFile}, which the cco command reads too. Environment variables and flags given to cco override them.`,
-      h('button', { type: 'button', 'aria-label': 'Dismiss', onclick: () => void setPrefs({ dismissedBanners: [...v.prefs.dismissedBanners, SHARED_BANNER] }) }, 'Got it')));
+    list.push(
+      banner(
+        'info',
+        SHARED_BANNER,
+        `These settings are saved in ${v.settingsFile}, which the cco command reads too. ` +
+          'Environment variables and flags given to cco override them.',
+        h(
+          'button',
+          {
+            type: 'button',
+            'aria-label': 'Dismiss',
+            onclick: () => void setPrefs({ dismissedBanners: [...v.prefs.dismissedBanners, SHARED_BANNER] }),
+          },
+          'Got it',
+        ),
+      ),
+    );
   }
   fill(byId('banners'), ...list);
 }
@@ -227,7 +359,10 @@ async function restart(): Promise<void> {
   try {
     const state = await bridge.restartDaemon();
     restartOffer = [];
-    saveMessage = state.kind === 'running' ? 'Daemon restarted with the saved settings.' : `Daemon ${state.kind}${state.kind === 'error' ? `: ${state.reason}` : ''}`;
+    saveMessage =
+      state.kind === 'running'
+        ? 'Daemon restarted with the saved settings.'
+        : `Daemon ${state.kind}${state.kind === 'error' ? `: ${state.reason}` : ''}`;
     applyView(await bridge.settingsView(), false);
   } catch (error) {
     failed(error);
@@ -273,7 +408,8 @@ async function save(event: Event): Promise<void> {
   if (!result.ok) {
     const fields = Object.entries(result.fields) as Array<[BridgeSettingKey, string]>;
     for (const [key, message] of fields) showError(key, message);
-    saveMessage = result.error ?? `Not saved: ${fields.length === 1 ? 'a field needs' : `${fields.length} fields need`} fixing.`;
+    saveMessage =
+      result.error ?? `Not saved: ${fields.length === 1 ? 'a field needs' : `${fields.length} fields need`} fixing.`;
     byId('save-status').textContent = saveMessage;
     if (fields[0]) input(fields[0][0]).focus();
     (byId('save') as HTMLButtonElement).disabled = false;

@@ -73,24 +73,37 @@ function makeApp(): void {
     logger: silentLogger,
   });
   app = new AppController({
-    shell, daemon, settings, appState: new AppStateStore(new MemoryAppState()),
+    shell,
+    daemon,
+    settings,
+    appState: new AppStateStore(new MemoryAppState()),
     watchFile: (path, onChange) => {
       const watcher = watchFile(path, onChange, silentLogger);
       return () => watcher.close();
     },
-    token: 'tok-settings', logsDir: join(dataDir, 'logs'), home: dataDir, pathEnv: '',
-    shimSource: '/nonexistent/bin/cco', clearCache, logger: silentLogger,
+    token: 'tok-settings',
+    logsDir: join(dataDir, 'logs'),
+    home: dataDir,
+    pathEnv: '',
+    shimSource: '/nonexistent/bin/cco',
+    clearCache,
+    logger: silentLogger,
   });
   // Events main broadcasts reach every open page, as webContents.send does.
   shell.windows.broadcast = (channel, payload) => {
     shell.events.push({ channel, payload });
-    for (const page of pages) void page.evaluate((view) => (globalThis as unknown as { __ccoEvent(v: unknown): void }).__ccoEvent(view), payload).catch(() => {});
+    for (const page of pages)
+      void page
+        .evaluate((view) => (globalThis as unknown as { __ccoEvent(v: unknown): void }).__ccoEvent(view), payload)
+        .catch(() => {});
   };
 }
 
 async function openPage(options: { bridge: boolean; width?: number; dark?: boolean }): Promise<Page> {
   const context = await chromium.browser.newContext({
-    viewport: { width: options.width ?? 1280, height: 800 }, reducedMotion: 'reduce', colorScheme: options.dark ? 'dark' : 'light',
+    viewport: { width: options.width ?? 1280, height: 800 },
+    reducedMotion: 'reduce',
+    colorScheme: options.dark ? 'dark' : 'light',
   });
   if (options.bridge) {
     await context.exposeBinding('__ccoInvoke', async ({ frame }, channel: string, args: unknown[]) => {
@@ -148,18 +161,27 @@ describe('the settings page in a real browser', () => {
     assert.deepEqual(await page.evaluate('window.cspViolations'), []);
   });
 
-  it('puts the schema\'s messages next to the fields and saves nothing while one is wrong', async () => {
+  it("puts the schema's messages next to the fields and saves nothing while one is wrong", async () => {
     await page.fill('#field-port', '70000');
     await page.fill('#field-upstream', 'ftp://example.com');
     await page.fill('#field-cacheSize', '5');
     assert.match((await page.locator('#save-status').textContent()) ?? '', /3 unsaved changes/);
     await page.click('#save');
-    await page.locator('#field-port-error', { hasText: 'port must be a whole number from 0 to 65535, got "70000"' }).waitFor();
-    assert.equal(await page.textContent('#field-upstream-error'), 'upstream must be an http(s) URL, got "ftp://example.com"');
+    await page
+      .locator('#field-port-error', { hasText: 'port must be a whole number from 0 to 65535, got "70000"' })
+      .waitFor();
+    assert.equal(
+      await page.textContent('#field-upstream-error'),
+      'upstream must be an http(s) URL, got "ftp://example.com"',
+    );
     assert.equal(await page.getAttribute('#field-port', 'aria-invalid'), 'true');
     assert.equal(await page.textContent('#field-cacheSize-error'), '', 'a valid field has no message');
     await page.screenshot({ path: screenshotPath('settings-errors-1280-light'), fullPage: true });
-    assert.equal(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).cacheSize, undefined, 'nothing saved');
+    assert.equal(
+      JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).cacheSize,
+      undefined,
+      'nothing saved',
+    );
   });
 
   it('saves a valid change where cco reads it, says a restart is needed and restarts on request', async () => {
@@ -175,13 +197,15 @@ describe('the settings page in a real browser', () => {
     assert.equal(await page.textContent('#field-port-error'), '');
     await page.screenshot({ path: screenshotPath('settings-restart-1280-light'), fullPage: true });
     await page.click('#restart');
-    await page.locator('#save-status', { hasText: 'Daemon restarted with the saved settings.' }).waitFor({ timeout: 20_000 });
+    await page
+      .locator('#save-status', { hasText: 'Daemon restarted with the saved settings.' })
+      .waitFor({ timeout: 20_000 });
     assert.equal(await page.locator('#restart-banner').count(), 0);
     const stats = (await (await fetch(`http://127.0.0.1:${port}/api/cache/stats`)).json()) as { maxSize: number };
     assert.equal(stats.maxSize, 5);
   });
 
-  it('shows the routing file\'s validation errors live as it is edited', async () => {
+  it("shows the routing file's validation errors live as it is edited", async () => {
     await page.click('#open-routing');
     await page.locator('#routing-state', { hasText: 'Valid.' }).waitFor();
     const file = join(dataDir, 'model-routing.json');
@@ -193,7 +217,7 @@ describe('the settings page in a real browser', () => {
     await page.locator('#routing-state', { hasText: 'Valid.' }).waitFor();
   });
 
-  it('remembers the last tab and a dismissed banner in the app\'s own state; app settings save at once', async () => {
+  it("remembers the last tab and a dismissed banner in the app's own state; app settings save at once", async () => {
     await page.click('#tab-app');
     await page.click('#shared-settings button');
     await page.check('#openDashboardOnStart');
@@ -211,7 +235,9 @@ describe('the settings page in a real browser', () => {
     const narrow = await openPage({ bridge: true, width: 420, dark: true });
     await narrow.goto(`http://127.0.0.1:${port}/settings#token=tok-settings`);
     await narrow.locator('#field-port').waitFor();
-    const overflow = await narrow.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const overflow = await narrow.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
     assert.equal(overflow, 0, 'no horizontal scrolling');
     await narrow.screenshot({ path: screenshotPath('settings-420-dark'), fullPage: true });
   });

@@ -7,7 +7,12 @@ import type { AppState, AppStatePort } from '../app-state.js';
  * electron-store's JSON Schema option is not used.
  */
 export function electronAppState(dataDir: string): AppStatePort {
-  const store = new ElectronStore<Partial<AppState>>({ cwd: dataDir, name: 'app-state', configFileMode: 0o600, clearInvalidConfig: true });
+  const store = new ElectronStore<Partial<AppState>>({
+    cwd: dataDir,
+    name: 'app-state',
+    configFileMode: 0o600,
+    clearInvalidConfig: true,
+  });
   // Keys are whole top-level names: electron-store's dotted paths are not used.
   const raw = store as unknown as { get(key: string): unknown; set(key: string, value: unknown): void };
   return {
