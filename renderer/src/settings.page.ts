@@ -229,14 +229,14 @@ function renderAppForm(v: BridgeSettingsView): void {
       checkbox(
         'startAtLogin',
         'Start at login',
-        capitalize(v.fields.startAtLogin.help),
+        `${capitalize(v.fields.startAtLogin.help)}.`,
         v.settings.startAtLogin === true,
         (on) => void saveToggle('startAtLogin', on),
       ),
       checkbox(
         'openDashboardOnStart',
         'Open the dashboard on start',
-        capitalize(v.fields.openDashboardOnStart.help),
+        `${capitalize(v.fields.openDashboardOnStart.help)}.`,
         v.settings.openDashboardOnStart === true,
         (on) => void saveToggle('openDashboardOnStart', on),
       ),

@@ -223,6 +223,7 @@ describe('the settings page in a real browser', () => {
     await page.check('#openDashboardOnStart');
     await waitFor(() => JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).openDashboardOnStart === true);
     await page.selectOption('#notifications', 'problems');
+    await page.screenshot({ path: screenshotPath('settings-app-tab-1280-light'), fullPage: true });
     await page.reload();
     await page.locator('#panel-app:not([hidden])').waitFor();
     assert.equal(await page.locator('#shared-settings').count(), 0);
