@@ -1,26 +1,28 @@
-// The bridge between the dashboard page and the app's main process: one function per
-// capability, no generic send, nothing from Node. Sandboxed preloads must be CommonJS in a single
+// The bridge between the app's pages and its main process: one function per capability a page
+// uses, no generic send, nothing from Node. Sandboxed preloads must be CommonJS in a single
 // file, hence .cts and no local imports except types.
 import electron = require('electron');
 import type {
-  BridgeDaemonState,
+  BridgeArgs,
   BridgeEventChannel,
+  BridgeEvents,
   BridgeInvokeChannel,
-  BridgeSettings,
+  BridgeResult,
   CcoBridge,
   Unsubscribe,
 } from '../shared/bridge.js';
 
 const { contextBridge, ipcRenderer } = electron;
 
-function call<T>(channel: BridgeInvokeChannel, ...args: unknown[]): Promise<T> {
-  return ipcRenderer.invoke(channel, ...args) as Promise<T>;
+/** Typed from shared/bridge.ts's BridgeCalls: the same table types main's handlers. */
+function call<C extends BridgeInvokeChannel>(channel: C, ...args: BridgeArgs<C>): Promise<BridgeResult<C>> {
+  return ipcRenderer.invoke(channel, ...args) as Promise<BridgeResult<C>>;
 }
 
-function subscribe<T>(channel: BridgeEventChannel, listener: (value: T) => void): Unsubscribe {
+function subscribe<C extends BridgeEventChannel>(channel: C, listener: (value: BridgeEvents[C]) => void): Unsubscribe {
   if (typeof listener !== 'function') throw new TypeError('listener must be a function');
   // The event object is not passed on: it would hand the page a way to reach ipcRenderer.
-  const wrapped = (_event: unknown, value: T) => listener(value);
+  const wrapped = (_event: unknown, value: BridgeEvents[C]) => listener(value);
   ipcRenderer.on(channel, wrapped);
   return () => {
     ipcRenderer.removeListener(channel, wrapped);
@@ -28,16 +30,14 @@ function subscribe<T>(channel: BridgeEventChannel, listener: (value: T) => void)
 }
 
 const bridge: CcoBridge = {
-  version: 1,
+  version: 2,
   daemonInfo: () => call('cco:daemon-info'),
-  startDaemon: () => call('cco:daemon-start'),
-  stopDaemon: () => call('cco:daemon-stop'),
-  openLogs: () => call('cco:open-logs'),
-  pickProjectFolder: () => call('cco:pick-project'),
-  getSettings: () => call('cco:settings-get'),
-  setSettings: (patch) => call('cco:settings-set', patch),
-  onDaemonState: (listener) => subscribe<BridgeDaemonState>('cco:daemon-state', listener),
-  onSettingsChanged: (listener) => subscribe<BridgeSettings>('cco:settings-changed', listener),
+  settingsView: () => call('cco:settings-view'),
+  saveSettings: (patch) => call('cco:settings-save', patch),
+  restartDaemon: () => call('cco:daemon-restart'),
+  openRoutingFile: () => call('cco:routing-open'),
+  setPrefs: (patch) => call('cco:prefs-set', patch),
+  onSettingsView: (listener) => subscribe('cco:settings-view', listener),
 };
 
 contextBridge.exposeInMainWorld('cco', bridge);

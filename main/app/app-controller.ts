@@ -1,21 +1,29 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { BridgeDaemonInfo, BridgeSettings, BridgeSettingsResult } from '../../shared/bridge.js';
+import type { BridgeDaemonInfo, BridgeSaveResult, BridgeSettingKey, BridgeSettingsView } from '../../shared/bridge.js';
 import type { Logger } from '../common/logger.js';
-import { writeSettings } from '../common/settings.js';
+import { SETTINGS } from '../common/settings-schema.js';
+import { writeSettings, type Settings } from '../common/settings.js';
+import type { AppStateStore } from './app-state.js';
 import type { DaemonController } from './daemon-controller.js';
 import { bridgeState, trayIconFor, type DaemonState } from './daemon-state.js';
 import { addShimDirToWindowsPath, isWritableDir, linkShim, unixTarget, type ShimResult } from './install-shim.js';
 import { IpcRouter } from './ipc-validate.js';
 import { buildTrayView, type MenuAction } from './menu-model.js';
-import { dashboardPageUrl, originOf, terminalPageUrl } from './navigation.js';
+import { dashboardPageUrl, originOf, settingsPageUrl, terminalPageUrl } from './navigation.js';
 import type { Shell } from './ports.js';
+import { EMPTY_ROUTING_FILE, routingStatus } from './routing-status.js';
+import { editableSettings, FieldErrors, fieldInfo, restartNeeded } from './settings-model.js';
 import type { SettingsChange, SettingsStore } from './settings-store.js';
 
 export interface AppControllerDeps {
   shell: Shell;
   daemon: DaemonController;
   settings: SettingsStore;
+  /** The app's own state (electron-store): notification preferences, the settings window's tab. */
+  appState: AppStateStore;
+  /** Follows a file (the routing file) for changes; returns a function that stops following. */
+  watchFile(path: string, onChange: () => void): () => void;
   token: string;
   logsDir: string;
   home: string;
@@ -40,6 +48,10 @@ export class AppController {
   private appliedLoginItem: boolean | null = null;
   /** The newest alert already seen; null until the first reading. */
   private lastAlertId: string | null = null;
+  /** The settings the running daemon started with, to tell which saved changes still need a restart. */
+  private runningWith: Settings | null = null;
+  private routingWatch: { path: string; stop: () => void } | null = null;
+  private lastView = '';
 
   constructor(private readonly deps: AppControllerDeps) {
     this.ipc = this.createIpc();
@@ -58,11 +70,12 @@ export class AppController {
   async start(): Promise<DaemonState> {
     const { daemon, settings, shell } = this.deps;
     daemon.onChange((state) => this.stateChanged(state));
-    daemon.onProblem((problem) => shell.notifier.notify(problem.title, problem.body));
+    daemon.onProblem((problem) => this.notify('problem', problem.title, problem.body));
     settings.onChange((change) => void this.settingsChanged(change));
     const problem = settings.load();
-    if (problem) shell.notifier.notify('CCO settings need fixing', problem);
+    if (problem) this.notify('problem', 'CCO settings need fixing', problem);
     settings.watch();
+    this.followRoutingFile();
     this.applyLoginItem();
     this.render();
     const state = await daemon.start();
@@ -82,6 +95,9 @@ export class AppController {
           return;
         case 'open-dashboard':
           this.openDashboard();
+          return;
+        case 'open-settings':
+          this.openSettings();
           return;
         case 'new-terminal':
           await this.newTerminal();
@@ -113,7 +129,7 @@ export class AppController {
       }
     } catch (error) {
       this.deps.logger.error(`Menu action ${action} failed: ${(error as Error).stack ?? String(error)}`);
-      shell.notifier.notify('CCO', `${(error as Error).message}`);
+      this.notify('problem', 'CCO', `${(error as Error).message}`);
     }
   }
 
@@ -128,6 +144,7 @@ export class AppController {
       this.deps.logger.error(`Quitting: ${(error as Error).stack ?? String(error)}`);
     } finally {
       this.deps.settings.close();
+      this.routingWatch?.stop();
       this.deps.shell.system.quit(); // whatever went wrong, Quit quits
     }
   }
@@ -159,6 +176,22 @@ export class AppController {
     this.deps.shell.windows.showDashboard(dashboardPageUrl(state.url, this.deps.token));
   }
 
+  private openSettings(): void {
+    const state = this.deps.daemon.state;
+    if (state.kind !== 'running') return;
+    this.deps.shell.windows.showSettings(settingsPageUrl(state.url, this.deps.token));
+  }
+
+  /**
+   * Notifications as the user chose in the settings window: all, problems only, or none. One
+   * that is not shown is still logged, so nothing is lost.
+   */
+  private notify(kind: 'info' | 'problem', title: string, body: string): void {
+    const choice = this.deps.appState.get('notifications');
+    if (choice === 'all' || (choice === 'problems' && kind === 'problem')) this.deps.shell.notifier.notify(title, body);
+    else this.deps.logger.info(`Notification not shown (notifications: ${choice}): ${title}: ${body}`);
+  }
+
   private async newTerminal(): Promise<void> {
     const folder = await this.deps.shell.dialogs.pickFolder('Choose the project folder for Claude Code');
     const state = this.deps.daemon.state;
@@ -171,21 +204,84 @@ export class AppController {
     if (state.kind !== 'running') return;
     try {
       const cleared = await this.deps.clearCache(state.url, this.deps.token);
-      this.deps.shell.notifier.notify('CCO cache cleared', `${cleared} cached ${cleared === 1 ? 'response' : 'responses'} removed`);
+      this.notify('info', 'CCO cache cleared', `${cleared} cached ${cleared === 1 ? 'response' : 'responses'} removed`);
     } catch (error) {
-      this.deps.shell.notifier.notify('CCO could not clear the cache', (error as Error).message);
+      this.notify('problem', 'CCO could not clear the cache', (error as Error).message);
     }
   }
 
   private stateChanged(state: DaemonState): void {
-    if (state.kind === 'running') this.lastOrigin = originOf(state.url);
+    if (state.kind === 'running') {
+      const origin = originOf(state.url);
+      const moved = this.lastOrigin !== null && this.lastOrigin !== origin;
+      this.lastOrigin = origin;
+      // A daemon the app started reads the settings of that moment; one started by `cco` is unknown.
+      if (this.runningWith === null) this.runningWith = state.owner === 'app' ? this.deps.settings.settings : null;
+      // A new port: the open windows follow the daemon there.
+      if (moved) this.deps.shell.windows.followDaemon(origin);
+    } else if (state.kind !== 'stopping') {
+      this.runningWith = null;
+    }
     this.notifyNewAlert(state);
     this.render();
     const visible = bridgeState(state);
     const key = JSON.stringify(visible);
     if (key === this.lastBridgeState) return;
     this.lastBridgeState = key;
-    this.deps.shell.windows.broadcast('cco:daemon-state', visible);
+    this.pushView();
+  }
+
+  /** Saved daemon settings the running daemon has not picked up yet. */
+  private pendingRestart(): BridgeSettingKey[] {
+    if (this.runningWith === null || this.deps.daemon.state.kind !== 'running') return [];
+    const editable = new Set<string>(Object.keys(fieldInfo()));
+    const changed = restartNeeded(this.runningWith, this.deps.settings.settings);
+    return changed.filter((k): k is BridgeSettingKey => editable.has(k));
+  }
+
+  private settingsView(): BridgeSettingsView {
+    const { settings, appState } = this.deps;
+    const current = settings.settings;
+    const upstream = current.upstream ?? (SETTINGS.upstream.default() as string);
+    return {
+      settings: editableSettings(current),
+      fields: fieldInfo(),
+      fileProblem: settings.error,
+      settingsFile: settings.file,
+      routing: routingStatus(dirname(settings.file), current.routingFile, upstream),
+      prefs: appState.prefs(),
+      daemon: bridgeState(this.deps.daemon.state),
+      pendingRestart: this.pendingRestart(),
+    };
+  }
+
+  /** Sends the settings view to the open pages when it changed (settings, routing file, daemon). */
+  private pushView(): void {
+    const view = this.settingsView();
+    const key = JSON.stringify(view);
+    if (key === this.lastView) return;
+    this.lastView = key;
+    this.deps.shell.windows.broadcast('cco:settings-view', view);
+  }
+
+  /** Watches the routing file the settings name, so its validation shows live in the window. */
+  private followRoutingFile(): void {
+    const path = routingStatus(dirname(this.deps.settings.file), this.deps.settings.settings.routingFile, '').path;
+    if (this.routingWatch?.path === path) return;
+    this.routingWatch?.stop();
+    this.routingWatch = { path, stop: this.deps.watchFile(path, () => this.pushView()) };
+  }
+
+  private async openRoutingFile(): Promise<void> {
+    const { settings } = this.deps;
+    const { path, exists } = routingStatus(dirname(settings.file), settings.settings.routingFile, '');
+    if (!exists) writeFileSync(path, EMPTY_ROUTING_FILE, { mode: 0o600, flag: 'wx' });
+    await this.deps.shell.system.openPath(path);
+  }
+
+  private async restartDaemon() {
+    const state = await this.deps.daemon.restart();
+    return bridgeState(state);
   }
 
   /** A desktop notification for each budget alert raised while the app watches (not for old ones at start). */
@@ -193,7 +289,7 @@ export class AppController {
     if (state.kind !== 'running' || !state.stats) return;
     const id = state.stats.latestAlert?.id ?? '';
     if (this.lastAlertId !== null && id !== '' && id !== this.lastAlertId) {
-      this.deps.shell.notifier.notify('CCO budget alert', state.stats.latestAlert!.message);
+      this.notify('problem', 'CCO budget alert', state.stats.latestAlert!.message);
     }
     this.lastAlertId = id;
   }
@@ -201,7 +297,10 @@ export class AppController {
   private async settingsChanged(change: SettingsChange): Promise<void> {
     this.applyLoginItem();
     this.render();
-    this.deps.shell.windows.broadcast('cco:settings-changed', change.settings);
+    this.followRoutingFile();
+    this.pushView();
+    // A change from the settings window: the window itself offers the restart.
+    if (change.fromWindow) return;
     if (change.restartNeeded.length === 0 || this.deps.daemon.state.kind !== 'running') return;
     const choice = await this.deps.shell.dialogs.ask(
       'Restart the CCO daemon to apply the new settings?',
@@ -220,7 +319,7 @@ export class AppController {
       this.deps.shell.system.setStartAtLogin(enabled);
     } catch (error) {
       this.deps.logger.warn(`Start at Login: ${(error as Error).message}`);
-      this.deps.shell.notifier.notify('CCO could not change Start at Login', (error as Error).message);
+      this.notify('problem', 'CCO could not change Start at Login', (error as Error).message);
     }
   }
 
@@ -244,24 +343,30 @@ export class AppController {
     return { url: state.kind === 'running' ? state.url : null, token: this.deps.token, state: bridgeState(state) };
   }
 
-  private setSettings(patch: unknown): BridgeSettingsResult {
+  private saveSettings(patch: unknown): BridgeSaveResult {
     try {
-      const change = this.deps.settings.update(patch);
-      return { ok: true, settings: change.settings as BridgeSettings, restartNeeded: change.restartNeeded as Array<keyof BridgeSettings> };
+      const change = this.deps.settings.update(patch, { fromWindow: true });
+      const editable = new Set<string>(Object.keys(fieldInfo()));
+      const needed = change.restartNeeded.filter((k): k is BridgeSettingKey => editable.has(k));
+      return { ok: true, view: this.settingsView(), restartNeeded: needed };
     } catch (error) {
-      return { ok: false, error: (error as Error).message };
+      if (error instanceof FieldErrors) return { ok: false, fields: error.fields, error: null };
+      return { ok: false, fields: {}, error: (error as Error).message };
     }
   }
 
+  /** The bridge: exactly the calls the pages make (shared/bridge.ts), each checked by ipc-validate.ts first. */
   private createIpc(): IpcRouter {
-    const { daemon, shell, settings } = this.deps;
     return new IpcRouter(() => this.daemonOrigin())
       .handle('cco:daemon-info', () => this.info())
-      .handle('cco:daemon-start', async () => bridgeState(await daemon.start()))
-      .handle('cco:daemon-stop', async () => bridgeState(await daemon.stop()))
-      .handle('cco:open-logs', () => shell.system.openPath(this.deps.logsDir))
-      .handle('cco:pick-project', () => shell.dialogs.pickFolder('Choose the project folder for Claude Code'))
-      .handle('cco:settings-get', () => settings.settings as BridgeSettings)
-      .handle('cco:settings-set', ([patch]) => this.setSettings(patch));
+      .handle('cco:settings-view', () => this.settingsView())
+      .handle('cco:settings-save', ([patch]) => this.saveSettings(patch))
+      .handle('cco:daemon-restart', () => this.restartDaemon())
+      .handle('cco:routing-open', () => this.openRoutingFile())
+      .handle('cco:prefs-set', ([patch]) => {
+        const prefs = this.deps.appState.setPrefs(patch);
+        this.pushView();
+        return prefs;
+      });
   }
 }

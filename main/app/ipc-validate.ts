@@ -1,4 +1,6 @@
-import type { BridgeInvokeChannel } from '../../shared/bridge.js';
+import type { BridgeArgs, BridgeInvokeChannel, BridgePrefs, BridgeResult } from '../../shared/bridge.js';
+import { EDITABLE_KEYS } from '../common/settings-schema.js';
+import { BRIDGE_PREF_KEYS, checkPref } from './app-state.js';
 
 /** Who sent an IPC call, as the adapter reads it from the event. */
 export interface IpcSender {
@@ -10,35 +12,62 @@ export interface IpcSender {
   mainFrame: boolean;
 }
 
-export type IpcHandler = (args: readonly unknown[]) => unknown;
+/** A handler gets the arguments its channel declares, already checked. */
+export type IpcHandler<C extends BridgeInvokeChannel> = (
+  args: BridgeArgs<C>,
+) => BridgeResult<C> | Promise<BridgeResult<C>>;
 
 /** A refusal: the call never reaches a handler. */
 export class IpcRefused extends Error {
   override name = 'IpcRefused';
 }
 
+/** Checks a call's arguments; the problem in words, or null. */
 type ArgsCheck = (args: readonly unknown[]) => string | null;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.getPrototypeOf(value) === Object.prototype;
+}
 
 const none: ArgsCheck = (args) => (args.length === 0 ? null : `takes no arguments, got ${args.length}`);
 
-const onePlainObject: ArgsCheck = (args) => {
-  if (args.length !== 1) return `takes one argument, got ${args.length}`;
-  const [value] = args;
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) {
-    return 'takes a plain object';
-  }
-  return null;
-};
+/** One plain object whose keys are among `keys` and whose values pass `value`. */
+function patchOf(keys: readonly string[], value: (key: string, v: unknown) => string | null): ArgsCheck {
+  return (args) => {
+    if (args.length !== 1) return `takes one argument, got ${args.length}`;
+    const [patch] = args;
+    if (!isPlainObject(patch)) return 'takes a plain object';
+    for (const [key, v] of Object.entries(patch)) {
+      if (!keys.includes(key)) return `"${key}" cannot be changed here`;
+      const problem = value(key, v);
+      if (problem) return `${key} ${problem}`;
+    }
+    return null;
+  };
+}
+
+/**
+ * A settings change: only the keys the schema marks `editable`, each a value the schema's parsers
+ * take (text as typed, a number or a boolean) or null. Whether the value is *valid* is the
+ * schema's answer per field, which the page shows next to the field (settings-model.ts).
+ */
+const settingsPatch = patchOf(EDITABLE_KEYS, (_key, v) =>
+  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+    ? null
+    : 'must be text, a number, true/false or null');
+
+/** A preferences change: the app-state declaration's keys and checks (app-state.ts). */
+const prefsPatch = patchOf(BRIDGE_PREF_KEYS, (key, v) => checkPref(key as keyof BridgePrefs, v));
 
 /** Every channel the bridge may call and the shape of its arguments. Anything else is refused. */
 export const CHANNEL_ARGS: Readonly<Record<BridgeInvokeChannel, ArgsCheck>> = {
   'cco:daemon-info': none,
-  'cco:daemon-start': none,
-  'cco:daemon-stop': none,
-  'cco:open-logs': none,
-  'cco:pick-project': none,
-  'cco:settings-get': none,
-  'cco:settings-set': onePlainObject,
+  'cco:settings-view': none,
+  'cco:settings-save': settingsPatch,
+  'cco:daemon-restart': none,
+  'cco:routing-open': none,
+  'cco:prefs-set': prefsPatch,
 };
 
 export function isBridgeChannel(channel: string): channel is BridgeInvokeChannel {
@@ -64,12 +93,13 @@ export function senderProblem(sender: IpcSender, allowedOrigin: string | null): 
 
 /** Routes bridge calls to handlers after checking channel, sender and arguments. */
 export class IpcRouter {
-  private readonly handlers = new Map<BridgeInvokeChannel, IpcHandler>();
+  private readonly handlers = new Map<BridgeInvokeChannel, (args: readonly unknown[]) => unknown>();
 
   constructor(private readonly allowedOrigin: () => string | null) {}
 
-  handle(channel: BridgeInvokeChannel, handler: IpcHandler): this {
-    this.handlers.set(channel, handler);
+  handle<C extends BridgeInvokeChannel>(channel: C, handler: IpcHandler<C>): this {
+    // The arguments reach the handler only after CHANNEL_ARGS[channel] accepted them.
+    this.handlers.set(channel, (args) => handler(args as BridgeArgs<C>));
     return this;
   }
 

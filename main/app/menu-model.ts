@@ -5,6 +5,7 @@ export type MenuAction =
   | 'start'
   | 'stop'
   | 'open-dashboard'
+  | 'open-settings'
   | 'new-terminal'
   | 'clear-cache'
   | 'toggle-start-at-login'
@@ -118,6 +119,8 @@ export function buildTrayView(state: DaemonState, options: MenuOptions): TrayVie
         { type: 'checkbox', id: 'toggle-start-at-login', label: 'Start at Login', checked: options.startAtLogin },
         { type: 'checkbox', id: 'toggle-open-dashboard-on-start', label: 'Open Dashboard on Start', checked: options.openDashboardOnStart },
         { type: 'separator' },
+        // The window is a page of the daemon; with no daemon, the file is the way to fix settings.
+        { type: 'action', id: 'open-settings', label: 'Settings…', enabled: running },
         { type: 'action', id: 'edit-settings-file', label: 'Edit Settings File…', enabled: true },
       ],
     },

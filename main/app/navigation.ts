@@ -36,3 +36,8 @@ export function terminalPageUrl(daemonUrl: string, token: string, cwd: string): 
   url.hash = `token=${encodeURIComponent(token)}`;
   return url.toString();
 }
+
+/** The settings page (it needs the app's bridge; the token is there for its links to the dashboard). */
+export function settingsPageUrl(daemonUrl: string, token: string): string {
+  return dashboardPageUrl(daemonUrl, token, '/settings');
+}

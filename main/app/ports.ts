@@ -1,6 +1,6 @@
 // The narrow interface between the app's logic and Electron. main/app/electron/ implements it
 // with the real API; tests implement it with recorders. Nothing here imports electron.
-import type { BridgeEventChannel } from '../../shared/bridge.js';
+import type { BridgeEventChannel, BridgeEvents } from '../../shared/bridge.js';
 import type { HostRequest } from '../common/daemon-process.js';
 import type { TrayIconState } from './daemon-state.js';
 import type { MenuAction, TrayView } from './menu-model.js';
@@ -15,8 +15,12 @@ export interface WindowsPort {
   showDashboard(url: string): void;
   /** A new terminal window on this URL. */
   openTerminal(url: string): void;
+  /** Shows the settings window on this URL, creating it or focusing the open one. */
+  showSettings(url: string): void;
+  /** The daemon moved to another origin (a new port): open pages reload there, the bridge follows. */
+  followDaemon(origin: string): void;
   /** Sends an event to every window of the app. */
-  broadcast(channel: BridgeEventChannel, payload: unknown): void;
+  broadcast<C extends BridgeEventChannel>(channel: C, payload: BridgeEvents[C]): void;
   closeAll(): void;
 }
 

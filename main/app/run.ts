@@ -7,11 +7,14 @@ import { daemonEnv } from '../common/daemon-process.js';
 import { settingsConfigLayer } from '../common/settings.js';
 import { readOrCreateToken } from '../common/token.js';
 import { fetchHealth, stopDaemon } from '../common/daemon-client.js';
+import { watchFile } from '../common/watch-file.js';
 import { AppController } from './app-controller.js';
+import { AppStateStore } from './app-state.js';
 import { createAppLogger } from './app-log.js';
 import { decideStart } from './attach.js';
 import { hostInChild } from './daemon-child.js';
 import { DaemonController } from './daemon-controller.js';
+import { electronAppState } from './electron/app-state.js';
 import { createElectronShell } from './electron/shell.js';
 import { forkUtilityProcess } from './electron/utility-process.js';
 import { registerIpc } from './electron/ipc.js';
@@ -39,7 +42,13 @@ export async function runApp(dataDir: string): Promise<void> {
   const logger = createAppLogger(join(dataDir, 'logs', 'app.log'));
   logger.info(`CCO app ${app.getVersion()} starting (pid ${process.pid}, data ${dataDir})`);
   const settings = new SettingsStore(dataDir, logger);
-  const windows = new ElectronWindows({ preload: join(root, 'dist', 'preload', 'index.cjs'), icon: join(root, 'assets', 'icon.png'), logger });
+  const appState = new AppStateStore(electronAppState(dataDir));
+  const windows = new ElectronWindows({
+    preload: join(root, 'dist', 'preload', 'index.cjs'),
+    icon: join(root, 'assets', 'icon.png'),
+    logger,
+    appState,
+  });
   const shell = createElectronShell({ assetsDir: join(root, 'assets'), windows });
 
   const config = (): DaemonConfig => {
@@ -72,6 +81,11 @@ export async function runApp(dataDir: string): Promise<void> {
     shell,
     daemon,
     settings,
+    appState,
+    watchFile: (path, onChange) => {
+      const watcher = watchFile(path, onChange, logger);
+      return () => watcher.close();
+    },
     token: readOrCreateToken(dataDir),
     logsDir: join(dataDir, 'logs'),
     home: homedir(),

@@ -16,14 +16,15 @@ import { applyPatch, restartNeeded } from './settings-model.js';
 export interface SettingsChange {
   settings: Settings;
   restartNeeded: Array<keyof Settings>;
+  /** Saved by the settings window (which offers the restart itself), not the tray or a hand edit. */
+  fromWindow?: boolean;
 }
 
 /**
  * settings.json through the CLI's own reader and writer (main/common/settings.ts), so the app and
- * `cco` share one file, one set of keys and one validation. electron-store was considered and not
- * used: it cannot load outside Electron (so its part would go untested here), its JSON schema
- * would be a second copy of the rules that can drift from the CLI's, and its migrations write
- * bookkeeping keys into the shared file. This adds what the app needs on top: migration of old
+ * `cco` share one file, one set of keys and one validation. electron-store keeps only what belongs
+ * to the app alone (app-state.ts): its JSON schema would be a second copy of the CLI's rules, and
+ * its migrations write bookkeeping keys into the file. This adds what the app needs on top: migration of old
  * key names on load, patches from the window, and watching for edits made by hand or by `cco`.
  */
 export class SettingsStore {
@@ -58,13 +59,13 @@ export class SettingsStore {
   }
 
   /** Validates and saves a change from the app; throws SettingsError with the reason when invalid. */
-  update(patch: unknown): SettingsChange {
+  update(patch: unknown, options: { fromWindow?: boolean } = {}): SettingsChange {
     if (this.problem) throw new SettingsError(`fix ${this.file} first: ${this.problem}`);
     const before = this.current;
     const after = applyPatch(before, patch);
     writeSettings(this.dataDir, after);
     this.current = after;
-    const change = { settings: after, restartNeeded: restartNeeded(before, after) };
+    const change: SettingsChange = { settings: after, restartNeeded: restartNeeded(before, after), ...options };
     this.emit(change);
     return change;
   }

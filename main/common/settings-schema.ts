@@ -163,7 +163,7 @@ export const SETTINGS = {
     file: true,
     editable: true,
   },
-  // Not editable in the app: binding anything but loopback is a deliberate, hand-made choice.
+  // The settings window offers it, and warns when the address is reachable from other machines.
   host: {
     schema: (z) => text(z, 'must be an IP address to listen on (127.0.0.1, ::1, or 0.0.0.0 for every interface)', bindHost),
     default: () => '127.0.0.1',
@@ -172,6 +172,7 @@ export const SETTINGS = {
     flag: { name: 'host', value: 'ADDR' },
     env: 'CCO_HOST',
     file: true,
+    editable: true,
   },
   upstream: {
     schema: (z) => text(z, 'must be an http(s) URL', httpUrl),
@@ -302,6 +303,8 @@ export const SETTINGS = {
     defaultHelp: 'model-routing.json in the data directory',
     flag: { name: 'routing-file', value: 'PATH' },
     env: 'CCO_ROUTING_FILE',
+    file: true,
+    editable: true,
   },
   teamDb: {
     schema: (z) => text(z, 'must be a postgres:// URL (postgres://user:password@host:5432/db?sslmode=require)', postgresUrl),
@@ -376,7 +379,6 @@ export const SETTINGS = {
     label: 'offerStatusLine',
     help: "give Claude Code CCO's status line when none of its settings define one",
     file: true,
-    editable: true,
     appOnly: true,
   },
   startAtLogin: {

@@ -31,6 +31,8 @@ const RANGE_KEY = 'cco-range';
 const REFRESH_MS = 3000;
 
 adoptFragmentToken();
+// The settings page edits through the desktop app's bridge: offered only inside the app.
+if (window.cco) byId('nav-settings').hidden = false;
 const api = createApi(() => accessToken());
 
 const charts = [

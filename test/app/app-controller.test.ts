@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AppController } from '../../main/app/app-controller.js';
+import { AppStateStore } from '../../main/app/app-state.js';
+import type { BridgeSaveResult, BridgeSettingsView } from '../../shared/bridge.js';
 import { decideStart } from '../../main/app/attach.js';
 import { DaemonController } from '../../main/app/daemon-controller.js';
 import { checkUpstream, clearCache, fetchTodayStats } from '../../main/app/probes.js';
@@ -18,7 +20,8 @@ import { sdk, userMessage } from '../support/clients.js';
 import { hostDaemonInChild } from '../support/fork-daemon.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { waitFor } from '../support/wait.js';
-import { FakeShell } from './fake-shell.js';
+import { watchFile } from '../../main/common/watch-file.js';
+import { FakeShell, MemoryAppState } from './fake-shell.js';
 
 let fake: FakeAnthropic;
 const dirs: string[] = [];
@@ -53,11 +56,16 @@ function makeApp(dataDir: string) {
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(tokenFile(dataDir), 'tok-123\n', { mode: 0o600 });
   const token = readOrCreateToken(dataDir);
+  const appState = new AppStateStore(new MemoryAppState());
   const app = new AppController({
-    shell, daemon, settings, token, logsDir: join(dataDir, 'logs'), home: dataDir, pathEnv: '',
+    shell, daemon, settings, token, appState,
+    watchFile: (path, onChange) => {
+      const watcher = watchFile(path, onChange, silentLogger);
+      return () => watcher.close();
+    }, logsDir: join(dataDir, 'logs'), home: dataDir, pathEnv: '',
     shimSource: '/nonexistent/bin/cco', clearCache, logger: silentLogger,
   });
-  return { shell, settings, daemon, app };
+  return { shell, settings, daemon, app, appState };
 }
 
 async function appOnFreePort(extra: object = {}) {
@@ -76,10 +84,9 @@ test('start: the tray shows the running daemon, the dashboard opens with the tok
   assert.equal(shell.icon, 'running');
   assert.deepEqual(shell.statusLabels(), [`Running on port ${port}`, 'Today: 0 requests · 0% cache hits · $0.00']);
   assert.deepEqual(shell.dashboards, [`http://127.0.0.1:${port}/#token=tok-123`]);
-  assert.deepEqual(shell.events.at(-1), {
-    channel: 'cco:daemon-state',
-    payload: { kind: 'running', port, url: `http://127.0.0.1:${port}`, owner: 'app', pid },
-  });
+  const pushed = shell.events.at(-1);
+  assert.equal(pushed?.channel, 'cco:settings-view');
+  assert.deepEqual(pushed?.payload.daemon, { kind: 'running', port, url: `http://127.0.0.1:${port}`, owner: 'app', pid });
   await app.quit();
   assert.equal(shell.quitCalls, 1);
   assert.equal(await fetchHealth(`http://127.0.0.1:${port}`, 500), null);
@@ -135,8 +142,8 @@ test('a broken settings file: notified at start, shown in the menu, and the daem
   await app.quit();
 });
 
-test('bridge calls: info and settings for the dashboard window; a restart is offered when a daemon setting changes', async () => {
-  const { shell, app, port, dataDir } = await appOnFreePort();
+test('settings window: errors per field, saved for cco, restart-needed shown until the daemon restarts', async () => {
+  const { shell, app, port, dataDir, settings } = await appOnFreePort();
   await app.start();
   const pid = (await fetchHealth(`http://127.0.0.1:${port}`, 1000))?.pid;
   const sender = { frameUrl: `http://127.0.0.1:${port}/`, ownWindow: true, mainFrame: true };
@@ -146,22 +153,43 @@ test('bridge calls: info and settings for the dashboard window; a restart is off
       state: { kind: 'running', port, url: `http://127.0.0.1:${port}`, owner: 'app', pid },
     });
     await assert.rejects(app.ipc.dispatch('cco:daemon-info', { ...sender, frameUrl: 'https://evil.example/' }, []), /refused/);
-    const bad = await app.ipc.dispatch('cco:settings-set', sender, [{ cacheSize: -1 }]);
-    assert.deepEqual(bad, { ok: false, error: 'settings change: cache size must be a whole number from 0 to 10000000, got -1' });
+    // Every failing field comes back at once, each message naming its field as the CLI does.
+    const bad = await app.ipc.dispatch('cco:settings-save', sender, [{ cacheSize: '-1', upstream: 'ftp://x', port: '3001' }]);
+    assert.deepEqual(bad, {
+      ok: false,
+      error: null,
+      fields: {
+        cacheSize: 'cache size must be a whole number from 0 to 10000000, got "-1"',
+        upstream: 'upstream must be an http(s) URL, got "ftp://x"',
+      },
+    });
+    assert.equal(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).port, port, 'nothing saved');
+
+    // Text as typed, parsed by the schema (sizes with units too); the window itself offers the restart.
+    const good = (await app.ipc.dispatch('cco:settings-save', sender, [{ cacheSize: '5', cacheMaxBytes: '1 MiB', logLevel: null }])) as BridgeSaveResult;
+    assert.ok(good.ok);
+    assert.deepEqual(good.restartNeeded.sort(), ['cacheMaxBytes', 'cacheSize']);
+    assert.deepEqual(good.view.pendingRestart.sort(), ['cacheMaxBytes', 'cacheSize']);
+    assert.equal(good.view.fields.cacheSize.label, 'cache size');
+    assert.equal(good.view.fields.cacheSize.needsRestart, true);
+    assert.equal(good.view.fields.startAtLogin.needsRestart, false);
+    const saved = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'));
+    assert.equal(saved.cacheSize, 5, 'saved where cco reads it');
+    assert.equal(saved.cacheMaxBytes, 1024 * 1024);
+    assert.deepEqual(shell.asked, [], 'no dialog on top of the window');
+
+    const restarted = await app.ipc.dispatch('cco:daemon-restart', sender, []);
+    assert.equal((restarted as { kind: string }).kind, 'running');
+    const stats = (await (await fetch(`http://127.0.0.1:${port}/api/cache/stats`)).json()) as { maxSize: number };
+    assert.equal(stats.maxSize, 5, 'the restarted daemon uses the saved setting');
+    const after = (await app.ipc.dispatch('cco:settings-view', sender, [])) as BridgeSettingsView;
+    assert.deepEqual(after.pendingRestart, [], 'nothing left to restart for');
+
+    // A change from elsewhere (the tray, a hand edit) is still offered a restart in a dialog.
     shell.askAnswer = 1; // "Later"
-    const good = await app.ipc.dispatch('cco:settings-set', sender, [{ cacheSize: 5 }]);
-    assert.deepEqual(good, { ok: true, settings: { port, upstream: fake.url, cacheSize: 5 }, restartNeeded: ['cacheSize'] });
+    settings.update({ workers: 3 });
     await waitFor(() => shell.asked.length === 1);
     assert.equal(shell.asked[0], 'Restart the CCO daemon to apply the new settings?');
-    assert.equal(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).cacheSize, 5, 'saved where cco reads it');
-    assert.ok(shell.events.some((e) => e.channel === 'cco:settings-changed'));
-
-    shell.askAnswer = 0; // "Restart Now": the daemon comes back with the new setting
-    await app.ipc.dispatch('cco:settings-set', sender, [{ cacheSize: 7 }]);
-    await waitFor(async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/api/cache/stats`).catch(() => null); // down while restarting
-      return response !== null && ((await response.json()) as { maxSize: number }).maxSize === 7;
-    }, { message: 'the restarted daemon to use the new cache size', timeoutMs: 20_000 }); // a process restart on a busy machine
   } finally {
     await app.quit();
   }
@@ -227,4 +255,41 @@ test('Quit quits even when stopping the daemon goes wrong', async () => {
   };
   await app.quit();
   assert.equal(shell.quitCalls, 1);
+});
+
+test('settings window: the routing file is created, opened and validated live; notifications follow the preference', async () => {
+  const { shell, app, port, dataDir } = await appOnFreePort();
+  await app.start();
+  const sender = { frameUrl: `http://127.0.0.1:${port}/settings`, ownWindow: true, mainFrame: true };
+  try {
+    await app.action('open-settings');
+    assert.deepEqual(shell.settingsWindows, [`http://127.0.0.1:${port}/settings#token=tok-123`]);
+    const routingPath = join(dataDir, 'model-routing.json');
+    const view = (await app.ipc.dispatch('cco:settings-view', sender, [])) as BridgeSettingsView;
+    assert.deepEqual(view.routing, { path: routingPath, exists: false, error: null });
+
+    await app.ipc.dispatch('cco:routing-open', sender, []);
+    assert.deepEqual(shell.opened, [routingPath]);
+    const created = (await app.ipc.dispatch('cco:settings-view', sender, [])) as BridgeSettingsView;
+    assert.deepEqual(created.routing, { path: routingPath, exists: true, error: null }, 'a new file starts valid');
+
+    // An edit in the editor: the window gets the daemon's own validation message, with the line.
+    writeFileSync(routingPath, '{"providers": {}, "routes": [], "default": "nowhere"}\n');
+    await waitFor(() => shell.events.some((e) => e.channel === 'cco:settings-view' && /default: must name a provider/.test(e.payload.routing.error ?? '')),
+      { message: 'the routing error pushed to the window' });
+    const last = shell.events.filter((e) => e.channel === 'cco:settings-view').at(-1)!.payload;
+    assert.match(last.routing.error!, new RegExp(`^${routingPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1: default:`));
+
+    assert.deepEqual(await app.ipc.dispatch('cco:prefs-set', sender, [{ notifications: 'problems' }]), {
+      notifications: 'problems', lastTab: 'daemon', dismissedBanners: [],
+    });
+    const before = shell.notifications.length;
+    await app.action('clear-cache');
+    assert.equal(shell.notifications.length, before, 'a confirmation is not shown with "problems only"');
+    await app.ipc.dispatch('cco:prefs-set', sender, [{ notifications: 'all' }]);
+    await app.action('clear-cache');
+    assert.equal(shell.notifications.at(-1)?.title, 'CCO cache cleared');
+  } finally {
+    await app.quit();
+  }
 });

@@ -4,7 +4,7 @@
 // finished loading, as Electron does. What a real launch does, short of pixels.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -114,7 +114,13 @@ test('the entry point loads without waiting for ready, then the tray, a locked-d
     assert.match(String((await invoke('cco:daemon-info', { subFrame: true })).error), /sub-frame/);
     assert.match(String((await invoke('cco:daemon-info', { frameUrl: 'https://evil.example/' })).error), /origin https:\/\/evil\.example/);
     assert.match(String((await invoke('cco:shell-exec')).error), /No handler registered/);
-    assert.match(String((await invoke('cco:settings-set', undefined, ['port=1'])).error), /plain object/);
+    assert.match(String((await invoke('cco:settings-save', undefined, ['port=1'])).error), /plain object/);
+    assert.match(String((await invoke('cco:daemon-stop')).error), /No handler registered/, 'unused capabilities are gone');
+    // electron-store (loaded on the stand-in) keeps the app's own preferences in the data directory.
+    const saved = await invoke('cco:prefs-set', undefined, [{ lastTab: 'app' }]);
+    assert.deepEqual(saved.value, { notifications: 'all', lastTab: 'app', dismissedBanners: [] });
+    assert.equal(JSON.parse(readFileSync(join(dir, 'app-state.json'), 'utf8')).lastTab, 'app');
+    if (process.platform !== 'win32') assert.equal(statSync(join(dir, 'app-state.json')).mode & 0o777, 0o600);
 
     // Navigation stays on the daemon; web links go to the browser, other schemes nowhere.
     app.send({ cmd: 'navigate', url: `http://127.0.0.1:${port}/terminal` });
@@ -135,6 +141,15 @@ test('the entry point loads without waiting for ready, then the tray, a locked-d
     app.send({ cmd: 'second-instance' });
     await waitFor(() => app.lines.filter((l) => l.type === 'window-show').length > shown, { message: 'the window shown again' });
     assert.equal(app.lines.filter((l) => l.type === 'window').length, 1, 'no second window');
+
+    // Where the user leaves the window is kept, and the next window opens there.
+    const bounds = { x: 120, y: 80, width: 1000, height: 700 };
+    app.send({ cmd: 'close-window', bounds });
+    await app.next('window-closed');
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'app-state.json'), 'utf8')).windowBounds, { dashboard: bounds });
+    app.send({ cmd: 'second-instance' });
+    const reopened = await app.next('window', (l) => (l.options as { x?: number }).x === 120);
+    assert.deepEqual([...['x', 'y', 'width', 'height'].map((k) => (reopened.options as Record<string, unknown>)[k])], [120, 80, 1000, 700]);
   } finally {
     app.child.kill();
     await app.exited;

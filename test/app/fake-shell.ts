@@ -1,7 +1,19 @@
-import type { BridgeEventChannel } from '../../shared/bridge.js';
+import type { BridgeEventChannel, BridgeEvents } from '../../shared/bridge.js';
+import type { AppState, AppStatePort } from '../../main/app/app-state.js';
 import type { TrayIconState } from '../../main/app/daemon-state.js';
 import type { MenuAction, MenuEntry, TrayView } from '../../main/app/menu-model.js';
 import type { Shell } from '../../main/app/ports.js';
+
+/** electron-store's stand-in for plain Node: a Map (what electron-store itself does is tested in electron-adapter). */
+export class MemoryAppState implements AppStatePort {
+  readonly values = new Map<string, unknown>();
+  get<K extends keyof AppState>(key: K): AppState[K] | undefined {
+    return this.values.get(key) as AppState[K] | undefined;
+  }
+  set<K extends keyof AppState>(key: K, value: AppState[K]): void {
+    this.values.set(key, structuredClone(value));
+  }
+}
 
 /**
  * Electron replaced by a recorder: what the tray shows, what was notified, which windows opened.
@@ -14,7 +26,9 @@ export class FakeShell implements Shell {
   notifications: Array<{ title: string; body: string }> = [];
   dashboards: string[] = [];
   terminals: string[] = [];
-  events: Array<{ channel: BridgeEventChannel; payload: unknown }> = [];
+  settingsWindows: string[] = [];
+  followed: string[] = [];
+  events: Array<{ [C in BridgeEventChannel]: { channel: C; payload: BridgeEvents[C] } }[BridgeEventChannel]> = [];
   opened: string[] = [];
   informed: Array<{ message: string; detail: string }> = [];
   asked: string[] = [];
@@ -37,7 +51,9 @@ export class FakeShell implements Shell {
   windows = {
     showDashboard: (url: string) => void this.dashboards.push(url),
     openTerminal: (url: string) => void this.terminals.push(url),
-    broadcast: (channel: BridgeEventChannel, payload: unknown) => void this.events.push({ channel, payload }),
+    showSettings: (url: string) => void this.settingsWindows.push(url),
+    followDaemon: (origin: string) => void this.followed.push(origin),
+    broadcast: <C extends BridgeEventChannel>(channel: C, payload: BridgeEvents[C]) => void this.events.push({ channel, payload }),
     closeAll: () => {},
   };
 

@@ -1,7 +1,7 @@
 // The compiled preload (dist/preload/index.cjs) run the way Electron runs a sandboxed preload:
 // its source wrapped in a function that gets a `require` for a few built-ins only, no Node.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createContext, Script } from 'node:vm';
@@ -51,14 +51,53 @@ test('each bridge function calls its own channel; a subscription hands on the va
   const { exposed, invoked, listeners } = runPreload();
   const cco = exposed.get('cco') as Record<string, (...args: unknown[]) => unknown>;
   await cco.daemonInfo!();
-  await cco.setSettings!({ cacheSize: 5 });
-  assert.deepEqual(invoked, [['cco:daemon-info'], ['cco:settings-set', { cacheSize: 5 }]]);
+  await cco.settingsView!();
+  await cco.saveSettings!({ cacheSize: '5' });
+  await cco.restartDaemon!();
+  await cco.openRoutingFile!();
+  await cco.setPrefs!({ lastTab: 'app' });
+  assert.deepEqual(invoked, [
+    ['cco:daemon-info'],
+    ['cco:settings-view'],
+    ['cco:settings-save', { cacheSize: '5' }],
+    ['cco:daemon-restart'],
+    ['cco:routing-open'],
+    ['cco:prefs-set', { lastTab: 'app' }],
+  ]);
 
   const seen: unknown[][] = [];
-  const unsubscribe = cco.onDaemonState!((...args: unknown[]) => void seen.push(args)) as () => void;
-  for (const listener of listeners.get('cco:daemon-state')!) listener({ sender: 'ipcRenderer' }, { kind: 'stopped' });
-  assert.deepEqual(seen, [[{ kind: 'stopped' }]], 'the IPC event (a way back to ipcRenderer) is not passed on');
+  const unsubscribe = cco.onSettingsView!((...args: unknown[]) => void seen.push(args)) as () => void;
+  for (const listener of listeners.get('cco:settings-view')!) listener({ sender: 'ipcRenderer' }, { pendingRestart: [] });
+  assert.deepEqual(seen, [[{ pendingRestart: [] }]], 'the IPC event (a way back to ipcRenderer) is not passed on');
   unsubscribe();
-  assert.equal(listeners.get('cco:daemon-state')!.size, 0);
-  assert.throws(() => cco.onSettingsChanged!('not a function'), /listener must be a function/);
+  assert.equal(listeners.get('cco:settings-view')!.size, 0);
+  assert.throws(() => cco.onSettingsView!('not a function'), /listener must be a function/);
+});
+
+/** Every source file of the pages (renderer/src), as text. */
+function rendererSources(dir = join(ROOT, 'renderer', 'src')): string {
+  return readdirSync(dir, { withFileTypes: true })
+    .map((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return rendererSources(path);
+      return entry.name.endsWith('.ts') ? readFileSync(path, 'utf8') : '';
+    })
+    .join('\n');
+}
+
+test('the bridge offers exactly what the pages call, and each call has a handler in main', async () => {
+  const { exposed } = runPreload();
+  const functions = Object.keys(exposed.get('cco')!).filter((key) => key !== 'version').sort();
+  const pages = rendererSources();
+  const unused = functions.filter((name) => !new RegExp(`\\.${name}\\(`).test(pages));
+  assert.deepEqual(unused, [], 'a capability no page calls is an attack surface for nothing');
+  assert.deepEqual(functions, ['daemonInfo', 'onSettingsView', 'openRoutingFile', 'restartDaemon', 'saveSettings', 'setPrefs', 'settingsView']);
+  // Every invoke channel the preload uses is validated and handled in main (app-controller.ts).
+  const { CHANNEL_ARGS } = await import('../../main/app/ipc-validate.js');
+  const preload = readFileSync(join(ROOT, 'preload', 'index.cts'), 'utf8');
+  const called = [...preload.matchAll(/call\('([^']+)'/g)].map((m) => m[1]).sort();
+  assert.deepEqual(called, Object.keys(CHANNEL_ARGS).sort());
+  const controller = readFileSync(join(ROOT, 'main', 'app', 'app-controller.ts'), 'utf8');
+  const handled = [...controller.matchAll(/\.handle\('([^']+)'/g)].map((m) => m[1]).sort();
+  assert.deepEqual(handled, called);
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { applyPatch, migrateSettings, restartNeeded } from '../../main/app/settings-model.js';
+import { applyPatch, FieldErrors, fieldInfo, migrateSettings, restartNeeded } from '../../main/app/settings-model.js';
 import { SettingsStore, type SettingsChange } from '../../main/app/settings-store.js';
 import { resolveCliConfig } from '../../main/cli/config.js';
 import { silentLogger } from '../../main/common/logger.js';
@@ -79,7 +79,7 @@ test('invalid changes are refused with the reason and leave the file as it was',
   assert.throws(() => store.update({ upstream: 'ftp://example.com' }), /upstream must be an http\(s\) URL/);
   assert.throws(() => store.update({ logLevel: 'loud' }), /log level must be one of/);
   assert.throws(() => store.update({ startAtLogin: 'yes' }), /startAtLogin must be true or false/);
-  assert.throws(() => store.update({ host: '0.0.0.0' }), /"host" cannot be changed here/);
+  assert.throws(() => store.update({ teamDb: 'postgres://u:p@h/db' }), /"teamDb" cannot be changed here/);
   assert.throws(() => store.update({ __proto__: { port: 1 }, toString: 1 }), /"toString" cannot be changed here/);
   assert.throws(() => store.update([1, 2]), /expected an object/);
   assert.equal(readFileSync(join(dir, 'settings.json'), 'utf8'), before);
@@ -114,4 +114,39 @@ test('an edit made outside the app (by hand or by cco) is picked up, with the re
 test('applyPatch and restartNeeded on their own', () => {
   assert.deepEqual(applyPatch({ port: 3000 }, { workers: 4 }), { port: 3000, workers: 4 });
   assert.deepEqual(restartNeeded({ port: 3000, startAtLogin: true }, { port: 3000, startAtLogin: false, logLevel: 'debug' }), ['logLevel']);
+});
+
+test('the window\'s changes: text parsed by the CLI\'s schema, every bad field named at once, read back by cco', () => {
+  const dir = dataDir();
+  const store = new SettingsStore(dir, silentLogger);
+  store.load();
+  let error: unknown;
+  try {
+    store.update({ port: '70000', workers: 'many', host: 'example.com', cacheTtlSeconds: '60' });
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof FieldErrors);
+  assert.deepEqual(Object.keys(error.fields).sort(), ['host', 'port', 'workers']);
+  assert.match(error.fields.port!, /^port must be a whole number from 0 to 65535, got "70000"$/);
+  assert.match(error.fields.host!, /^host must be an IP address/);
+  assert.deepEqual(store.settings, {}, 'nothing of a refused change is kept, not even its valid fields');
+
+  const routing = join(dir, 'routes.json');
+  const change = store.update({ host: '::1', upstreamTimeoutSeconds: '90.5', cacheMaxBytes: '512MB', routingFile: routing, logLevel: 'DEBUG' });
+  assert.deepEqual(change.restartNeeded.sort(), ['cacheMaxBytes', 'host', 'logLevel', 'routingFile', 'upstreamTimeoutSeconds']);
+  const cli = resolveCliConfig(ctx(dir)).config;
+  assert.deepEqual([cli.host, cli.upstreamTimeoutSeconds, cli.cacheMaxBytes, cli.routingFile, cli.logLevel], ['::1', 90.5, 512 * 1024 ** 2, routing, 'debug']);
+  assert.deepEqual(store.update({ host: '  ' }).restartNeeded, ['host'], 'an emptied field goes back to the default');
+  assert.equal(resolveCliConfig(ctx(dir)).config.host, '127.0.0.1');
+  assert.deepEqual(restartNeeded({ startAtLogin: true }, { startAtLogin: false }), [], 'app-only keys never need a restart');
+});
+
+test('field labels, help and defaults come from the schema, with the keys that need a restart marked', () => {
+  const fields = fieldInfo();
+  assert.deepEqual(fields.cacheMaxBytes, {
+    label: 'cache max bytes', help: 'most bytes held by the cache (a number, or with a unit: 512MB, 1G)', default: '268435456 (256 MiB)', needsRestart: true,
+  });
+  assert.equal(fields.routingFile.default, 'model-routing.json in the data directory');
+  assert.equal(fields.openDashboardOnStart.needsRestart, false);
 });

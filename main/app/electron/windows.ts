@@ -1,5 +1,6 @@
 import { app, BrowserWindow, session, shell, type WebContents } from 'electron';
-import type { BridgeEventChannel } from '../../../shared/bridge.js';
+import type { BridgeEventChannel, BridgeEvents } from '../../../shared/bridge.js';
+import type { AppStateStore, WindowBounds, WindowKind } from '../app-state.js';
 import type { Logger } from '../../common/logger.js';
 import { isExternalLinkAllowed, isNavigationAllowed, originOf } from '../navigation.js';
 import type { WindowsPort } from '../ports.js';
@@ -55,11 +56,13 @@ function sameOrigin(url: string, origin: string): boolean {
 
 export class ElectronWindows implements WindowsPort {
   private dashboard: BrowserWindow | null = null;
+  private settings: BrowserWindow | null = null;
   private readonly all = new Set<BrowserWindow>();
+  private readonly kinds = new WeakMap<BrowserWindow, WindowKind>();
   private allowedOrigin: string | null = null;
   private sessionLocked = false;
 
-  constructor(private readonly options: { preload: string; icon?: string; logger: Logger }) {}
+  constructor(private readonly options: { preload: string; icon?: string; logger: Logger; appState?: AppStateStore }) {}
 
   /** Whether an IPC sender belongs to one of the app's windows. */
   owns(contents: WebContents): boolean {
@@ -75,24 +78,54 @@ export class ElectronWindows implements WindowsPort {
       this.bringToFront(this.dashboard);
       return;
     }
-    const window = this.create(url, 'CCO', 1200, 800);
+    const window = this.create(url, 'CCO', 'dashboard', 1200, 800);
     this.dashboard = window;
     window.on('closed', () => {
       if (this.dashboard === window) this.dashboard = null;
     });
   }
 
-  openTerminal(url: string): void {
+  showSettings(url: string): void {
     this.allowedOrigin = originOf(url);
-    this.create(url, 'CCO — Claude Code', 960, 640);
+    if (this.settings && !this.settings.isDestroyed()) {
+      if (!sameOrigin(this.settings.webContents.getURL(), this.allowedOrigin)) this.load(this.settings, url);
+      this.bringToFront(this.settings);
+      return;
+    }
+    const window = this.create(url, 'CCO Settings', 'settings', 720, 760);
+    this.settings = window;
+    window.on('closed', () => {
+      if (this.settings === window) this.settings = null;
+    });
   }
 
-  broadcast(channel: BridgeEventChannel, payload: unknown): void {
+  openTerminal(url: string): void {
+    this.allowedOrigin = originOf(url);
+    this.create(url, 'CCO — Claude Code', 'terminal', 960, 640);
+  }
+
+  /** Each open page reloads at the same path on the daemon's new origin (the token is in the bridge). */
+  followDaemon(origin: string): void {
+    this.allowedOrigin = origin;
+    for (const window of this.all) {
+      if (window.isDestroyed()) continue;
+      const current = new URL(window.webContents.getURL());
+      if (current.origin !== origin) this.load(window, new URL(current.pathname + current.search, origin).toString());
+    }
+  }
+
+  broadcast<C extends BridgeEventChannel>(channel: C, payload: BridgeEvents[C]): void {
     for (const window of this.all) if (!window.isDestroyed()) window.webContents.send(channel, payload);
   }
 
   closeAll(): void {
-    for (const window of [...this.all]) if (!window.isDestroyed()) window.destroy();
+    for (const window of [...this.all]) {
+      if (window.isDestroyed()) continue;
+      // Quitting destroys windows without a 'close' event: keep where they were first.
+      const kind = this.kinds.get(window);
+      if (kind) this.saveBounds(kind, window);
+      window.destroy();
+    }
   }
 
   focusAny(): boolean {
@@ -111,6 +144,16 @@ export class ElectronWindows implements WindowsPort {
     if (process.platform === 'darwin') app.focus({ steal: true });
   }
 
+  private saveBounds(kind: WindowKind, window: BrowserWindow): void {
+    const store = this.options.appState;
+    if (!store || window.isDestroyed() || window.isMinimized() || window.isFullScreen()) return;
+    try {
+      store.set('windowBounds', { ...store.get('windowBounds'), [kind]: window.getNormalBounds() });
+    } catch (error) {
+      this.options.logger.warn(`Could not keep the window's size: ${(error as Error).message}`);
+    }
+  }
+
   private load(window: BrowserWindow, url: string): void {
     window.loadURL(url).catch((error: Error & { code?: string }) => {
       // ERR_ABORTED: another load replaced this one. Anything else leaves an error page: log why.
@@ -118,21 +161,24 @@ export class ElectronWindows implements WindowsPort {
     });
   }
 
-  private create(url: string, title: string, width: number, height: number): BrowserWindow {
+  private create(url: string, title: string, kind: WindowKind, width: number, height: number): BrowserWindow {
     if (!this.sessionLocked) {
       lockDownSession();
       this.sessionLocked = true;
     }
+    // Where the user last left a window of this kind (kept in the app's own state).
+    const saved: WindowBounds | undefined = this.options.appState?.get('windowBounds')[kind];
     const window = new BrowserWindow({
       title,
-      width,
-      height,
+      ...(saved ?? { width, height }),
       show: false,
       autoHideMenuBar: true,
       ...(this.options.icon ? { icon: this.options.icon } : {}),
       webPreferences: secureWebPreferences(this.options.preload),
     });
     this.all.add(window);
+    this.kinds.set(window, kind);
+    window.on('close', () => this.saveBounds(kind, window));
     window.on('closed', () => this.all.delete(window));
     lockDown(window.webContents, () => this.allowedOrigin);
     window.once('ready-to-show', () => this.bringToFront(window));

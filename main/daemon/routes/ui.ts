@@ -43,7 +43,7 @@ export const CONTENT_SECURITY_POLICY = policy("'self'");
 export const TERMINAL_CONTENT_SECURITY_POLICY = policy("'self' 'unsafe-inline'");
 
 /** Page routes: a clean URL maps to its HTML file. */
-const PAGES: Record<string, string> = { '/': 'index.html', '/terminal': 'terminal.html' };
+const PAGES: Record<string, string> = { '/': 'index.html', '/terminal': 'terminal.html', '/settings': 'settings.html' };
 
 /** Serves the dashboard's static files with a strict CSP; falls through when a file is missing. */
 export function uiMiddleware(dir: string) {

@@ -24,6 +24,7 @@ type Command =
   | { cmd: 'invoke'; channel: string; args?: unknown[]; from?: { frameUrl?: string; subFrame?: boolean; stranger?: boolean } }
   | { cmd: 'click'; label: string }
   | { cmd: 'navigate'; url: string }
+  | { cmd: 'close-window'; bounds: { x: number; y: number; width: number; height: number } }
   | { cmd: 'open-window'; url: string }
   | { cmd: 'permission'; permission: string }
   | { cmd: 'second-instance' }
@@ -44,6 +45,13 @@ async function run(command: Command): Promise<void> {
     case 'navigate':
       fake.report('navigated', { url: command.url, allowed: fake.firstWindow()!.webContents.navigate(command.url) });
       return;
+    case 'close-window': {
+      const window = fake.firstWindow()!;
+      window.bounds = command.bounds;
+      window.close();
+      fake.report('window-closed');
+      return;
+    }
     case 'open-window': {
       const result = fake.firstWindow()!.webContents.openHandler!({ url: command.url });
       fake.report('window-open', { url: command.url, action: result.action });

@@ -6,6 +6,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eventsOf } from './typings.js';
 
 export function report(type: string, data: Record<string, unknown> = {}): void {
@@ -49,6 +51,11 @@ class FakeApp extends Checked {
   }
   getVersion(): string {
     return '0.0.0-fake';
+  }
+  /** electron-store asks for userData (the app passes its data directory as `cwd`, so it is only a fallback). */
+  getPath(name: string): string {
+    if (name !== 'userData') throw new Error(`the stand-in has no path '${name}'`);
+    return process.env.FAKE_ELECTRON_USER_DATA ?? join(tmpdir(), 'cco-fake-electron-user-data');
   }
   getAppPath(): string {
     return process.env.FAKE_ELECTRON_APP_PATH ?? process.cwd();
@@ -203,6 +210,7 @@ export class BrowserWindow extends Checked {
   constructor(readonly options: { webPreferences?: { preload?: string } & Record<string, unknown> } & Record<string, unknown>) {
     super('BrowserWindow', eventsOf('BrowserWindow', 'BaseWindow'));
     this.webContents = new WebContents(this);
+    this.bounds = { x: Number(options.x ?? 40), y: Number(options.y ?? 30), width: Number(options.width), height: Number(options.height) };
     windows.add(this);
     const preload = options.webPreferences?.preload;
     report('window', { options, preloadExists: preload ? existsSync(preload) : false });
@@ -225,6 +233,19 @@ export class BrowserWindow extends Checked {
   isMinimized(): boolean {
     return false;
   }
+  isFullScreen(): boolean {
+    return false;
+  }
+  /** Where the user left it: the test moves windows with the 'close-window' command. */
+  bounds = { x: 40, y: 30, width: 800, height: 600 };
+  getNormalBounds(): { x: number; y: number; width: number; height: number } {
+    return { ...this.bounds };
+  }
+  /** The user closing it: 'close' first (the app keeps the bounds), then 'closed'. */
+  close(): void {
+    this.emit('close', preventable());
+    this.destroy();
+  }
   restore(): void {}
   isDestroyed(): boolean {
     return this.destroyed;
@@ -239,7 +260,13 @@ export class BrowserWindow extends Checked {
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
 const handlers = new Map<string, Handler>();
 
+/** electron-store's main-process listener (for renderers that use it; the app's pages do not). */
+const listeners = new Map<string, unknown>();
+
 export const ipcMain = {
+  on(channel: string, listener: unknown): void {
+    listeners.set(channel, listener);
+  },
   handle(channel: string, handler: Handler): void {
     if (handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
     handlers.set(channel, handler);
@@ -321,3 +348,7 @@ export class UtilityProcess extends Checked {
 }
 
 export const utilityProcess = UtilityProcess;
+
+// Electron is a CommonJS module: `import electron from 'electron'` (electron-store does) gets
+// the module object, as this does.
+export default { app, dialog, Menu, nativeImage, Notification, shell, Tray, session, BrowserWindow, ipcMain, utilityProcess };
