@@ -10,9 +10,9 @@ import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
 import { waitFor } from '../support/wait.js';
 
-// The real Claude Code client, when installed next to the suite (`npm install --no-save @anthropic-ai/claude-code`).
+// The real Claude Code client, a devDependency (its native binary comes in a registry package, no download).
 const CLAUDE = resolve('node_modules/.bin/claude');
-const missing = existsSync(CLAUDE) ? false : 'Claude Code is not installed here (npm install --no-save @anthropic-ai/claude-code)';
+const missing = existsSync(CLAUDE) ? false : 'Claude Code is not installed here (npm install)';
 
 let fake: FakeAnthropic;
 let daemon: RunningDaemon;
