@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, maxHeaderSize, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
@@ -79,6 +80,9 @@ export function createDaemon(deps: DaemonDeps): Daemon {
   };
   const upstream = createUpstreamClient({ baseUrl: config.upstream, ...timeouts });
   const stopping = new AbortController();
+  // Every request under way listens for the stop, so this one signal has as many listeners as the
+  // daemon has requests: Node's leak warning (past 10) would be a false alarm.
+  setMaxListeners(0, stopping.signal);
   const inFlight = new InFlight();
   const px: ProxyContext = {
     upstream,
