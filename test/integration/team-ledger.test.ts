@@ -191,7 +191,7 @@ test('a crash between the insert and the cursor move (kill -9) ships the batch a
 });
 
 test('the password is in no log and no API answer', { skip }, async () => {
-  for (const path of ['/health', '/api/team/summary?range=all', '/api/team/machines', '/api/stats/summary', '/api/requests']) {
+  for (const path of ['/health', '/api/team/summary?range=all', '/api/team/overview?range=all', '/api/team/machines', '/api/stats/summary', '/api/requests']) {
     const response = await fetch(`${laptop.url}${path}`);
     responses.push(await response.text());
   }
