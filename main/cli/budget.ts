@@ -12,8 +12,8 @@ import { HELP_OPTION, renderHelp } from './help.js';
 
 export function budgetHelp(): string {
   return renderHelp(
-    'cco budget set [--team] (--global | --project PATH | --model GLOB) (--daily | --weekly | --monthly) USD [--enforce]\n' +
-      '       [--thresholds 50,80,100]\n' +
+    'cco budget set [--team] (--global | --project PATH | --model GLOB) (--daily | --weekly | --monthly) USD\n' +
+      '       [--enforce] [--thresholds 50,80,100]\n' +
       '       cco budget set --plan 5h|7d --thresholds 80\n' +
       '       cco budget list [--json]\n' +
       '       cco budget rm ID\n' +
@@ -140,7 +140,9 @@ export function budgetFromFlags(values: Values, rest: readonly string[], cwd: st
   let input: BudgetInput;
   if (values.plan !== undefined) {
     if (values.plan !== '5h' && values.plan !== '7d') throw new UsageError(`--plan must be 5h or 7d, got '${values.plan}'`, 'cco budget');
-    if (rest.length > 0 || values.enforce || values.team) throw new UsageError('a --plan rule takes only --thresholds (the plan itself enforces its quota)', 'cco budget');
+    if (rest.length > 0 || values.enforce || values.team) {
+      throw new UsageError('a --plan rule takes only --thresholds (the plan itself enforces its quota)', 'cco budget');
+    }
     input = { kind: 'quota', window: values.plan, ...(thresholds ? { thresholds } : {}) };
   } else {
     const periods = (['daily', 'weekly', 'monthly'] as const).filter((p) => values[p]);
@@ -155,7 +157,8 @@ export function budgetFromFlags(values: Values, rest: readonly string[], cwd: st
       : values.project !== undefined ? { type: 'project' as const, path: resolve(cwd, expandHome(values.project)) }
       : { type: 'model' as const, glob: values.model! };
     const mode = values.enforce ? 'enforce' : 'alert';
-    input = { scope, period: periods[0]!, limitUsd, mode, ...(values.team ? { team: true } : {}), ...(thresholds ? { thresholds } : {}) };
+    const team = values.team ? { team: true } : {};
+    input = { scope, period: periods[0]!, limitUsd, mode, ...team, ...(thresholds ? { thresholds } : {}) };
   }
   try {
     parseBudget(input); // checked here too, so a mistake is reported before the daemon is asked

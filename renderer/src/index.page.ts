@@ -160,7 +160,10 @@ function drawCharts(data: ChartData): void {
 }
 
 async function refreshAll(): Promise<void> {
-  await Promise.all([loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting(), loadBudgets(), loadAlerts(), loadTeam()]);
+  await Promise.all([
+    loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting(), loadBudgets(),
+    loadAlerts(), loadTeam(),
+  ]);
 }
 
 /** Coalesces bursts of live requests into one refresh of the aggregates. */

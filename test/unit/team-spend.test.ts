@@ -14,10 +14,19 @@ import { openUsageDatabase } from '../../main/daemon/usage/schema.js';
 
 const DAY: TimeRange = { from: 0, to: 86_400_000 };
 
-function source(read: (range: TimeRange) => Promise<SpendRow[]>, mode: 'full' | 'basename', logger: Logger = silentLogger) {
+function source(
+  read: (range: TimeRange) => Promise<SpendRow[]>,
+  mode: 'full' | 'basename',
+  logger: Logger = silentLogger,
+) {
   const clock = new ManualClock(1000);
   return new TeamSpendSource({
-    read, clock, logger, projectName: (p) => teamProjectName(p, mode), fullPaths: mode === 'full', refreshMs: 5000,
+    read,
+    clock,
+    logger,
+    projectName: (p) => teamProjectName(p, mode),
+    fullPaths: mode === 'full',
+    refreshMs: 5000,
   });
 }
 
@@ -28,7 +37,11 @@ test('team spend is answered from the last read of the ledger; a new period is r
     { project: 'blog', model: 'claude-haiku-4-5', payg: 0.5, apiEquivalent: 0 },
   ];
   const team = source(async () => (reads++, rows), 'basename');
-  assert.deepEqual(team.spend({ type: 'global' }, DAY), { payg: 0, apiEquivalent: 0 }, 'nothing known before the first read');
+  assert.deepEqual(
+    team.spend({ type: 'global' }, DAY),
+    { payg: 0, apiEquivalent: 0 },
+    'nothing known before the first read',
+  );
   await team.refresh();
   assert.equal(reads, 1, 'asking again never queries: one read per refresh');
   assert.deepEqual(team.spend({ type: 'global' }, DAY), { payg: 2.5, apiEquivalent: 1 });
@@ -41,17 +54,29 @@ test('team spend is answered from the last read of the ledger; a new period is r
 test('when the ledger cannot be read, the last team totals stay in force and one line says so', async () => {
   let fail = false;
   const lines: string[] = [];
-  const logger: Logger = { ...silentLogger, warn: (m: string) => void lines.push(m), info: (m: string) => void lines.push(m) };
-  const team = source(async () => {
-    if (fail) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
-    return [{ project: '/work/shop', model: null, payg: 3, apiEquivalent: 0 }];
-  }, 'full', logger);
+  const logger: Logger = {
+    ...silentLogger,
+    warn: (m: string) => void lines.push(m),
+    info: (m: string) => void lines.push(m),
+  };
+  const team = source(
+    async () => {
+      if (fail) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      return [{ project: '/work/shop', model: null, payg: 3, apiEquivalent: 0 }];
+    },
+    'full',
+    logger,
+  );
   team.spend({ type: 'global' }, DAY);
   await team.refresh();
   fail = true;
   await team.refresh();
   await team.refresh();
-  assert.deepEqual(team.spend({ type: 'project', path: '/work' }, DAY), { payg: 3, apiEquivalent: 0 }, 'full paths: folders cover sub-folders');
+  assert.deepEqual(
+    team.spend({ type: 'project', path: '/work' }, DAY),
+    { payg: 3, apiEquivalent: 0 },
+    'full paths: folders cover sub-folders',
+  );
   assert.equal(lines.length, 1, lines.join('\n'));
   assert.match(lines[0]!, /cannot read the team totals \(connect ECONNREFUSED/);
   fail = false;

@@ -73,7 +73,8 @@ export function refusalMessage(status: BudgetStatus): string {
   const spent = status.spent?.total ?? 0;
   const raiseTo = Math.max(Math.ceil(budget.limitUsd * 2), Math.ceil(spent + 1));
   return (
-    `CCO budget exceeded: ${budget.team ? 'team ' : ''}${scopeLabel(budget.scope)} spent ${money(spent)} of its ${money(budget.limitUsd)} ` +
+    `CCO budget exceeded: ${budget.team ? 'team ' : ''}${scopeLabel(budget.scope)} ` +
+    `spent ${money(spent)} of its ${money(budget.limitUsd)} ` +
     `${budget.period} budget (resets ${status.resetLabel}). ` +
     `Raise it: cco budget set ${budget.team ? '--team ' : ''}${scopeFlags(budget.scope, budget.period)} ${raiseTo}`
   );

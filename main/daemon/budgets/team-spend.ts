@@ -51,7 +51,9 @@ export class TeamSpendSource implements SpendSource {
     }
     const rows = this.latest.get(key) ?? [];
     const named: BudgetScope =
-      scope.type === 'project' && !this.deps.fullPaths ? { type: 'project', path: this.deps.projectName(scope.path) } : scope;
+      scope.type === 'project' && !this.deps.fullPaths
+        ? { type: 'project', path: this.deps.projectName(scope.path) }
+        : scope;
     if (named.type === 'project' && !this.deps.fullPaths) {
       // Basenames and hashes are names, not folders: only the same name matches.
       return sum(rows.filter((r) => r.project === named.path));
@@ -75,7 +77,9 @@ export class TeamSpendSource implements SpendSource {
     } catch (error) {
       // The last totals read stay in force; one line when reading starts failing, not one per try.
       if (!this.failing) {
-        this.deps.logger.warn(`Team budgets: cannot read the team totals (${(error as Error).message}); the last ones read stay in force`);
+        this.deps.logger.warn(
+          `Team budgets: cannot read the team totals (${(error as Error).message}); the last ones read stay in force`,
+        );
       }
       this.failing = true;
     }
@@ -90,7 +94,10 @@ export class TeamSpendSource implements SpendSource {
 }
 
 function sum(rows: readonly SpendRow[]): Spend {
-  return rows.reduce((t, r) => ({ payg: t.payg + r.payg, apiEquivalent: t.apiEquivalent + r.apiEquivalent }), { payg: 0, apiEquivalent: 0 });
+  return rows.reduce((t, r) => ({ payg: t.payg + r.payg, apiEquivalent: t.apiEquivalent + r.apiEquivalent }), {
+    payg: 0,
+    apiEquivalent: 0,
+  });
 }
 
 /** For team budgets on a daemon without a team ledger: nothing is known, so nothing is spent. */

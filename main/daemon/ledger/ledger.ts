@@ -5,7 +5,9 @@ import type { Logger } from '../../common/logger.js';
 import { openPool, redactDbUrl, safeMessage, type LedgerPool } from './connect.js';
 import type { ShipperStatus, ShipperTimings } from './shipper.js';
 import type { ShipperThreadData, ShipperThreadMessage } from './shipper-thread.js';
-import { teamMachines, teamSpendRows, teamSummary, type TeamMachine, type TeamSpendRow, type TeamSummary, type TeamTotals } from './team-queries.js';
+import {
+  teamMachines, teamSpendRows, teamSummary, type TeamMachine, type TeamSpendRow, type TeamSummary, type TeamTotals,
+} from './team-queries.js';
 
 export type LedgerTimings = ShipperTimings;
 

@@ -1,5 +1,7 @@
 import Router from '@koa/router';
-import type { TeamLedgerStatus, TeamMachinesResponse, TeamOverviewResponse, TeamSummaryResponse } from '../../../shared/api.js';
+import type {
+  TeamLedgerStatus, TeamMachinesResponse, TeamOverviewResponse, TeamSummaryResponse,
+} from '../../../shared/api.js';
 import { HttpError } from '../http/errors.js';
 import type { TeamLedger } from '../ledger/ledger.js';
 import { SUMMARY_RANGES, summaryStart, type SummaryRange } from '../usage/ranges.js';
