@@ -359,6 +359,15 @@ export interface TeamSummaryResponse extends TeamSummary {
   ledger: TeamLedgerStatus;
 }
 
+/**
+ * `GET /api/team/overview?range=`: the dashboard's Team scope. Always 200, so an install without a
+ * team DB, or a ledger that cannot be read now, is a state the page shows rather than an error.
+ */
+export type TeamOverviewResponse =
+  | { state: 'unconfigured'; message: string }
+  | { state: 'unreachable'; message: string; ledger: TeamLedgerStatus }
+  | ({ state: 'ok' } & TeamSummaryResponse);
+
 /** `GET /api/team/machines?range=today|7d|30d|all` */
 export interface TeamMachinesResponse {
   range: '1h' | '24h' | 'today' | '7d' | '30d' | 'all';

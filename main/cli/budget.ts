@@ -12,7 +12,8 @@ import { HELP_OPTION, renderHelp } from './help.js';
 
 export function budgetHelp(): string {
   return renderHelp(
-    'cco budget set (--global | --project PATH | --model GLOB) (--daily | --weekly | --monthly) USD [--enforce] [--thresholds 50,80,100]\n' +
+    'cco budget set [--team] (--global | --project PATH | --model GLOB) (--daily | --weekly | --monthly) USD\n' +
+      '       [--enforce] [--thresholds 50,80,100]\n' +
       '       cco budget set --plan 5h|7d --thresholds 80\n' +
       '       cco budget list [--json]\n' +
       '       cco budget rm ID\n' +
@@ -22,6 +23,7 @@ export function budgetHelp(): string {
       'its scope once exhausted (cache hits are still served). Setting the same scope and period again replaces\n' +
       'it. A running daemon applies changes at once; otherwise budgets.json in the data directory is edited.',
     [
+      { names: '--team', help: "count the whole team's spend from the team ledger (needs --team-db on the daemon)" },
       { names: '--global', help: 'every request' },
       { names: '--project PATH', help: 'one project folder (and the folders under it)' },
       { names: '--model GLOB', help: "a model family, e.g. 'claude-opus-*'" },
@@ -40,6 +42,7 @@ export function budgetHelp(): string {
 
 const SPECS = {
   global: { type: 'boolean' },
+  team: { type: 'boolean' },
   project: { type: 'string' },
   model: { type: 'string' },
   plan: { type: 'string' },
@@ -137,7 +140,9 @@ export function budgetFromFlags(values: Values, rest: readonly string[], cwd: st
   let input: BudgetInput;
   if (values.plan !== undefined) {
     if (values.plan !== '5h' && values.plan !== '7d') throw new UsageError(`--plan must be 5h or 7d, got '${values.plan}'`, 'cco budget');
-    if (rest.length > 0 || values.enforce) throw new UsageError('a --plan rule takes only --thresholds (the plan itself enforces its quota)', 'cco budget');
+    if (rest.length > 0 || values.enforce || values.team) {
+      throw new UsageError('a --plan rule takes only --thresholds (the plan itself enforces its quota)', 'cco budget');
+    }
     input = { kind: 'quota', window: values.plan, ...(thresholds ? { thresholds } : {}) };
   } else {
     const periods = (['daily', 'weekly', 'monthly'] as const).filter((p) => values[p]);
@@ -151,7 +156,9 @@ export function budgetFromFlags(values: Values, rest: readonly string[], cwd: st
     const scope = values.global ? { type: 'global' as const }
       : values.project !== undefined ? { type: 'project' as const, path: resolve(cwd, expandHome(values.project)) }
       : { type: 'model' as const, glob: values.model! };
-    input = { scope, period: periods[0]!, limitUsd, mode: values.enforce ? 'enforce' : 'alert', ...(thresholds ? { thresholds } : {}) };
+    const mode = values.enforce ? 'enforce' : 'alert';
+    const team = values.team ? { team: true } : {};
+    input = { scope, period: periods[0]!, limitUsd, mode, ...team, ...(thresholds ? { thresholds } : {}) };
   }
   try {
     parseBudget(input); // checked here too, so a mistake is reported before the daemon is asked
@@ -210,7 +217,9 @@ function fileBackend(dataDir: string, port: number): Backend {
     const none = { spend: () => ({ payg: 0, apiEquivalent: 0 }) };
     try {
       const spend = opened ? dbSpendSource(opened.db) : none;
-      return read().budgets.map((b) => (b.kind === 'quota' ? quotaStatus(b, noQuota) : spendStatus(b, spend, Date.now())));
+      // The team's totals are read by a running daemon from the team ledger; without one, none are known.
+      return read().budgets.map((b) =>
+        b.kind === 'quota' ? quotaStatus(b, noQuota) : spendStatus(b, b.team ? none : spend, Date.now()));
     } finally {
       opened?.db.close();
     }

@@ -24,6 +24,8 @@ import { AlertCenter } from './budgets/alerts.js';
 import { alertsFilePath, budgetsFilePath } from './budgets/file.js';
 import { BudgetService } from './budgets/service.js';
 import { storeSpendSource } from './budgets/store-spend.js';
+import { TeamSpendSource } from './budgets/team-spend.js';
+import { teamProjectName } from './ledger/project-name.js';
 import { createBudgetsRouter } from './routes/budgets.js';
 import { createStatuslineRouter } from './routes/statusline.js';
 import { defaultUiDir } from './routes/ui.js';
@@ -52,6 +54,8 @@ export interface HostOptions {
   console: boolean;
   /** How fast the team ledger ships and retries (tests); the defaults suit real use. */
   ledgerTimings?: LedgerTimings;
+  /** How often team budgets read the team's spend from the ledger (tests); default 5 s. */
+  teamBudgetRefreshMs?: number;
   /** Test seam: every analytics read takes at least this long (on the reader's thread). */
   usageReaderDelayMs?: number;
 }
@@ -124,9 +128,11 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     webhook,
   });
   const spend = storeSpendSource(store);
+  const teamSpend = ledger ? teamSpendSource(ledger, logger, options.teamBudgetRefreshMs) : undefined;
   const budgets = new BudgetService({
     file: budgetsFilePath(dataDir),
     spend,
+    ...(teamSpend ? { teamSpend } : {}),
     quota,
     clock: systemClock,
     logger,
@@ -174,6 +180,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     bound = await daemon.listen(config.port, config.host);
   } catch (error) {
     budgets.close();
+    teamSpend?.close();
     await daemon.close(0);
     metrics.close();
     store.close();
@@ -186,6 +193,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     throw error;
   }
   budgets.start();
+  teamSpend?.start();
   logger.info(`CCO ${appVersion()} listening on ${bound.url} (pid ${process.pid}), upstream ${config.upstream}`);
   return {
     ...bound,
@@ -193,6 +201,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     async close(drainMs?: number) {
       logger.info('Stopping: draining requests under way');
       budgets.close();
+      teamSpend?.close();
       await daemon.close(drainMs);
       metrics.close();
       // After the drain, so the requests that finished during it are recorded too.
@@ -213,6 +222,18 @@ async function busiestProjects(store: UsageStore): Promise<string[]> {
   } catch {
     return []; // Only the label order is lost: new projects are admitted as they come.
   }
+}
+
+/** Team budgets' view of the ledger: the team's spend, read every few seconds off the request path. */
+function teamSpendSource(ledger: TeamLedger, logger: Logger, refreshMs: number | undefined): TeamSpendSource {
+  return new TeamSpendSource({
+    read: ({ from, to }) => ledger.spendRows(from, to),
+    clock: systemClock,
+    logger,
+    projectName: (path) => teamProjectName(path, ledger.projectNames),
+    fullPaths: ledger.projectNames === 'full',
+    ...(refreshMs === undefined ? {} : { refreshMs }),
+  });
 }
 
 /** The team ledger when one is configured; a local problem with it is logged, never fatal to the proxy. */

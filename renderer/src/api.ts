@@ -12,6 +12,7 @@ import type {
   RequestsResponse,
   RoutingResponse,
   SummaryResponse,
+  TeamOverviewResponse,
 } from '../../shared/api.js';
 
 /** The header the daemon reads the per-install token from on admin actions. */
@@ -37,6 +38,7 @@ export interface Api {
   alerts(): Promise<AlertsResponse>;
   saveBudget(budget: unknown): Promise<{ budget: BudgetEntry }>;
   removeBudget(id: string): Promise<{ removed: string }>;
+  teamOverview(range: ChartRange): Promise<TeamOverviewResponse>;
 }
 
 /** The daemon answers errors in the Anthropic shape: `{ type: 'error', error: { message } }`. */
@@ -78,5 +80,6 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
     alerts: () => call('/api/alerts?limit=20'),
     saveBudget: (budget) => admin('/api/budgets', 'POST', budget),
     removeBudget: (id) => admin(`/api/budgets/${encodeURIComponent(id)}`, 'DELETE'),
+    teamOverview: (range) => call(`/api/team/overview?range=${encodeURIComponent(range)}`),
   };
 }

@@ -21,6 +21,7 @@ import { renderDaemonInfo, renderStatus } from './views/header.js';
 import { projectsTable } from './views/projects-table.js';
 import { recentRequests } from './views/recent-requests.js';
 import { routingPanel } from './views/routing-panel.js';
+import { teamPanel } from './views/team-panel.js';
 
 const RANGES: readonly ChartRange[] = ['1h', '24h', '7d', '30d'];
 const RANGE_KEY = 'cco-range';
@@ -76,6 +77,7 @@ const budgets = budgetsPanel({
   changed: () => void loadBudgets(),
 });
 const banner = alertBanner();
+const team = teamPanel();
 
 let range: ChartRange = RANGES.find((r) => r === localStorage.getItem(RANGE_KEY)) ?? '1h';
 let daemonPid: number | null = null;
@@ -140,6 +142,11 @@ function renderFilters(): void {
 }
 window.addEventListener('popstate', () => setFilters(readFilters(location.search), false));
 const loadBudgets = quietly(async () => budgets.update(await api.budgets()));
+const loadTeam = quietly(async () => {
+  const wanted = range;
+  const next = await api.teamOverview(wanted);
+  if (wanted === range) team.update(next);
+});
 const loadAlerts = quietly(async () => banner.replace((await api.alerts()).alerts));
 let chartsLoaded: ChartRange | null = null;
 const loadCharts = quietly(async () => {
@@ -157,7 +164,10 @@ function drawCharts(data: ChartData): void {
 }
 
 async function refreshAll(): Promise<void> {
-  await Promise.all([loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting(), loadBudgets(), loadAlerts(), plan.load()]);
+  await Promise.all([
+    loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting(), loadBudgets(),
+    loadAlerts(), loadTeam(), plan.load(),
+  ]);
 }
 
 /** Coalesces bursts of live requests into one refresh of the aggregates. */
@@ -166,7 +176,7 @@ function scheduleRefresh(): void {
   if (refreshTimer !== undefined) return;
   refreshTimer = setTimeout(() => {
     refreshTimer = undefined;
-    void Promise.all([loadSummary(), loadCharts(), loadProjects(), loadCache(), loadBudgets()]);
+    void Promise.all([loadSummary(), loadCharts(), loadProjects(), loadCache(), loadBudgets(), loadTeam()]);
   }, REFRESH_MS);
 }
 
@@ -190,7 +200,7 @@ byId('range').addEventListener('click', (event) => {
   range = picked;
   localStorage.setItem(RANGE_KEY, range);
   renderRange();
-  void Promise.all([loadCharts(), loadSummary(), loadProjects()]);
+  void Promise.all([loadCharts(), loadSummary(), loadProjects(), loadTeam()]);
 });
 
 let lastStatus: ConnectionStatus = 'connecting';

@@ -67,6 +67,20 @@ describe('cco budget without a daemon edits budgets.json', () => {
     assert.match(missing.stderr, /No budget with ID/);
     assert.equal(JSON.parse(readFileSync(file, 'utf8')).budgets.length, 1);
   });
+
+  it('--team sets a budget on the team total, kept apart from the same local budget', async () => {
+    const local = await runCco(['budget', 'set', '--global', '--weekly', '50'], { env: sandbox.env });
+    assert.equal(local.code, 0, local.stderr);
+    const team = await runCco(['budget', 'set', '--team', '--global', '--weekly', '500', '--enforce', '--json'], { env: sandbox.env });
+    assert.equal(team.code, 0, team.stderr);
+    const set = JSON.parse(team.stdout) as { budget: { id: string; team: boolean; limitUsd: number }; label: string };
+    assert.deepEqual([set.budget.id, set.budget.team, set.budget.limitUsd, set.label], ['team-global-weekly', true, 500, 'team global weekly']);
+    const listed = JSON.parse((await runCco(['budget', 'list', '--json'], { env: sandbox.env })).stdout) as { budgets: Array<{ budget: { id: string } }> };
+    assert.ok(listed.budgets.some((b) => b.budget.id === 'global-weekly'), 'the local budget is still there');
+    const plan = await runCco(['budget', 'set', '--team', '--plan', '5h', '--thresholds', '80'], { env: sandbox.env });
+    assert.equal(plan.code, 2);
+    assert.match(plan.stderr, /a --plan rule takes only --thresholds/);
+  });
 });
 
 describe('cco cost gate', () => {

@@ -11,6 +11,7 @@ import { type RunningDaemon, runDaemonHost } from '../../main/daemon/host.js';
 import { runCco } from '../cli/harness.js';
 import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
+import { TEAM_SCHEMA_VERSION } from '../../main/daemon/ledger/pg-schema.js';
 import { postgresBin, startPostgres, type TestPostgres } from '../support/postgres.js';
 import { waitFor } from '../support/wait.js';
 
@@ -103,7 +104,7 @@ test('two daemons starting at once against an empty database migrate it exactly 
   [laptop, server2] = await Promise.all([startDaemon(laptopDir, 'laptop'), startDaemon(serverDir, 'build-server')]);
   await waitFor(async () => (await shipped()) === 0, { timeoutMs: 15_000, message: 'the ledger table to exist' });
   const versions = (await check.query('SELECT version FROM cco_schema_migrations ORDER BY version')).rows;
-  assert.deepEqual(versions, [{ version: 1 }]);
+  assert.deepEqual(versions.map((v) => v.version), Array.from({ length: TEAM_SCHEMA_VERSION }, (_, i) => i + 1));
   assert.doesNotMatch(logs(), /unreachable/);
 });
 
@@ -123,6 +124,21 @@ test('two machines ship their rows; the team views total them by machine and pro
   assert.equal((fromOther.body.machines as unknown[]).length, 2, 'either daemon sees the whole team');
   const everything = JSON.stringify((await check.query('SELECT * FROM cco_usage')).rows);
   assert.doesNotMatch(everything, /TOPSECRET/);
+  // The store's v3 columns arrive under their own names; the credential fingerprint never leaves.
+  const local = new Database(instanceFiles(laptopDir, 0).database);
+  const localRows = local
+    .prepare('SELECT id, source, session_id, billing, credential_fingerprint FROM requests ORDER BY id')
+    .all() as Array<{ id: number; source: string; session_id: string | null; billing: string; credential_fingerprint: string | null }>;
+  local.close();
+  const laptopId = (await check.query("SELECT DISTINCT install_id FROM cco_usage WHERE machine = 'laptop'")).rows[0].install_id;
+  const remote = (await check.query(
+    'SELECT row_id, source, session_id, billing FROM cco_usage WHERE install_id = $1 ORDER BY row_id', [laptopId],
+  )).rows.map((r: Record<string, unknown>) => ({ ...r, row_id: Number(r.row_id) }));
+  assert.deepEqual(remote, localRows.map((r) => ({ row_id: r.id, source: r.source, session_id: r.session_id, billing: r.billing })));
+  const fingerprints = localRows.map((r) => r.credential_fingerprint).filter((f): f is string => !!f);
+  for (const f of fingerprints) assert.ok(!everything.includes(f), 'a credential fingerprint was shipped');
+  const columns = (await check.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'cco_usage'")).rows;
+  assert.ok(!columns.some((c: { column_name: string }) => /fingerprint|credential/.test(c.column_name)));
   assert.equal(Number((await check.query('SELECT count(DISTINCT install_id) AS n FROM cco_usage')).rows[0].n), 2);
 });
 
@@ -175,7 +191,7 @@ test('a crash between the insert and the cursor move (kill -9) ships the batch a
 });
 
 test('the password is in no log and no API answer', { skip }, async () => {
-  for (const path of ['/health', '/api/team/summary?range=all', '/api/team/machines', '/api/stats/summary', '/api/requests']) {
+  for (const path of ['/health', '/api/team/summary?range=all', '/api/team/overview?range=all', '/api/team/machines', '/api/stats/summary', '/api/requests']) {
     const response = await fetch(`${laptop.url}${path}`);
     responses.push(await response.text());
   }

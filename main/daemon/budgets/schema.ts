@@ -26,6 +26,8 @@ export const SpendBudgetSchema = z.object({
   limitUsd: z.number().positive('must be more than 0').max(1e9, 'must be at most 1e9'),
   thresholds,
   mode: z.enum(['alert', 'enforce']).default('alert'),
+  /** Counted against the whole team's spend in the team ledger, not this machine's alone. */
+  team: z.boolean().default(false),
 });
 
 /** A plan-quota rule: alert when a plan window (the 5-hour or 7-day one) passes a share. */
@@ -84,10 +86,11 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
 export function budgetId(budget: ParsedBudget): string {
   if (budget.kind === 'quota') return `quota-${budget.window}`;
   const { scope } = budget;
-  if (scope.type === 'global') return `global-${budget.period}`;
+  const team = budget.team ? 'team-' : '';
+  if (scope.type === 'global') return `${team}global-${budget.period}`;
   const value = scope.type === 'project' ? scope.path : scope.glob;
   const hash = createHash('sha256').update(value).digest('hex').slice(0, 6);
-  return `${scope.type}-${budget.period}-${hash}`;
+  return `${team}${scope.type}-${budget.period}-${hash}`;
 }
 
 export function parseBudget(raw: unknown, prefix = ''): Budget {

@@ -6,11 +6,14 @@ import { readBudgetsFile, writeBudgetsFile } from './file.js';
 import { parseBudget, type Budget, type BudgetsFile } from './schema.js';
 import { type RequestScope, scopeMatches } from './scope.js';
 import { type QuotaSource, noQuota, type SpendSource } from './spend.js';
+import { noTeamSpend } from './team-spend.js';
 import { alertMessage, type BudgetStatus, quotaStatus, refusalMessage, spendStatus } from './status.js';
 
 export interface BudgetServiceDeps {
   file: string;
   spend: SpendSource;
+  /** The team ledger's latest totals, for `team` budgets; without a ledger they count nothing spent. */
+  teamSpend?: SpendSource;
   quota?: QuotaSource;
   clock: Clock;
   logger: Logger;
@@ -55,7 +58,10 @@ export class BudgetService {
   statuses(): BudgetStatus[] {
     const now = this.deps.clock.now();
     const quota = this.deps.quota ?? noQuota;
-    return this.data.budgets.map((b) => (b.kind === 'quota' ? quotaStatus(b, quota) : spendStatus(b, this.deps.spend, now)));
+    const teamSpend = this.deps.teamSpend ?? noTeamSpend;
+    return this.data.budgets.map((b) =>
+      b.kind === 'quota' ? quotaStatus(b, quota) : spendStatus(b, b.team ? teamSpend : this.deps.spend, now),
+    );
   }
 
   /** Reads spend again, remembers exhausted `enforce` budgets, raises the alerts due. */

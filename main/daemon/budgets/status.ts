@@ -33,7 +33,7 @@ export function spendStatus(budget: SpendBudget, spend: SpendSource, now: number
   const total = raw.payg + raw.apiEquivalent;
   return {
     budget,
-    label: `${scopeLabel(budget.scope)} ${budget.period}`,
+    label: `${budget.team ? 'team ' : ''}${scopeLabel(budget.scope)} ${budget.period}`,
     periodKey: window.key,
     periodStart: window.start,
     resetsAt: window.end,
@@ -73,9 +73,10 @@ export function refusalMessage(status: BudgetStatus): string {
   const spent = status.spent?.total ?? 0;
   const raiseTo = Math.max(Math.ceil(budget.limitUsd * 2), Math.ceil(spent + 1));
   return (
-    `CCO budget exceeded: ${scopeLabel(budget.scope)} spent ${money(spent)} of its ${money(budget.limitUsd)} ` +
+    `CCO budget exceeded: ${budget.team ? 'team ' : ''}${scopeLabel(budget.scope)} ` +
+    `spent ${money(spent)} of its ${money(budget.limitUsd)} ` +
     `${budget.period} budget (resets ${status.resetLabel}). ` +
-    `Raise it: cco budget set ${scopeFlags(budget.scope, budget.period)} ${raiseTo}`
+    `Raise it: cco budget set ${budget.team ? '--team ' : ''}${scopeFlags(budget.scope, budget.period)} ${raiseTo}`
   );
 }
 

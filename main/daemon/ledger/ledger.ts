@@ -5,7 +5,9 @@ import type { Logger } from '../../common/logger.js';
 import { openPool, redactDbUrl, safeMessage, type LedgerPool } from './connect.js';
 import type { ShipperStatus, ShipperTimings } from './shipper.js';
 import type { ShipperThreadData, ShipperThreadMessage } from './shipper-thread.js';
-import { teamMachines, teamSummary, type TeamMachine, type TeamSummary, type TeamTotals } from './team-queries.js';
+import {
+  teamMachines, teamSpendRows, teamSummary, type TeamMachine, type TeamSpendRow, type TeamSummary, type TeamTotals,
+} from './team-queries.js';
 
 export type LedgerTimings = ShipperTimings;
 
@@ -20,6 +22,10 @@ export interface TeamLedger {
   redact(error: unknown): string;
   summary(from: number | null): Promise<TeamSummary>;
   machines(from: number | null): Promise<TeamMachine[]>;
+  /** The team's spend in [from, to) by project and model, for team budgets. */
+  spendRows(from: number, to: number): Promise<TeamSpendRow[]>;
+  /** How project paths are named in the ledger. */
+  readonly projectNames: DaemonConfig['teamProjectNames'];
   close(): Promise<void>;
 }
 
@@ -95,6 +101,8 @@ export function openTeamLedger(
     summary: async (from) =>
       emptyUntilShipped(teamSummary(await reads(), from), { from, totals: EMPTY, machines: [], projects: [], models: [] }),
     machines: async (from) => emptyUntilShipped(teamMachines(await reads(), from), []),
+    spendRows: async (from, to) => emptyUntilShipped(teamSpendRows(await reads(), from, to), []),
+    projectNames,
     async close() {
       worker.postMessage({ type: 'close', timeoutMs: CLOSE_SHIP_MS });
       await Promise.race([whenClosed, new Promise((resolve) => setTimeout(resolve, CLOSE_SHIP_MS + 2000).unref())]);

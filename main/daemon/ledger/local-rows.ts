@@ -30,11 +30,20 @@ export interface LedgerRow {
   costUsd: number | null;
   savedUsd: number | null;
   costEstimated: boolean;
+  /** v3: `proxy`, or `transcript` for sessions imported from Claude Code's transcripts. */
+  source: string;
+  /** v3: Claude Code's own session id, where known. */
+  sessionId: string | null;
+  /** v3: `payg` (an API key pays) or `subscription` (plan traffic, priced at its API equivalent). */
+  billing: string;
+  serviceTier: string | null;
 }
 
 const COLUMNS = `id, started_at, project, session, method, path, requested_model, served_model, provider, status,
   error_type, cache, streaming, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, latency_ms,
-  ttfb_ms, request_bytes, response_bytes, cost_usd, saved_usd, cost_estimated`;
+  ttfb_ms, request_bytes, response_bytes, cost_usd, saved_usd, cost_estimated, source, session_id, billing,
+  service_tier`;
+// Never read, so never shipped: credential_fingerprint (whose key paid) and upstream_request_id.
 
 function toRow(r: Record<string, unknown>): LedgerRow {
   const num = (v: unknown) => Number(v);
@@ -65,6 +74,10 @@ function toRow(r: Record<string, unknown>): LedgerRow {
     costUsd: nullableNum(r.cost_usd),
     savedUsd: nullableNum(r.saved_usd),
     costEstimated: num(r.cost_estimated) !== 0,
+    source: String(r.source),
+    sessionId: nullableStr(r.session_id),
+    billing: String(r.billing),
+    serviceTier: nullableStr(r.service_tier),
   };
 }
 

@@ -36,6 +36,12 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX cco_usage_started_at ON cco_usage (started_at);
    CREATE INDEX cco_usage_machine ON cco_usage (machine, os_user, started_at);
    CREATE INDEX cco_usage_project ON cco_usage (project, started_at);`,
+  // v2: the local store's v3 columns that say what a row is: where it came from, Claude Code's
+  // session id, and who pays (team budgets split pay-as-you-go from plan traffic by it).
+  `ALTER TABLE cco_usage ADD COLUMN source text NOT NULL DEFAULT 'proxy';
+   ALTER TABLE cco_usage ADD COLUMN session_id text;
+   ALTER TABLE cco_usage ADD COLUMN billing text NOT NULL DEFAULT 'payg';
+   ALTER TABLE cco_usage ADD COLUMN service_tier text;`,
 ];
 
 export const TEAM_SCHEMA_VERSION = MIGRATIONS.length;

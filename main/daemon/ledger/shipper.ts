@@ -40,7 +40,7 @@ export interface ShipperStatus {
 
 const CURSOR_KEY = 'shipped_up_to';
 const INSTALL_KEY = 'install_id';
-const ROW_FIELDS = 28;
+const ROW_FIELDS = 32;
 
 /**
  * Ships the local usage rows to the team ledger, off the request path: a timer reads rows above
@@ -160,7 +160,7 @@ export class LedgerShipper {
       `INSERT INTO cco_usage (install_id, row_id, machine, os_user, started_at, project, session, method, path,
          requested_model, served_model, provider, status, error_type, cache, streaming, input_tokens, output_tokens,
          cache_creation_tokens, cache_read_tokens, latency_ms, ttfb_ms, request_bytes, response_bytes, cost_usd,
-         saved_usd, cost_estimated, shipped_at)
+         saved_usd, cost_estimated, shipped_at, source, session_id, billing, service_tier)
        VALUES ${tuples.join(', ')}
        ON CONFLICT (install_id, row_id) DO NOTHING`,
       values,
@@ -174,7 +174,7 @@ export class LedgerShipper {
       row.session, row.method, row.path, row.requestedModel, row.servedModel, row.provider, row.status, row.errorType,
       row.cache, row.streaming, row.inputTokens, row.outputTokens, row.cacheCreationTokens, row.cacheReadTokens,
       row.latencyMs, row.ttfbMs, row.requestBytes, row.responseBytes, row.costUsd, row.savedUsd, row.costEstimated,
-      new Date(),
+      new Date(), row.source, row.sessionId, row.billing, row.serviceTier,
     ];
   }
 

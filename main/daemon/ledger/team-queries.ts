@@ -70,3 +70,28 @@ export async function teamSummary(pool: LedgerPool, from: number | null, top = 2
     models: models.rows.map((r: Record<string, unknown>) => ({ model: String(r.model), ...totals(r) })),
   };
 }
+
+/** One group of the team's spend, split as budgets count it: pay-as-you-go and plan traffic's API-equivalent. */
+export interface TeamSpendRow {
+  project: string;
+  model: string | null;
+  payg: number;
+  apiEquivalent: number;
+}
+
+/** The team's spend in [from, to) by project and model: what team budgets read every few seconds. */
+export async function teamSpendRows(pool: LedgerPool, from: number, to: number): Promise<TeamSpendRow[]> {
+  const { rows } = await pool.query(
+    `SELECT project, coalesce(served_model, requested_model) AS model,
+       coalesce(sum(cost_usd) FILTER (WHERE billing <> 'subscription'), 0) AS payg,
+       coalesce(sum(cost_usd) FILTER (WHERE billing = 'subscription'), 0) AS equiv
+     FROM cco_usage WHERE started_at >= $1 AND started_at < $2 GROUP BY 1, 2`,
+    [new Date(from), new Date(to)],
+  );
+  return rows.map((r: Record<string, unknown>) => ({
+    project: String(r.project),
+    model: r.model === null ? null : String(r.model),
+    payg: Number(r.payg),
+    apiEquivalent: Number(r.equiv),
+  }));
+}

@@ -1,5 +1,7 @@
 import Router from '@koa/router';
-import type { TeamLedgerStatus, TeamMachinesResponse, TeamSummaryResponse } from '../../../shared/api.js';
+import type {
+  TeamLedgerStatus, TeamMachinesResponse, TeamOverviewResponse, TeamSummaryResponse,
+} from '../../../shared/api.js';
 import { HttpError } from '../http/errors.js';
 import type { TeamLedger } from '../ledger/ledger.js';
 import { SUMMARY_RANGES, summaryStart, type SummaryRange } from '../usage/ranges.js';
@@ -19,12 +21,23 @@ export function teamRouter(deps: TeamRouteDeps): Router {
   };
   const ledgerOf = (): TeamLedger => {
     if (deps.ledger) return deps.ledger;
-    throw new HttpError(
-      404,
-      'No team ledger is configured: start the daemon with --team-db URL (or CCO_TEAM_DB, or teamDb in settings.json)',
-      'not_found_error',
-    );
+    throw new HttpError(404, NOT_CONFIGURED, 'not_found_error');
   };
+  router.get('/api/team/overview', async (ctx) => {
+    const range = from(ctx.query);
+    ctx.set('cache-control', 'no-store');
+    const ledger = deps.ledger;
+    let body: TeamOverviewResponse;
+    if (!ledger) body = { state: 'unconfigured', message: NOT_CONFIGURED };
+    else {
+      try {
+        body = { state: 'ok', range: range.range, ...(await ledger.summary(range.from)), ledger: describe(ledger) };
+      } catch (error) {
+        body = { state: 'unreachable', message: unreadable(ledger, error), ledger: describe(ledger) };
+      }
+    }
+    ctx.body = body;
+  });
   router.get('/api/team/summary', async (ctx) => {
     const ledger = ledgerOf();
     const range = from(ctx.query);
@@ -42,6 +55,13 @@ export function teamRouter(deps: TeamRouteDeps): Router {
   return router;
 }
 
+const NOT_CONFIGURED =
+  'No team ledger is configured: start the daemon with --team-db URL (or CCO_TEAM_DB, or teamDb in settings.json)';
+
+function unreadable(ledger: TeamLedger, error: unknown): string {
+  return `The team ledger ${ledger.target} cannot be read now (${ledger.redact(error) || 'the query failed'})`;
+}
+
 /** What this daemon tells about its ledger: never the URL's password. */
 function describe(ledger: TeamLedger): TeamLedgerStatus {
   return { target: ledger.target, machine: ledger.machine, user: ledger.user, ...ledger.status() };
@@ -51,7 +71,6 @@ async function ask<T>(ledger: TeamLedger, query: () => Promise<T>): Promise<T> {
   try {
     return await query();
   } catch (error) {
-    const reason = ledger.redact(error) || 'the query failed';
-    throw new HttpError(503, `The team ledger ${ledger.target} cannot be read now (${reason})`, 'api_error');
+    throw new HttpError(503, unreadable(ledger, error), 'api_error');
   }
 }
