@@ -16,7 +16,7 @@ const rules = [
   { dir: 'main/app', why: 'shares code with the CLI only through main/common', forbid: (_spec, target) => inside(target, 'main/cli') },
   { dir: 'renderer', why: 'is UI only and talks to the daemon over HTTP', forbid: (spec, target) => ELECTRON.test(spec) || inside(target, 'main', 'preload') || /^node:/.test(spec) },
   { dir: 'preload', why: 'is the narrow bridge', forbid: (_spec, target) => inside(target, 'main', 'renderer') },
-  { dir: 'shared', why: 'holds types and pure helpers every process may import', forbid: (spec, target) => target === null || !inside(target, 'shared') },
+  { dir: 'shared', why: 'holds types and pure helpers every process may import', forbid: (_spec, target) => target === null || !inside(target, 'shared') },
 ];
 
 // Inside the daemon, each folder may import only the layers below it in the data flow
@@ -53,7 +53,7 @@ rules.push({
   forbid: (_spec, target) => target !== null && /^main\/daemon\/(app|host)\.(js|ts)$/.test(target),
 });
 function inside(target, ...dirs) {
-  return target !== null && dirs.some((d) => target === d || target.startsWith(d + '/'));
+  return target !== null && dirs.some((d) => target === d || target.startsWith(`${d}/`));
 }
 
 function* sources(dir) {
@@ -80,6 +80,6 @@ for (const rule of rules) {
   }
 }
 if (problems.length) {
-  console.error('Import boundaries broken:\n  ' + problems.join('\n  '));
+  console.error(`Import boundaries broken:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }

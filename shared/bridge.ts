@@ -106,6 +106,7 @@ export interface BridgeCalls {
   'cco:settings-view': { args: []; result: BridgeSettingsView };
   'cco:settings-save': { args: [patch: BridgeSettingsPatch]; result: BridgeSaveResult };
   'cco:daemon-restart': { args: []; result: BridgeDaemonState };
+  // biome-ignore lint/suspicious/noConfusingVoidType: the call answers nothing; handlers return Promise<void>
   'cco:routing-open': { args: []; result: void };
   'cco:prefs-set': { args: [patch: BridgePrefsPatch]; result: BridgePrefs };
 }

@@ -68,7 +68,7 @@ export class AppController {
   }
 
   async start(): Promise<DaemonState> {
-    const { daemon, settings, shell } = this.deps;
+    const { daemon, settings } = this.deps;
     daemon.onChange((state) => this.stateChanged(state));
     daemon.onProblem((problem) => this.notify('problem', problem.title, problem.body));
     settings.onChange((change) => void this.settingsChanged(change));

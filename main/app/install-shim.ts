@@ -1,4 +1,5 @@
 import { accessSync, constants, lstatSync, mkdirSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { delimiter, dirname, join, resolve, win32 } from 'node:path';
 
 /** What happened, told to the user as is. */
@@ -59,7 +60,7 @@ type Existing = { kind: 'none' } | { kind: 'ours' } | { kind: 'cco-link'; target
 
 /** A link to any `bin/cco` or `bin/cco.js` is an earlier CCO install and may be replaced; anything else is not ours to touch. */
 function existingAt(link: string, source: string): Existing {
-  let stat;
+  let stat: Stats;
   try {
     stat = lstatSync(link);
   } catch {

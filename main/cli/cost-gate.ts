@@ -95,6 +95,7 @@ export function evaluateGate(rows: readonly GateRow[], options: { maxUsd: number
 }
 
 export async function costCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: not any: strict tsc types it from parseArgs' generic result
   let parsed;
   try {
     parsed = parseArgs({

@@ -76,7 +76,7 @@ function nextSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const handlers = STOP_SIGNALS.map((signal) => {
       const handler = () => {
-        handlers.forEach(([s, h]) => process.off(s, h));
+        for (const [s, h] of handlers) process.off(s, h);
         resolve(signal);
       };
       process.on(signal, handler);

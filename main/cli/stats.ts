@@ -118,6 +118,6 @@ export function renderStats(s: UsageSummary, projects: readonly ProjectStats[], 
   const rows = projects.map((p) => [p.project, String(p.requests), money(p.costUsd), money(p.savedUsd), formatPercent(p.hitRate), p.lastSeen === null ? '-' : new Date(p.lastSeen).toLocaleString()]);
   const head = ['PROJECT', 'REQUESTS', 'COST', 'SAVED', 'HIT RATE', 'LAST SEEN'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => '  ' + r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const fmt = (r: string[]) => `  ${r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()}`;
   return [...lines, '', `Projects, ${RANGE_TITLES[s.range]}, most expensive first`, fmt(head), ...rows.map(fmt)];
 }

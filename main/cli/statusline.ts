@@ -110,7 +110,10 @@ export function planFromQuota(body: unknown): LineData['plan'] {
   const plan: LineData['plan'] = {};
   const visit = (value: unknown, key: string, depth: number): void => {
     if (depth > 6 || value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) return value.forEach((v) => visit(v, key, depth + 1));
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v, key, depth + 1);
+      return;
+    }
     const o = value as Record<string, unknown>;
     const name = str(o.window) ?? str(o.name) ?? key;
     const window = /^(5h|five_hour)$/.test(name) ? '5h' : /^(7d|seven_day)$/.test(name) ? '7d' : null;

@@ -46,7 +46,8 @@ const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\
  * reads the log.
  */
 export function escapeControlChars(text: string): string {
-  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/g, (char) =>
+  // \p{Cc} is exactly C0 and C1 with DEL (U+0000-001F, U+007F-009F); the lookahead leaves tab alone.
+  return text.replace(/(?!\t)[\p{Cc}\u2028\u2029]/gu, (char) =>
     NAMED_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }

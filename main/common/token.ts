@@ -21,7 +21,7 @@ export function readOrCreateToken(dataDir: string): string {
   try {
     const fd = openPrivateFile(file, 'wx');
     try {
-      writeSync(fd, token + '\n');
+      writeSync(fd, `${token}\n`);
     } finally {
       closeSync(fd);
     }

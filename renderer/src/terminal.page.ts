@@ -109,8 +109,16 @@ function startPage(token: string): void {
     add(cwd);
   });
   wireSearch(() => tabs.find((tab) => tab.visible));
-  followSystemTheme((theme) => tabs.forEach((tab) => tab.setTheme(theme)));
-  window.addEventListener('pagehide', () => tabs.forEach((tab) => tab.drop()));
+  followSystemTheme((theme) =>
+    tabs.forEach((tab) => {
+      tab.setTheme(theme);
+    }),
+  );
+  window.addEventListener('pagehide', () =>
+    tabs.forEach((tab) => {
+      tab.drop();
+    }),
+  );
   for (const session of saved.list()) add(session.cwd, session.id);
   openRequestedProject(add);
   offerRecentProjects();

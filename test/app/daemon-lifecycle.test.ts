@@ -302,7 +302,9 @@ test('the host entry, started and stopped as a child process: drains the request
   const port = await freePort();
   const hosted = await hostDaemonInChild(config(port), dataDir());
   let crashed = false;
-  hosted.onUnexpectedExit(() => (crashed = true));
+  hosted.onUnexpectedExit(() => {
+    crashed = true;
+  });
   const calls = fake.messageCalls;
   const answer = sdk(hosted.url).messages.create(userMessage('stop while I talk HOLD:child-drain'));
   await waitFor(() => fake.messageCalls > calls, { message: 'the request to reach the upstream' });

@@ -116,7 +116,9 @@ test('Windows: the shim folder is appended to the user PATH once, and the report
   assert.equal(windowsUserPathWith('C:\\a;c:\\cco\\Resources\\BIN\\', 'C:\\CCO\\resources\\bin'), null);
   assert.equal(windowsUserPathWith('', 'C:\\x'), 'C:\\x');
   let stored = 'C:\\tools';
-  const options = { shimDir: 'C:\\CCO\\resources\\bin', readUserPath: async () => stored, writeUserPath: async (v: string) => void (stored = v) };
+  const options = { shimDir: 'C:\\CCO\\resources\\bin', readUserPath: async () => stored, writeUserPath: async (v: string) => {
+    stored = v;
+  } };
   const first = await addShimDirToWindowsPath(options);
   assert.equal(stored, 'C:\\tools;C:\\CCO\\resources\\bin');
   assert.match(first.message, /Added C:\\CCO\\resources\\bin to your user PATH/);

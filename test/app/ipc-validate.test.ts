@@ -13,9 +13,18 @@ const PREFS: BridgePrefs = { notifications: 'all', lastTab: 'daemon', dismissedB
 
 function router(calls: unknown[][]): IpcRouter {
   return new IpcRouter(() => ORIGIN)
-    .handle('cco:daemon-info', (args) => (calls.push([...args]), INFO))
-    .handle('cco:settings-save', (args) => (calls.push([...args]), { ok: false, fields: {}, error: 'saved' }))
-    .handle('cco:prefs-set', (args) => (calls.push([...args]), PREFS));
+    .handle('cco:daemon-info', (args) => {
+      calls.push([...args]);
+      return INFO;
+    })
+    .handle('cco:settings-save', (args) => {
+      calls.push([...args]);
+      return { ok: false, fields: {}, error: 'saved' };
+    })
+    .handle('cco:prefs-set', (args) => {
+      calls.push([...args]);
+      return PREFS;
+    });
 }
 
 test('the dashboard window of the running daemon may call the bridge', async () => {

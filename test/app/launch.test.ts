@@ -31,7 +31,9 @@ test('npm start without a desktop says so in one line and runs the daemon in the
   const env = { ...sandbox.env, CCO_HEADLESS: '1' };
   const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   try {
     await waitFor(async () => (await healthOf(sandbox.port)) !== null, { timeoutMs: 15_000, message: 'the foreground daemon' });

@@ -80,8 +80,12 @@ export function startCco(args: readonly string[], options: { env: Record<string,
   const child = spawn(process.execPath, [CCO, ...args], { env: options.env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   const result = new Promise<RunResult>((resolve) => {
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
@@ -117,7 +121,9 @@ export function healthOf(port: number): Promise<{ pid: number; [key: string]: un
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: '/health', agent: false, timeout: 1000 }, (res) => {
       let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
       res.on('end', () => {
         try {
           resolve(res.statusCode === 200 ? (JSON.parse(body) as { pid: number }) : null);

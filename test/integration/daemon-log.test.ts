@@ -87,7 +87,9 @@ function rawExchange(bytes: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
     let answer = '';
-    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('utf8');
+    });
     socket.on('end', () => resolve(answer));
     socket.on('error', reject);
   });

@@ -34,7 +34,9 @@ function raw(method: string, path: string, headers: Record<string, string> = {})
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
       let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);

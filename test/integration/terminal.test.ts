@@ -153,7 +153,7 @@ describe('terminal with Claude Code installed', () => {
     };
     const listed = await ask({ type: 'list' });
     const mine = listed.sessions.find((s) => s.id === ready.id);
-    assert.ok(mine && mine.attached && !mine.exited && mine.name === null && mine.cwd === project);
+    assert.ok(mine?.attached && !mine.exited && mine.name === null && mine.cwd === project);
     assert.ok(mine.startedAt > 0 && listed.idleLimitMs > 0);
     const renamed = await ask({ type: 'rename', id: ready.id, name: '  auth work ' });
     assert.equal(renamed.sessions.find((s) => s.id === ready.id)?.name, 'auth work');

@@ -564,16 +564,20 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 
   function handleModels(res: ServerResponse, pathname: string): void {
     if (pathname === '/v1/models') {
-      return sendJson(res, 200, {
+      sendJson(res, 200, {
         data: FAKE_MODELS,
         has_more: false,
         first_id: FAKE_MODELS[0].id,
         last_id: FAKE_MODELS[FAKE_MODELS.length - 1]?.id ?? null,
       });
+      return;
     }
     const id = decodeURIComponent(pathname.slice('/v1/models/'.length));
     const model = FAKE_MODELS.find((m) => m.id === id);
-    if (model) return sendJson(res, 200, model);
+    if (model) {
+      sendJson(res, 200, model);
+      return;
+    }
     sendError(res, 404, `model: ${id}`);
   }
 

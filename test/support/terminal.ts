@@ -29,7 +29,9 @@ export async function startTerminalDaemon(options: Omit<TerminalEndpointOptions,
     logger: silentLogger,
     token: TEST_TOKEN,
     ...(uiDir ? { uiDir } : {}),
-    upgrades: [terminalEndpoint({ ...endpoint, version: '0.0.0-test', onService: (s) => (service = s) })],
+    upgrades: [terminalEndpoint({ ...endpoint, version: '0.0.0-test', onService: (s) => {
+      service = s;
+    } })],
   });
   const { url } = await daemon.listen(0, '127.0.0.1');
   return { url, daemon, service: service!, close: () => daemon.close(0) };
@@ -95,7 +97,9 @@ export class TerminalClient {
         this.messages.push(JSON.parse(data.toString()) as TerminalServerMessage);
       }
     });
-    ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
+    ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString() };
+    });
   }
 
   static async connect(baseUrl: string, options: { token?: string; autoAck?: boolean } = {}): Promise<TerminalClient> {

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const script = fileURLToPath(new URL('../../../scripts/check-boundaries.mjs', import.meta.url));
 const trees: string[] = [];
-after(() => trees.forEach((t) => rmSync(t, { recursive: true, force: true })));
+after(() => {
+  for (const t of trees) rmSync(t, { recursive: true, force: true });
+});
 
 function check(files: Record<string, string>): { status: number | null; stderr: string } {
   const root = mkdtempSync(join(tmpdir(), 'cco-bounds-'));

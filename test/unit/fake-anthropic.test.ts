@@ -189,7 +189,9 @@ describe('fake Anthropic upstream, driven by the official SDK', () => {
     const base = fake.requests.length;
     const stream = client.messages.stream(ask('STREAM_ERROR'));
     let text = '';
-    stream.on('text', (delta) => (text += delta));
+    stream.on('text', (delta) => {
+      text += delta;
+    });
     await assert.rejects(stream.finalMessage(), (err: unknown) => {
       assert.ok(err instanceof Anthropic.APIError);
       assert.equal(err.type, 'overloaded_error');
@@ -203,7 +205,9 @@ describe('fake Anthropic upstream, driven by the official SDK', () => {
   it('DROP cuts a stream mid-way and a plain request before any response', async () => {
     const stream = client.messages.stream(ask('DROP'));
     let text = '';
-    stream.on('text', (delta) => (text += delta));
+    stream.on('text', (delta) => {
+      text += delta;
+    });
     await assert.rejects(stream.finalMessage());
     assert.ok(text.length > 0, 'deltas should arrive before the drop');
 

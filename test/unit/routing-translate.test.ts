@@ -10,6 +10,9 @@ import { withoutUnsignedThinking } from '../../main/daemon/routing/send.js';
 
 type Json = Record<string, unknown>;
 
+/** The line an OpenAI-compatible stream ends with. */
+const DONE = 'data: [DONE]\n\n';
+
 function fixture(name: string): Json {
   const file = `test/fixtures/claude-code-requests/claude-code-2.1.197-${name}.json`;
   return (JSON.parse(readFileSync(file, 'utf8')) as { body: Json }).body;
@@ -241,10 +244,10 @@ describe('OpenAI stream → Anthropic stream', () => {
   });
 
   test('an error chunk or broken tool arguments end in an error event', () => {
-    const failed = translate(chunk({ content: 'a' }) + `data: ${JSON.stringify({ error: { message: 'overloaded' } })}\n\n` + 'data: [DONE]\n\n');
+    const failed = translate(`${chunk({ content: 'a' })}data: ${JSON.stringify({ error: { message: 'overloaded' } })}\n\n${DONE}`);
     assert.equal(failed.events.at(-1)?.event, 'error');
     assert.ok(failed.acc.failed);
-    const broken = translate(chunk({ tool_calls: [{ index: 0, id: 'c', function: { name: 'f', arguments: '{"a":' } }] }) + chunk({}, 'tool_calls') + 'data: [DONE]\n\n');
+    const broken = translate(chunk({ tool_calls: [{ index: 0, id: 'c', function: { name: 'f', arguments: '{"a":' } }] }) + chunk({}, 'tool_calls') + DONE);
     assert.equal(broken.events.at(-1)?.event, 'error');
     assert.ok(!broken.events.some((e) => e.event === 'message_stop'));
   });
@@ -280,14 +283,14 @@ describe('OpenAI stream → Anthropic stream', () => {
     const sse = chunk({ tool_calls: [
       { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"n":1}' } },
       { id: 'call_2', type: 'function', function: { name: 'f', arguments: '{"n":2}' } },
-    ] }) + chunk({}, 'stop') + 'data: [DONE]\n\n';
+    ] }) + chunk({}, 'stop') + DONE;
     const message = translate(sse).acc.message()!;
     assert.deepEqual(message.content.map((b) => b.input), [{ n: 1 }, { n: 2 }]);
     assert.equal(message.stop_reason, 'tool_use');
   });
 
   test('streamed reasoning becomes a thinking block before the text when thinking was asked for', () => {
-    const sse = chunk({ reasoning_content: 'Let me ' }) + chunk({ reasoning_content: 'think.' }) + chunk({ content: 'Done.' }) + chunk({}, 'stop') + 'data: [DONE]\n\n';
+    const sse = chunk({ reasoning_content: 'Let me ' }) + chunk({ reasoning_content: 'think.' }) + chunk({ content: 'Done.' }) + chunk({}, 'stop') + DONE;
     assert.deepEqual(translate(sse, 5, { thinking: true }).acc.message()!.content, [
       { type: 'thinking', thinking: 'Let me think.', signature: '' },
       { type: 'text', text: 'Done.' },

@@ -138,7 +138,8 @@ describe('transcripts being written', () => {
       assistant('msg_synthetic', '', {}, {}).replace('claude-sonnet-4-5', '<synthetic>'),
       '',
       assistant('msg_ok', 'req_ok'),
-    ].join('\n') + '\n');
+      '', // the last line ends with a newline too
+    ].join('\n'));
     const { records, sink } = collector();
     const result = await scanTranscript(ctx(file), null, sink, { ...opts, maxLineBytes: 2000, chunkBytes: 256 });
     assert.deepEqual(records.map((r) => r.messageId), ['msg_ok']);

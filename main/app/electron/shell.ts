@@ -20,6 +20,7 @@ export function trayIconPath(assetsDir: string, state: TrayIconState, platform: 
 }
 
 function toTemplate(entries: readonly MenuEntry[], onAction: (action: MenuAction) => void): MenuItemConstructorOptions[] {
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every MenuEntry type (tsc checks it)
   return entries.map((entry): MenuItemConstructorOptions => {
     switch (entry.type) {
       case 'separator':

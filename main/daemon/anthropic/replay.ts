@@ -9,7 +9,9 @@ const TOOL_BLOCKS = new Set(['tool_use', 'server_tool_use', 'mcp_tool_use']);
  */
 export function messageToSse(message: Message): string {
   const parts: string[] = [formatSse('message_start', { type: 'message_start', message: startOf(message) })];
-  message.content.forEach((block, index) => parts.push(...blockEvents(block, index)));
+  message.content.forEach((block, index) => {
+    parts.push(...blockEvents(block, index));
+  });
   parts.push(
     formatSse('message_delta', {
       type: 'message_delta',

@@ -53,8 +53,8 @@ export function credentialFingerprint(headers: CacheKeyInput['headers']): string
  */
 export function cacheKey(input: CacheKeyInput): string {
   // Few, larger updates: each hash.update() is a native call, and this runs on every request.
-  let head = input.target + '\0';
-  for (const name of KEYED_HEADERS) head += name + '=' + headerValue(input.headers, name) + '\0';
+  let head = `${input.target}\0`;
+  for (const name of KEYED_HEADERS) head += `${name}=${headerValue(input.headers, name)}\0`;
   head += credentialFingerprint(input.headers);
   const hash = createHash('sha256').update(head);
   const spans = input.raw ? (input.spans ?? topLevelSpans(input.raw)) : null;
@@ -74,11 +74,11 @@ function hashSpans(hash: Hash, raw: Buffer, spans: ReadonlyMap<string, Span>): v
       const system = parsed(raw, start, end);
       const kept = withoutBillingLine(system);
       if (system !== undefined && kept !== system) {
-        hash.update('\0' + field + ':' + (JSON.stringify(kept) ?? 'null'));
+        hash.update(`\0${field}:${JSON.stringify(kept) ?? 'null'}`);
         continue;
       }
     }
-    hash.update('\0' + field + ':').update(raw.subarray(start, end));
+    hash.update(`\0${field}:`).update(raw.subarray(start, end));
   }
 }
 
@@ -96,6 +96,6 @@ function hashBody(hash: Hash, body: Record<string, unknown>): void {
   const fields = Object.keys(body).filter((k) => !IGNORED_FIELDS.has(k)).sort();
   for (const field of fields) {
     const value = field === 'system' ? withoutBillingLine(body.system) : body[field];
-    hash.update('\0' + field + ':' + (JSON.stringify(value) ?? 'null'));
+    hash.update(`\0${field}:${JSON.stringify(value) ?? 'null'}`);
   }
 }

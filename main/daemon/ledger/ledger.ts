@@ -75,7 +75,9 @@ export function openTeamLedger(
   const worker = new Worker(new URL('./shipper-thread.js', import.meta.url), { workerData: data });
   worker.unref();
   let closed: () => void = () => {};
-  const whenClosed = new Promise<void>((resolve) => (closed = resolve));
+  const whenClosed = new Promise<void>((resolve) => {
+    closed = resolve;
+  });
   worker.on('message', (message: ShipperThreadMessage) => {
     if (message.type === 'log') logger[message.level](message.message);
     else if (message.type === 'status') status = message.status;
@@ -91,7 +93,10 @@ export function openTeamLedger(
   });
   worker.on('exit', () => closed());
   let readPool: Promise<LedgerPool> | null = null;
-  const reads = () => (readPool ??= openPool(url, { max: 2 }));
+  const reads = () => {
+    readPool ??= openPool(url, { max: 2 });
+    return readPool;
+  };
   return {
     target: redactDbUrl(url),
     machine,

@@ -63,7 +63,9 @@ export function serveEvents(ctx: Context, deps: EventsDeps): void {
       .summary('today')
       .then((summary) => send('stats', summary satisfies SummaryResponse))
       .catch((error: unknown) => deps.logger.warn(`Stats event skipped: ${errorMessage(error)}`))
-      .finally(() => (asking = false));
+      .finally(() => {
+        asking = false;
+      });
   });
   const unsubscribeQuota = deps.quota?.subscribe((e) => {
     if (e.type === 'reading') send('quota', { fingerprint: e.entry.fingerprint, observedAt: e.entry.observedAt, ...e.entry.reading });

@@ -236,6 +236,7 @@ export function routingJsonSchema(): Record<string, unknown> {
       }
       if (zodSchema === provider) {
         jsonSchema.if = { properties: { type: { enum: PROVIDER_TYPES.filter((t) => t !== 'ollama') } } };
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword; this object is never awaited
         jsonSchema.then = { required: ['type', 'baseUrl'] };
       }
     },

@@ -85,7 +85,7 @@ export class TerminalService {
     });
     env.TERM = 'xterm-256color';
     env.COLORTERM = 'truecolor';
-    let child;
+    let child: ReturnType<typeof pty.spawn>;
     try {
       child = pty.spawn(command.file, command.args, { name: 'xterm-256color', cols: request.cols, rows: request.rows, cwd, env, encoding: null });
     } catch (error) {
@@ -163,7 +163,9 @@ export class TerminalService {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(exits),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, this.limits.killGraceMs + 500))),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.limits.killGraceMs + 500);
+      }),
     ]);
     clearTimeout(timer);
   }

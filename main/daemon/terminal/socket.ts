@@ -95,18 +95,22 @@ export function serveSocket(ws: WebSocket, service: TerminalService, logger: Log
     if (!session) return;
     switch (message.type) {
       case 'input':
-        return session.write(message.data);
+        session.write(message.data);
+        return;
       case 'resize':
-        return session.resize(message.cols, message.rows);
+        session.resize(message.cols, message.rows);
+        return;
       case 'ack':
-        return session.acknowledge(message.bytes);
+        session.acknowledge(message.bytes);
+        return;
       case 'close':
         service.close(session.info.id);
         session = null;
         send({ type: 'closed' });
-        return ws.close(CLOSE.normal, 'closed');
+        ws.close(CLOSE.normal, 'closed');
+        return;
       default:
-        return refuse(new TerminalError('bad-request', 'The session is already open'));
+        refuse(new TerminalError('bad-request', 'The session is already open'));
     }
   }
   ws.on('close', () => {

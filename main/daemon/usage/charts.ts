@@ -62,7 +62,10 @@ function histogramsByBucket(db: Db, from: number, bucketMs: number, metric: numb
   for (const r of rows) {
     const t = n(r.t);
     let h = byBucket.get(t);
-    if (!h) byBucket.set(t, (h = new Map()));
+    if (!h) {
+      h = new Map();
+      byBucket.set(t, h);
+    }
     addToHistogram(h, n(r.bin), n(r.c));
   }
   return byBucket;

@@ -19,7 +19,7 @@ export function csvField(value: unknown): string {
 }
 
 function csvLine(values: readonly unknown[]): string {
-  return values.map(csvField).join(',') + '\r\n';
+  return `${values.map(csvField).join(',')}\r\n`;
 }
 
 interface Format {
@@ -100,7 +100,9 @@ export function exportPage(
     .prepare(`SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests WHERE ${where} ORDER BY started_at, id LIMIT ?`)
     .all(params) as Row[];
   let text = written === 0 && after === null ? f.head : '';
-  rows.forEach((row, i) => (text += f.row(row, written + i)));
+  rows.forEach((row, i) => {
+    text += f.row(row, written + i);
+  });
   const last = rows[rows.length - 1];
   if (rows.length < limit || !last) return { text: text + f.tail, rows: rows.length, next: null };
   return { text, rows: rows.length, next: { startedAt: Number(last.started_at), id: Number(last.id) } };

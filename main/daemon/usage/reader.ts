@@ -66,7 +66,9 @@ export class ThreadReader implements UsageReader {
       },
     });
     // Until the thread says it is ready, it keeps the process alive (someone may be awaiting `ready`).
-    this.ready = new Promise((resolve) => (this.markReady = resolve)).then(() => {
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve;
+    }).then(() => {
       if (this.pending.size === 0) this.worker.unref();
     });
     this.worker.on('message', (reply: Reply | { ready: true }) => {

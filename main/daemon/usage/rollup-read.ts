@@ -62,7 +62,7 @@ export function emptySums(): Sums {
 }
 
 function addSums(into: Sums, sums: readonly number[], lastSeen: number | null): void {
-  for (let i = 0; i < sums.length; i++) into.sums[i]! += sums[i]!;
+  for (let i = 0; i < sums.length; i++) into.sums[i] = into.sums[i]! + sums[i]!;
   if (lastSeen !== null && (into.lastSeen === null || lastSeen > into.lastSeen)) into.lastSeen = lastSeen;
 }
 
@@ -85,7 +85,10 @@ export function sumsBy(db: Db, from: number, now: number, group: GroupColumn | n
   const out = new Map<string, Sums>();
   const into = (key: string) => {
     let s = out.get(key);
-    if (!s) out.set(key, (s = emptySums()));
+    if (!s) {
+      s = emptySums();
+      out.set(key, s);
+    }
     return s;
   };
   const select = ROLLUP_MEASURES.map((m) => `SUM(${m}) AS ${m}`).join(', ');

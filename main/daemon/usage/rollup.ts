@@ -82,7 +82,7 @@ function addCell(cells: Map<string, Cell>, key: Array<string | number>, sums: re
     cells.set(id, { key, sums: [...sums], first: at, last: at });
     return;
   }
-  for (let i = 0; i < sums.length; i++) cell.sums[i]! += sums[i]!;
+  for (let i = 0; i < sums.length; i++) cell.sums[i] = cell.sums[i]! + sums[i]!;
   if (at < cell.first) cell.first = at;
   if (at > cell.last) cell.last = at;
 }
@@ -103,7 +103,10 @@ export function emptyDelta(): RollupDelta {
 function addHist(delta: RollupDelta, res: number, metric: number, bucket: number, value: number): void {
   const id = `${res}|${metric}|${bucket}`;
   let h = delta.hists.get(id);
-  if (!h) delta.hists.set(id, (h = { res, metric, bucket, bins: new Map() }));
+  if (!h) {
+    h = { res, metric, bucket, bins: new Map() };
+    delta.hists.set(id, h);
+  }
   addToHistogram(h.bins, binOf(value), 1);
 }
 

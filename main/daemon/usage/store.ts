@@ -121,7 +121,10 @@ export class UsageStore implements RequestRecorder {
     if (this.closed) return;
     try {
       // Pricing waits for the commit unless someone listens live: the hot path only queues.
-      if (!this.queue.push(record)) return this.health.recordDropped(this.queue.size);
+      if (!this.queue.push(record)) {
+        this.health.recordDropped(this.queue.size);
+        return;
+      }
       if (this.listeners.size > 0) this.emit(priceRecord(record, this.options.pricer));
     } catch (error) {
       // The proxy calls this on its hot path: a recording bug must never fail a request.

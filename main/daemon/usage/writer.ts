@@ -105,7 +105,10 @@ export class ThreadWriter implements UsageWriter {
   }
 
   submit(records: readonly RequestRecord[], rows: RowValues[], now: number): void {
-    if (this.broken) return this.fallback.submit(records, rows, now);
+    if (this.broken) {
+      this.fallback.submit(records, rows, now);
+      return;
+    }
     const seq = ++this.seq;
     this.pending.set(seq, records);
     this.worker.postMessage({ seq, rows, now });

@@ -81,7 +81,11 @@ export function createFrame(options: FrameOptions): Frame {
     if (next === width || next === 0) return;
     width = next;
     cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(() => redraws.forEach((redraw) => redraw()));
+    pending = requestAnimationFrame(() =>
+      redraws.forEach((redraw) => {
+        redraw();
+      }),
+    );
   }).observe(body);
 
   return {

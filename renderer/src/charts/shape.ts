@@ -153,7 +153,7 @@ export function modelBars(models: readonly ModelTokens[], limit = 6): ModelBar[]
   if (bars.length <= limit) return bars;
   const rest = bars.slice(limit - 1);
   const other = rest.reduce(
-    (sum, b) => ({ ...sum, costUsd: sum.costUsd + b.costUsd, tokens: sum.tokens + b.tokens, models: sum.models + 1 }),
+    (sum, b) => ({ model: sum.model, costUsd: sum.costUsd + b.costUsd, tokens: sum.tokens + b.tokens, models: sum.models + 1 }),
     { model: '', costUsd: 0, tokens: 0, models: 0 },
   );
   return [...bars.slice(0, limit - 1), { ...other, model: `${other.models} other models` }];

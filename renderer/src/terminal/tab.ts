@@ -216,10 +216,11 @@ export class TerminalTab {
   private reconnectLater(): void {
     if (!this.id) {
       // A browser is not told why a WebSocket handshake failed; these are the usual reasons.
-      return this.remove({
+      this.remove({
         code: 'no-connection',
         message: 'Could not connect to the terminal: the access token was refused or the daemon is not running.',
       });
+      return;
     }
     this.button.classList.add('lost');
     this.term.write('\r\n\x1b[2m[connection to the daemon lost; reconnecting…]\x1b[0m\r\n');

@@ -108,7 +108,10 @@ export function alertBanner() {
     const banner = byId('alert-banner');
     const shown = alerts.find((a) => !dismissed.has(a.id));
     banner.hidden = !shown;
-    if (!shown) return fill(banner);
+    if (!shown) {
+      fill(banner);
+      return;
+    }
     fill(
       banner,
       h('span', { class: 'alert-text', 'data-alert': shown.id }, shown.message),

@@ -19,6 +19,7 @@ class Checked extends EventEmitter {
   constructor(private readonly kind: string, private readonly known: Set<string>) {
     super();
   }
+  // biome-ignore lint/suspicious/noExplicitAny: the same listener type as EventEmitter.on, which this overrides
   override on(name: string | symbol, listener: (...args: any[]) => void): this {
     if (typeof name === 'string' && !this.known.has(name)) throw new Error(`Electron's ${this.kind} has no '${name}' event`);
     return super.on(name, listener);
@@ -26,12 +27,16 @@ class Checked extends EventEmitter {
 }
 
 function preventable(url?: string) {
-  const event = { defaultPrevented: false, url, preventDefault: () => void (event.defaultPrevented = true) };
+  const event = { defaultPrevented: false, url, preventDefault: () => {
+    event.defaultPrevented = true;
+  } };
   return event;
 }
 
 let markReady: () => void = () => {};
-const ready = new Promise<void>((resolve) => (markReady = resolve));
+const ready = new Promise<void>((resolve) => {
+  markReady = resolve;
+});
 let isReady = false;
 
 class FakeApp extends Checked {

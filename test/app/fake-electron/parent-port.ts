@@ -18,6 +18,7 @@ class ParentPort extends EventEmitter {
     if (this.queue) this.queue.push(data);
     else this.emit('message', { data, ports: [] });
   }
+  // biome-ignore lint/suspicious/noExplicitAny: the same listener type as EventEmitter.on, which this overrides
   override on(name: string | symbol, listener: (...args: any[]) => void): this {
     if (typeof name === 'string' && !known.has(name)) throw new Error(`Electron's ParentPort has no '${name}' event`);
     super.on(name, listener);

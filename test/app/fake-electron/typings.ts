@@ -9,8 +9,8 @@ export function eventsOf(...names: string[]): Set<string> {
   for (const name of names) {
     const start = typings.search(new RegExp(`\\n  (class|interface) ${name} extends`));
     if (start < 0) throw new Error(`electron.d.ts has no ${name}`);
-    const end = typings.slice(start + 1).search(/\n  (class|interface) /) + start + 1;
-    for (const m of typings.slice(start, end).matchAll(/\n    on\(event: '([^']+)'/g)) found.add(m[1]!);
+    const end = typings.slice(start + 1).search(/\n {2}(class|interface) /) + start + 1;
+    for (const m of typings.slice(start, end).matchAll(/\n {4}on\(event: '([^']+)'/g)) found.add(m[1]!);
   }
   return found;
 }
@@ -19,6 +19,6 @@ export function eventsOf(...names: string[]): Set<string> {
 export function hasMethod(name: string, method: string): boolean {
   const start = typings.search(new RegExp(`\\n  (class|interface) ${name} extends`));
   if (start < 0) return false;
-  const end = typings.slice(start + 1).search(/\n  (class|interface) /) + start + 1;
+  const end = typings.slice(start + 1).search(/\n {2}(class|interface) /) + start + 1;
   return new RegExp(`\\n    ${method}\\(`).test(typings.slice(start, end));
 }
