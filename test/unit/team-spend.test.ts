@@ -36,7 +36,10 @@ test('team spend is answered from the last read of the ledger; a new period is r
     { project: 'shop', model: 'claude-opus-4-1', payg: 2, apiEquivalent: 1 },
     { project: 'blog', model: 'claude-haiku-4-5', payg: 0.5, apiEquivalent: 0 },
   ];
-  const team = source(async () => (reads++, rows), 'basename');
+  const team = source(async () => {
+    reads++;
+    return rows;
+  }, 'basename');
   assert.deepEqual(
     team.spend({ type: 'global' }, DAY),
     { payg: 0, apiEquivalent: 0 },

@@ -63,7 +63,9 @@ export class TeamSpendSource implements SpendSource {
 
   /** Reads the team's spend again for every period budgets asked about. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.readAll().finally(() => (this.refreshing = null));
+    this.refreshing ??= this.readAll().finally(() => {
+      this.refreshing = null;
+    });
     return this.refreshing;
   }
 
