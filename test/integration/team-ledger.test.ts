@@ -103,8 +103,12 @@ const logs = () => logOf(laptopDir) + logOf(serverDir);
 test('two daemons starting at once against an empty database migrate it exactly once', { skip }, async () => {
   [laptop, server2] = await Promise.all([startDaemon(laptopDir, 'laptop'), startDaemon(serverDir, 'build-server')]);
   await waitFor(async () => (await shipped()) === 0, { timeoutMs: 15_000, message: 'the ledger table to exist' });
-  const versions = (await check.query('SELECT version FROM cco_schema_migrations ORDER BY version')).rows;
-  assert.deepEqual(versions.map((v) => v.version), Array.from({ length: TEAM_SCHEMA_VERSION }, (_, i) => i + 1));
+  // Each migration commits on its own: wait until the last one is in, then every version is there once.
+  const versions = async () =>
+    ((await check.query('SELECT version FROM cco_schema_migrations ORDER BY version')).rows as Array<{ version: number }>)
+      .map((v) => v.version);
+  await waitFor(async () => (await versions()).length >= TEAM_SCHEMA_VERSION, { timeoutMs: 15_000, message: 'every migration' });
+  assert.deepEqual(await versions(), Array.from({ length: TEAM_SCHEMA_VERSION }, (_, i) => i + 1));
   assert.doesNotMatch(logs(), /unreachable/);
 });
 
