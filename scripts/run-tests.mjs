@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every compiled test file with Node's own test runner (the README's `npm test`).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function* testFiles(dir) {
@@ -20,5 +21,7 @@ if (files.length === 0) {
 }
 const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
+  // A daemon imports Claude Code's transcripts by default: tests never read the developer's own.
+  env: { ...process.env, CLAUDE_CONFIG_DIR: process.env.CLAUDE_CONFIG_DIR ?? mkdtempSync(join(tmpdir(), 'cco-test-claude-')) },
 });
 process.exit(result.status ?? 1);

@@ -229,6 +229,11 @@ export interface RequestRecord {
   /** The upstream's `request-id`, to join proxied rows with transcript rows. */
   upstreamRequestId?: string | null;
   serviceTier?: string | null;
+  /** The upstream's message id (`msg_…`); with `upstreamRequestId`, what makes a transcript row unique. */
+  messageId?: string | null;
+  /** Server-side tool calls the response made (priced per 1,000; not stored as columns). */
+  webSearchRequests?: number;
+  webFetchRequests?: number;
   /** `payg`: the cost was paid per token; `subscription`: the cost is an API-equivalent value. */
   billing?: UsageBilling;
 }

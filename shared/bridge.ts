@@ -40,6 +40,7 @@ export interface BridgeSettings {
   logLevel?: (typeof BRIDGE_LOG_LEVELS)[number];
   routingFile?: string;
   terminalIdleMinutes?: number;
+  watchTranscripts?: boolean;
   startAtLogin?: boolean;
   openDashboardOnStart?: boolean;
 }

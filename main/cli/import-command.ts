@@ -14,7 +14,11 @@ export interface ImportStorage {
   close(): void | Promise<void>;
 }
 
-export type OpenImportStorage = (dataDir: string, port: number) => Promise<ImportStorage>;
+export type OpenImportStorage = (
+  dataDir: string,
+  port: number,
+  where: { host: string; claudeDir: string },
+) => Promise<ImportStorage>;
 
 export function importHelp(): string {
   return renderHelp(
@@ -93,7 +97,7 @@ export function importCommandWith(openStorage: OpenImportStorage) {
       import('../daemon/transcripts/import.js'),
     ]);
     const claudeDir = typeof values['claude-dir'] === 'string' ? values['claude-dir'] : claudeConfigDir(ctx.env);
-    const storage = await openStorage(dataDir, config.port);
+    const storage = await openStorage(dataDir, config.port, { host: config.host, claudeDir });
     const showBar = ctx.stderrIsTTY && !values.json;
     let result: ImportResult;
     try {
@@ -114,3 +118,9 @@ export function importCommandWith(openStorage: OpenImportStorage) {
     return result.failures.length > 0 ? EXIT.failure : EXIT.ok;
   };
 }
+
+/** `cco import` as the CLI registers it: into the running daemon's writer, else the usage database. */
+export const importCommand = importCommandWith(async (dataDir, port, where) => {
+  const { openImportStorage } = await import('./import-storage.js');
+  return openImportStorage({ dataDir, port, ...where });
+});

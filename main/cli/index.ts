@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   budget: async () => (await import('./budget.js')).budgetCommand,
   cost: async () => (await import('./cost-gate.js')).costCommand,
   statusline: async () => (await import('./statusline.js')).statuslineCommand,
+  import: async () => (await import('./import-command.js')).importCommand,
 };
 
 /**

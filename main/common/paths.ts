@@ -22,6 +22,8 @@ export function instanceFiles(dir: string, port: number) {
     logFile: join(dir, 'logs', `daemon-${port}.log`),
     lockFile: join(dir, `daemon-${port}.lock`),
     database: join(dir, `usage-${port}.db`),
+    /** How far each Claude Code transcript has been imported (private; rebuilt by reading again). */
+    transcriptCursors: join(dir, `transcripts-${port}.json`),
   };
 }
 

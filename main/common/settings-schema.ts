@@ -372,6 +372,17 @@ export const SETTINGS = {
     file: true,
     secret: true,
   },
+  // On by default: sessions that never went through cco (IDE, desktop app, plain `claude`) are counted too.
+  watchTranscripts: {
+    schema: flagBoolean,
+    default: () => true,
+    label: 'watchTranscripts',
+    help: "import Claude Code's session transcripts as they are written ($CLAUDE_CONFIG_DIR or ~/.claude)",
+    flag: { name: 'watch-transcripts', value: 'true|false' },
+    env: 'CCO_WATCH_TRANSCRIPTS',
+    file: true,
+    editable: true,
+  },
   /** Read by `cco` itself when it launches Claude Code; the daemon ignores it. */
   offerStatusLine: {
     schema: flagBoolean,

@@ -34,6 +34,12 @@ import { systemClock } from './usage/clock.js';
 import { UsageDatabaseError } from './usage/schema.js';
 import { openUsageStore, type UsageStore } from './usage/store.js';
 import { errorMessage } from '../common/format.js';
+import { transcriptsRouter } from './routes/transcripts.js';
+import { transcriptBilling } from './transcripts/billing.js';
+import { JsonCursorStore } from './transcripts/cursor-store.js';
+import { claudeConfigDir } from './transcripts/layout.js';
+import { storeSink } from './transcripts/store-sink.js';
+import { TranscriptWatcher } from './transcripts/watch.js';
 
 /** A daemon bound to a port, as a host (the CLI's `daemon start --foreground`, the desktop app) owns it. */
 export interface RunningDaemon {
@@ -58,6 +64,8 @@ export interface HostOptions {
   teamBudgetRefreshMs?: number;
   /** Test seam: every analytics read takes at least this long (on the reader's thread). */
   usageReaderDelayMs?: number;
+  /** Claude Code's configuration directory the transcript watcher reads (default: $CLAUDE_CONFIG_DIR or ~/.claude). */
+  claudeDir?: string;
 }
 
 export class HostError extends Error {
@@ -98,7 +106,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     const pricer = withFreeLocalProviders(createPricer(table, logger), table, (p) => isLocalProvider(p));
     let lastTenth = -1;
     store = openUsageStore({
-      file: files.database, pricer, clock: systemClock, logger, writer: 'thread',
+      file: files.database, pricer, priceTable: table, clock: systemClock, logger, writer: 'thread',
       readerDelayMs: options.usageReaderDelayMs,
       // A one-time upgrade of an older file: a line every 10 %, so a long one is visibly moving.
       onUpgradeProgress: (done, total) => {
@@ -108,7 +116,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
         logger.info(`Upgrading the usage database: ${tenth * 10} % (${done} of ${total} requests added to the roll-ups)`);
       },
     });
-    metrics = new DaemonMetrics({ pricer, clock: systemClock });
+    metrics = new DaemonMetrics({ pricer, priceTable: table, clock: systemClock });
   } catch (error) {
     logger.error(errorMessage(error));
     await log.shutdown();
@@ -169,6 +177,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
       () => teamRouter({ ledger, now: systemClock.now }),
       () => createBudgetsRouter({ budgets, alerts, webhook }),
       () => createStatuslineRouter({ store, spend, budgets, quota, clock: systemClock }),
+      () => transcriptsRouter(store, systemClock.now),
     ],
   });
   isLocalProvider = (provider) => daemon.router.providerType(provider) === 'ollama';
@@ -194,6 +203,7 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
   }
   budgets.start();
   teamSpend?.start();
+  const transcripts = config.watchTranscripts ? watchTranscripts(options, store, files.transcriptCursors, logger) : null;
   logger.info(`CCO ${appVersion()} listening on ${bound.url} (pid ${process.pid}), upstream ${config.upstream}`);
   return {
     ...bound,
@@ -202,6 +212,8 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
       logger.info('Stopping: draining requests under way');
       budgets.close();
       teamSpend?.close();
+      // Before the store closes: an import under way finishes its batch and saves its cursors.
+      await transcripts?.stop();
       await daemon.close(drainMs);
       metrics.close();
       // After the drain, so the requests that finished during it are recorded too.
@@ -213,6 +225,29 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
       await log.shutdown();
     },
   };
+}
+
+/**
+ * Imports Claude Code's transcripts as they are written. Reading and parsing run here, streamed a
+ * chunk at a time between the proxy's work (cheap); pricing is a few microseconds a row, and the
+ * rows are committed on the usage writer thread, like the proxy's own.
+ */
+function watchTranscripts(options: HostOptions, store: UsageStore, cursorsFile: string, logger: Logger): TranscriptWatcher {
+  const claudeDir = options.claudeDir ?? claudeConfigDir(process.env);
+  const watcher = new TranscriptWatcher({
+    claudeDir,
+    sink: storeSink(store, transcriptBilling(claudeDir), systemClock.now),
+    cursors: new JsonCursorStore(cursorsFile, (message) => logger.warn(message)),
+    now: systemClock.now,
+    logger,
+    onImported: (result) => {
+      const { records, bad, unknown } = result.counts;
+      const skipped = bad + unknown > 0 ? ` (skipped ${bad} bad and ${unknown} unknown lines)` : '';
+      logger.info(`Transcripts: imported ${records} responses${skipped}`);
+    },
+  });
+  watcher.start();
+  return watcher;
 }
 
 /** The projects that keep their own `project` label on `/metrics` across restarts: the costliest of 30 days. */

@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Pricer } from '../pricing/pricer.js';
+import type { PriceTable } from '../pricing/table.js';
 import type { Clock } from '../usage/clock.js';
-import { costOf } from '../usage/costing.js';
+import { costOf, usagePricerOf } from '../usage/costing.js';
 import type { RequestRecord, RequestRecorder } from '../usage/record.js';
 import { LabelGuard } from './label-guard.js';
 
@@ -24,6 +25,8 @@ export interface RatioSample {
 
 export interface MetricsOptions {
   pricer: Pricer;
+  /** Service-tier and server-tool prices (default: the built-in table). */
+  priceTable?: PriceTable;
   clock: Clock;
   /** Projects with their own `project` label; the rest are "other". Default 20. */
   projectLimit?: number;
@@ -50,6 +53,7 @@ const TTFB_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 3
 export class DaemonMetrics {
   readonly registry = new Registry();
   private readonly projects: LabelGuard;
+  private readonly usagePricer: ReturnType<typeof usagePricerOf>;
   private readonly models = new LabelGuard(MODEL_LIMIT);
   private pending: RequestRecord[] = [];
   private costKind: (record: RequestRecord) => CostKind = () => 'payg';
@@ -95,8 +99,9 @@ export class DaemonMetrics {
     registers: [this.registry],
   });
 
-  constructor(private readonly options: MetricsOptions) {
+  constructor(options: MetricsOptions) {
     this.projects = new LabelGuard(options.projectLimit ?? DEFAULT_PROJECT_LIMIT, options.seedProjects ?? []);
+    this.usagePricer = usagePricerOf(options.pricer, options.priceTable);
     const self = this;
     const gauge = (name: string, help: string, read: (s: ProxyState) => number) =>
       new Gauge({
@@ -190,7 +195,7 @@ export class DaemonMetrics {
       provider: rec.provider,
       project: this.projects.label(rec.project),
     });
-    const { costUsd, savedUsd } = costOf(rec, this.options.pricer);
+    const { costUsd, savedUsd } = costOf(rec, this.usagePricer);
     if (costUsd) this.cost.inc({ model, kind: this.costKind(rec) }, costUsd);
     if (savedUsd) this.saved.inc(savedUsd);
     if (rec.inputTokens) this.tokens.inc({ type: 'input' }, rec.inputTokens);

@@ -29,6 +29,8 @@ interface Exchange {
   key: string;
   meter: ResponseMeter;
   decision: RouteDecision;
+  /** The upstream's `request-id`, set when this exchange made the upstream call itself. */
+  upstreamRequestId?: string;
 }
 
 /** The same request routed elsewhere (another provider or target model) is another answer. */
@@ -87,7 +89,8 @@ export function messagesHandler(px: ProxyContext) {
     const key = cacheKey({ target: keyTarget(decision, req.url), headers: req.headers, raw, spans: request.spans, body: request.spans ? undefined : request.body() });
     ctx.respond = false;
     const meter: ResponseMeter = { status: 0, bytes: 0, firstByteAt: null };
-    const served = await serve(px, { req, res, request, streaming, key, meter, decision }, wantsBypass(req));
+    const ex: Exchange = { req, res, request, streaming, key, meter, decision };
+    const served = await serve(px, ex, wantsBypass(req));
     await finished(res).catch(() => undefined);
     const answer = served.stored;
     const record = buildRecord({
@@ -98,6 +101,9 @@ export function messagesHandler(px: ProxyContext) {
       errorType: served.outcome?.errorType ?? null,
       servedModel: answer?.model ?? served.outcome?.servedModel ?? served.outcome?.servedBy?.model ?? null,
       usage: answer?.usage ?? served.outcome?.usage,
+      ...(px.quota?.credentialOf ? { credential: px.quota.credentialOf(req.headers) } : {}),
+      // A hit or a coalesced request made no call of its own: only the caller that did carries the id.
+      upstreamRequestId: served.cache === 'hit' || served.cache === 'coalesced' ? null : (ex.upstreamRequestId ?? null),
     });
     px.recorder.record(record);
     // Built only when kept: this line would otherwise cost every request a string.
@@ -191,6 +197,8 @@ function startFlight(px: ProxyContext, ex: Exchange, shared: boolean): Flight {
       streaming: ex.streaming,
       send: (signal) => px.router.send(ex.decision, call, signal).then((res) => {
         px.quota?.observe(ex.req.headers, res.headers);
+        const id = res.headers['request-id'];
+        if (typeof id === 'string' && id !== '') ex.upstreamRequestId = id;
         return res;
       }),
     },

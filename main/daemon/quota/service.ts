@@ -26,6 +26,8 @@ type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 /** What the proxy calls on every upstream response; cheap, never throws, never calls upstream. */
 export interface QuotaObserver {
   observe(requestHeaders: IncomingHttpHeaders, responseHeaders: ResponseHeaders): void;
+  /** The kind and fingerprint of a request's credential, for the usage row. */
+  credentialOf?(requestHeaders: IncomingHttpHeaders): { kind: CredentialKind; fingerprint: string | null };
 }
 
 export interface QuotaServiceOptions {

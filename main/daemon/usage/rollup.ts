@@ -121,6 +121,8 @@ export function addToDelta(delta: RollupDelta, r: RollupRow, now: number): void 
     if (bucket < keptFrom(res, now)) continue;
     addCell(delta.cells, [res, bucket, r.project, r.model, r.outcome, r.source], sums, r.startedAt);
     addCell(delta.projects, [res, bucket, r.project], sums, r.startedAt);
+    // A transcript line has no latency (0 would pull every percentile down).
+    if (r.source === 'transcript') continue;
     addHist(delta, res, fromResponseCache(r.outcome) ? METRIC_HIT_LATENCY : METRIC_LATENCY, bucket, r.latencyMs);
     if (r.ttfbMs !== null) addHist(delta, res, METRIC_TTFB, bucket, r.ttfbMs);
   }

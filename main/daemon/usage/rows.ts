@@ -14,7 +14,7 @@ export const REQUEST_COLUMNS = [
   'status', 'error_type', 'cache', 'streaming', 'input_tokens', 'output_tokens', 'cache_creation_tokens',
   'cache_read_tokens', 'latency_ms', 'ttfb_ms', 'request_bytes', 'response_bytes', 'cost_usd', 'saved_usd',
   'cost_estimated', 'source', 'session_id', 'git_branch', 'agent_type', 'is_sidechain', 'cache_write_5m_tokens',
-  'cache_write_1h_tokens', 'credential_fingerprint', 'upstream_request_id', 'service_tier', 'billing',
+  'cache_write_1h_tokens', 'credential_fingerprint', 'upstream_request_id', 'service_tier', 'billing', 'message_id',
 ] as const;
 
 export type RequestRow = Record<(typeof REQUEST_COLUMNS)[number], string | number | null>;
@@ -41,11 +41,40 @@ export function rowValues(rec: RequestRecord, cost: RecordCost): RowValues {
     rec.requestBytes, rec.responseBytes, cost.costUsd, cost.savedUsd, cost.costEstimated ? 1 : 0,
     rec.source ?? 'proxy', rec.sessionId ?? null, rec.gitBranch ?? null, rec.agentType ?? null, rec.isSidechain ? 1 : 0,
     rec.cacheWrite5mTokens ?? null, rec.cacheWrite1hTokens ?? null, rec.credentialFingerprint ?? null,
-    rec.upstreamRequestId ?? null, rec.serviceTier ?? null, rec.billing ?? 'payg',
+    rec.upstreamRequestId ?? null, rec.serviceTier ?? null, rec.billing ?? 'payg', rec.messageId ?? null,
   ];
 }
 
 const VALUE_COLUMNS = REQUEST_COLUMNS.slice(1);
+const REQUEST_ID = VALUE_COLUMNS.indexOf('upstream_request_id');
+const MESSAGE_ID = VALUE_COLUMNS.indexOf('message_id');
+const SOURCE = VALUE_COLUMNS.indexOf('source');
+
+/**
+ * Each API response counts once, whichever way it arrives first. A row carrying the upstream's
+ * request id is left out when a row with that id is already stored (a proxied response and its
+ * transcript line; the same transcript line imported again) or earlier in the batch; a transcript
+ * row without one (older Claude Code) is unique on its message id. The first arrival is kept as
+ * it was: a later transcript line does not change a proxied row (so rows and roll-ups agree).
+ */
+function firstArrivals(db: Db, rows: readonly RowValues[]): RowValues[] {
+  if (!rows.some((v) => v[REQUEST_ID] !== null || v[MESSAGE_ID] !== null)) return rows as RowValues[];
+  const byRequest = db.prepare('SELECT 1 FROM requests WHERE upstream_request_id = ? LIMIT 1');
+  const byMessage = db.prepare(
+    "SELECT 1 FROM requests WHERE message_id = ? AND upstream_request_id IS NULL AND source = 'transcript' LIMIT 1",
+  );
+  const seen = new Set<string>();
+  return rows.filter((values) => {
+    const requestId = values[REQUEST_ID];
+    const messageId = values[MESSAGE_ID];
+    if (requestId === null && (messageId === null || values[SOURCE] !== 'transcript')) return true;
+    const key = requestId !== null ? `r\0${requestId}` : `m\0${messageId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    const found = requestId !== null ? byRequest.get(requestId) : byMessage.get(messageId);
+    return found === undefined;
+  });
+}
 
 /** The roll-up terms of a row about to be inserted. */
 function rollupRowOf(values: RowValues): RollupRow {
@@ -58,13 +87,15 @@ function rollupRowOf(values: RowValues): RollupRow {
  * Inserts a batch and adds it to the roll-ups, in one transaction: a crash keeps all of it or
  * none of it, so rows and roll-ups can never disagree.
  */
-export function insertRows(db: Db, rows: readonly RowValues[], now: number): void {
-  const delta = emptyDelta();
-  for (const values of rows) addToDelta(delta, rollupRowOf(values), now);
-  const full = rows.length >= ROWS_PER_STATEMENT ? db.prepare(insertSql(ROWS_PER_STATEMENT)) : null;
-  const rest = rows.length % ROWS_PER_STATEMENT;
-  const tail = rest > 0 ? db.prepare(insertSql(rest)) : null;
+export function insertRows(db: Db, batch: readonly RowValues[], now: number): void {
   db.transaction(() => {
+    // Inside the transaction: no other writer can store the same response between check and insert.
+    const rows = firstArrivals(db, batch);
+    const delta = emptyDelta();
+    for (const values of rows) addToDelta(delta, rollupRowOf(values), now);
+    const full = rows.length >= ROWS_PER_STATEMENT ? db.prepare(insertSql(ROWS_PER_STATEMENT)) : null;
+    const rest = rows.length % ROWS_PER_STATEMENT;
+    const tail = rest > 0 ? db.prepare(insertSql(rest)) : null;
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
       const end = Math.min(i + ROWS_PER_STATEMENT, rows.length);
       const values: RowValues = [];
@@ -124,5 +155,6 @@ export function fromRow(row: Record<string, unknown>): StoredRequest {
     upstreamRequestId: strOrNull(row.upstream_request_id),
     serviceTier: strOrNull(row.service_tier),
     billing: row.billing === 'subscription' ? 'subscription' : 'payg',
+    messageId: strOrNull(row.message_id),
   };
 }

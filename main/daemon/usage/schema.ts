@@ -87,6 +87,13 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE usage_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
    INSERT INTO usage_meta (key, value) SELECT 'backfill_until', COALESCE(MAX(id), 0) FROM requests;
    INSERT INTO usage_meta (key, value) VALUES ('backfill_next', 0);`,
+  // v4: each API response counts once. Transcript rows are unique on (message id, request id) (the
+  // unique index), and a proxied row and a transcript line of the same response meet on the
+  // upstream request id (the partial index the writer looks each new row up in).
+  `ALTER TABLE requests ADD COLUMN message_id TEXT;
+   CREATE UNIQUE INDEX requests_response ON requests (message_id, COALESCE(upstream_request_id, ''))
+     WHERE message_id IS NOT NULL;
+   CREATE INDEX requests_upstream_request_id ON requests (upstream_request_id) WHERE upstream_request_id IS NOT NULL;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

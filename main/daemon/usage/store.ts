@@ -1,9 +1,11 @@
 import type { Logger } from '../../common/logger.js';
 import type { Pricer } from '../pricing/pricer.js';
+import type { PriceTable } from '../pricing/table.js';
+import type { UsagePricer } from '../pricing/usage-cost.js';
 import type { BackfillProgress } from './backfill.js';
 import type { ChartData } from './charts.js';
 import type { Clock } from './clock.js';
-import { costOf, priceRecord, type PricedRecord } from './costing.js';
+import { costOf, priceRecord, usagePricerOf, type PricedRecord } from './costing.js';
 import type { ExportFormat, ExportPage, ExportPosition } from './export.js';
 import type { ProjectStats } from './projects.js';
 import type { QueryArgs, QueryName, QueryResult } from './queries.js';
@@ -24,6 +26,8 @@ export interface UsageStoreOptions {
   /** The instance's database file (`instanceFiles(dir, port).database`). */
   file: string;
   pricer: Pricer;
+  /** Service-tier and server-tool prices (default: the built-in table). */
+  priceTable?: PriceTable;
   clock: Clock;
   logger: Logger;
   /** How often queued records are committed (one transaction per batch). */
@@ -87,12 +91,14 @@ export class UsageStore implements RequestRecorder {
   private readonly writer: UsageWriter;
   private readonly inline: InlineWriter;
   private readonly reader: UsageReader;
+  private readonly usagePricer: UsagePricer;
   private closed = false;
 
   constructor(
     private readonly db: Db,
     private readonly options: UsageStoreOptions,
   ) {
+    this.usagePricer = usagePricerOf(options.pricer, options.priceTable);
     this.queue = new BoundedQueue(positive('maxQueue', options.maxQueue ?? USAGE_DEFAULTS.maxQueue));
     this.retentionDays = positive('retentionDays', options.retentionDays ?? USAGE_DEFAULTS.retentionDays);
     const flushIntervalMs = positive('flushIntervalMs', options.flushIntervalMs ?? USAGE_DEFAULTS.flushIntervalMs);
@@ -125,7 +131,7 @@ export class UsageStore implements RequestRecorder {
         this.health.recordDropped(this.queue.size);
         return;
       }
-      if (this.listeners.size > 0) this.emit(priceRecord(record, this.options.pricer));
+      if (this.listeners.size > 0) this.emit(priceRecord(record, this.usagePricer));
     } catch (error) {
       // The proxy calls this on its hot path: a recording bug must never fail a request.
       this.options.logger.error(`Could not record a request: ${(error as Error).message}`);
@@ -140,7 +146,7 @@ export class UsageStore implements RequestRecorder {
     if (this.closed) return 0;
     const batch = this.queue.takeAll();
     if (batch.length > 0) {
-      const { pricer } = this.options;
+      const pricer = this.usagePricer;
       // Priced here, not when recorded: the request path only queues.
       this.writer.submit(batch, batch.map((rec) => rowValues(rec, costOf(rec, pricer))), this.options.clock.now());
     }
@@ -161,6 +167,19 @@ export class UsageStore implements RequestRecorder {
     }
     if (committed > 0) this.health.committed(this.queue.dropped);
     return committed;
+  }
+
+  /**
+   * Imported records (Claude Code transcripts): priced and handed to the writer at once, in one
+   * transaction, without the live listeners (they are not requests happening now). The writer
+   * leaves out any response already stored (see rows.ts), so importing again counts nothing twice.
+   */
+  importRecords(records: readonly RequestRecord[]): void {
+    this.assertOpen();
+    if (records.length === 0) return;
+    const pricer = this.usagePricer;
+    this.writer.submit(records, records.map((rec) => rowValues(rec, costOf(rec, pricer))), this.options.clock.now());
+    this.settle();
   }
 
   /**
@@ -246,7 +265,7 @@ export class UsageStore implements RequestRecorder {
     // What the thread could not commit gets one last try here before it is reported lost.
     if (this.queue.size > 0 && this.writer !== this.inline) {
       const batch = this.queue.takeAll();
-      const rows = batch.map((rec) => rowValues(rec, costOf(rec, this.options.pricer)));
+      const rows = batch.map((rec) => rowValues(rec, costOf(rec, this.usagePricer)));
       this.inline.submit(batch, rows, this.options.clock.now());
       this.settle();
     }
