@@ -50,7 +50,7 @@ function expectedTotals(dir: string): Expected {
   for (const file of jsonlFiles(join(dir, 'projects'))) {
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       if (line.trim() === '') continue;
-      const j = JSON.parse(line) as { type: string; requestId?: string; message?: { id: string; usage: Record<string, unknown> } };
+      const j = JSON.parse(line) as { type: string; requestId?: string; message?: { id: string; usage: Record<string, number> } };
       if (j.type !== 'assistant' || !j.message?.usage) continue;
       const key = `${j.message.id}/${j.requestId}`;
       if (seen.has(key)) continue;
