@@ -15,6 +15,15 @@ import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
 import { waitFor } from '../support/wait.js';
 
+/** The usage object of a transcript's assistant line, as the fixtures hold it. */
+interface FixtureUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens?: number;
+  cache_creation_input_tokens?: number;
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+}
+
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/claude-code-transcripts/', import.meta.url));
 const PROJECT_DIR = 'projects/-home-dev-code-shop-api';
 const MAIN_SESSION = '3239b7d9-6789-4834-aa83-92356a4833dc';
@@ -50,7 +59,7 @@ function expectedTotals(dir: string): Expected {
   for (const file of jsonlFiles(join(dir, 'projects'))) {
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       if (line.trim() === '') continue;
-      const j = JSON.parse(line) as { type: string; requestId?: string; message?: { id: string; usage: Record<string, number> } };
+      const j = JSON.parse(line) as { type: string; requestId?: string; message?: { id: string; usage: FixtureUsage } };
       if (j.type !== 'assistant' || !j.message?.usage) continue;
       const key = `${j.message.id}/${j.requestId}`;
       if (seen.has(key)) continue;
