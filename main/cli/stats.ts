@@ -15,11 +15,13 @@ import { noUsageMessage, openUsageForReading } from './usage-db.js';
 export function statsHelp(): string {
   return renderHelp(
     'cco stats [--team] [--range 1h|24h|today|7d|30d|all] [--top N] [--json] [--port N]',
-    'Prints what Claude Code cost through this daemon: requests, tokens, cost, what the cache saved,\nlatency, and the most expensive projects. Reads the usage database; the daemon need not run.',
+    'Prints what Claude Code cost through this daemon: requests, tokens, cost, what the response cache saved,\n' +
+      'the prompt-cache ratio (input read from the provider\'s cache), latency, and the most expensive\n' +
+      'projects. Figures marked ≈ contain an estimated price. Reads the usage database; the daemon need not run.',
     [
       { names: '--range R', help: `summary period: ${SUMMARY_RANGES.join(', ')} (default: today)` },
       { names: '--top N', help: 'projects to list (default: 10)' },
-      { names: '--json', help: 'print {summary, projects} as JSON for scripts' },
+      { names: '--json', help: 'print {summary, projects} as JSON for scripts (prompt cache, cost split, sources included)' },
       { names: '--team', help: 'the whole team from the team ledger (--team-db, CCO_TEAM_DB): totals, machines, projects' },
       { names: '--team-db URL', help: 'the team ledger to read (default: CCO_TEAM_DB, or teamDb in settings.json)' },
       { names: '--port N', help: 'the daemon instance (default: 3000)' },
@@ -119,7 +121,7 @@ export function renderStats(s: UsageSummary, projects: readonly ProjectStats[], 
   const lines = [
     `Usage on port ${port}, ${RANGE_TITLES[s.range]}`,
     `  Requests   ${s.requests}${s.errors > 0 ? ` (${s.errors} errors)` : ''}`,
-    `  Cost       ${money(s.costUsd)}${estimatedMark(s)}${s.unpricedRequests > 0 ? ` + ${s.unpricedRequests} requests of unknown price` : ''}`,
+    `  Cost       ${estimatedMark(s)}${money(s.costUsd)}${s.unpricedRequests > 0 ? ` + ${s.unpricedRequests} requests of unknown price` : ''}`,
     ...costSplitLines(s),
     `  Saved      ${money(s.savedUsd)} by CCO's response cache (hit rate ${formatPercent(s.hitRate)}: replayed / looked up)`,
     ...promptCacheLines(s.promptCache),
@@ -128,21 +130,21 @@ export function renderStats(s: UsageSummary, projects: readonly ProjectStats[], 
     `  Latency    p50 ${ms(s.latencyMs.p50)} · p95 ${ms(s.latencyMs.p95)}`,
   ];
   if (projects.length === 0) return lines;
-  const rows = projects.map((p) => [p.project, String(p.requests), money(p.costUsd) + estimatedMark(p), money(p.savedUsd),
+  const rows = projects.map((p) => [p.project, String(p.requests), estimatedMark(p) + money(p.costUsd), money(p.savedUsd),
     formatPercent(p.hitRate), ratio(p.promptCache?.hitRatio ?? null), p.lastSeen === null ? '-' : new Date(p.lastSeen).toLocaleString()]);
   const head = ['PROJECT', 'REQUESTS', 'COST', 'SAVED', 'HIT RATE', 'PROMPT CACHE', 'LAST SEEN'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => '  ' + r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const note = projects.some((p) => (p.costSplit?.estimatedUsd ?? 0) > 0) || (s.costSplit?.estimatedUsd ?? 0) > 0
-    ? ['', `  ${ESTIMATED} contains an estimated price (a model without its own price in the table)`] : [];
+    ? ['', `  ${ESTIMATED} the figure contains an estimated price (a model without a price of its own)`] : [];
   return [...lines, '', `Projects, ${RANGE_TITLES[s.range]}, most expensive first`, fmt(head), ...rows.map(fmt), ...note];
 }
 
 /** Marks a figure that contains an estimated price. */
-export const ESTIMATED = '~est';
+export const ESTIMATED = '≈';
 
 function estimatedMark(t: { costSplit?: { estimatedUsd: number } }): string {
-  return (t.costSplit?.estimatedUsd ?? 0) > 0 ? ` ${ESTIMATED}` : '';
+  return (t.costSplit?.estimatedUsd ?? 0) > 0 ? ESTIMATED : '';
 }
 
 const ratio = (r: number | null) => (r === null ? '-' : formatPercent(r));
@@ -155,7 +157,7 @@ function costSplitLines(s: UsageSummary): string[] {
 
 function promptCacheLines(p: PromptCacheStats | undefined): string[] {
   if (!p) return [];
-  const saved = `${money(p.savedUsd)}${p.savedEstimated ? ` ${ESTIMATED}` : ''}`;
+  const saved = `${p.savedEstimated ? ESTIMATED : ''}${money(p.savedUsd)}`;
   return [
     `  Prompt cache ${ratio(p.hitRatio)} of input read from the provider's cache (reads / all input) · saved ${saved}`,
     `             read ${count(p.readTokens)} · write 5m ${count(p.write5mTokens)} · write 1h ${count(p.write1hTokens)} · uncached ${count(p.uncachedInputTokens)} · busters ${p.busterWrites} (${count(p.busterTokens)} tokens)`,
