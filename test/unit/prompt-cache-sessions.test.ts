@@ -43,6 +43,8 @@ before(async () => {
     cacheWrite5mTokens: 0, cacheWrite1hTokens: 4000 }));
   // CCO's response cache answered this one: no upstream call, so no prompt-cache tokens.
   store.record(makeRecord({ ...b, startedAt: NOON - 20 * MIN, cache: 'hit', inputTokens: 5, cacheReadTokens: 999_999 }));
+  // Seen three hours earlier only: in today's sessions, not in the last hour's.
+  store.record(makeRecord({ sessionId: 'sess-c', project: 'gamma', startedAt: NOON - 180 * MIN, inputTokens: 0 }));
   const app = new Koa();
   const router = createStatsRouter({ store, clock: { now: () => NOON } as never, logger: recordingLogger().logger });
   app.use(router.routes());
@@ -79,7 +81,7 @@ describe('prompt-cache health', () => {
     near(p.savedUsd, EXPECTED_SAVED);
     assert.equal(p.savedEstimated, false);
     assert.deepEqual([p.busterWrites, p.busterTokens], [1, 2000]);
-    assert.deepEqual(s.sources, { proxy: 2, transcript: 3 });
+    assert.deepEqual(s.sources, { proxy: 3, transcript: 3 });
     const sonnet = s.promptCacheByModel!.find((m) => m.model === SONNET)!;
     near(sonnet.savedUsd, (10_000 * (SONNET_IN - SONNET_READ) + 12_000 * (SONNET_IN - SONNET_WRITE_5M)) / 1e6);
     assert.deepEqual(s.promptCacheByDay!.map((d) => d.day), ['2026-11-25']);
@@ -101,8 +103,8 @@ describe('prompt-cache health', () => {
 describe('sessions and subagents', () => {
   test('sessions come latest first with project, branch, model mix, cost split, duration and source', async () => {
     const r = await get<SessionsResponse>('/api/sessions?range=today');
-    assert.equal(r.total, 2);
-    assert.deepEqual(r.sessions.map((x) => x.session), ['sess-a', 'sess-b']);
+    assert.equal(r.total, 3);
+    assert.deepEqual(r.sessions.map((x) => x.session), ['sess-a', 'sess-b', 'sess-c']);
     const a = r.sessions[0]!;
     assert.equal(a.project, 'alpha');
     assert.deepEqual(a.branches, ['main']);
@@ -124,7 +126,9 @@ describe('sessions and subagents', () => {
 
   test('sessions page with limit and offset, and refuse a bad page', async () => {
     const r = await get<SessionsResponse>('/api/sessions?range=today&limit=1&offset=1');
-    assert.deepEqual([r.total, r.limit, r.offset, r.sessions.map((x) => x.session)], [2, 1, 1, ['sess-b']]);
+    assert.deepEqual([r.total, r.limit, r.offset, r.sessions.map((x) => x.session)], [3, 1, 1, ['sess-b']]);
+    const lastHour = await get<SessionsResponse>('/api/sessions?range=1h');
+    assert.deepEqual([lastHour.total, lastHour.sessions.map((x) => x.session)], [2, ['sess-a', 'sess-b']]);
     const bad = await fetch(`${base}/api/sessions?limit=0`);
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { error: { message: string } }).error.message, /limit must be/);
@@ -135,7 +139,7 @@ describe('sessions and subagents', () => {
     const byType = new Map(r.agents.map((x) => [x.agentType, x]));
     assert.equal(byType.get('Explore')!.requests, 2);
     assert.equal(byType.get('Explore')!.sessions, 1);
-    assert.equal(byType.get(null)!.requests, 3);
+    assert.equal(byType.get(null)!.requests, 4);
     assert.equal(byType.get(null)!.tokens.cacheRead, 10_000);
   });
 });

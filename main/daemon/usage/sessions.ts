@@ -36,18 +36,21 @@ const list = (json: unknown) => (JSON.parse(String(json ?? '[]')) as string[]).f
 export const sessionDayStart = (from: number) =>
   from <= Number.MIN_SAFE_INTEGER ? Number.MIN_SAFE_INTEGER : Math.floor(from / DAY_MS) * DAY_MS;
 
-/** Sessions active since `from`, latest first, one page. */
+/** Sessions seen since `from`, latest first, one page; their figures cover the range's whole UTC days. */
 export function querySessions(db: Db, from: number, now: number, limit: number, offset: number): SessionPage {
   const day = sessionDayStart(from);
-  const total = Number((db.prepare('SELECT COUNT(DISTINCT session) AS n FROM session_rollup WHERE day >= ?')
-    .get([day]) as { n: number }).n);
+  // Active in the range: seen since `from`; their sums cover the whole days of the range.
+  const since = Math.max(from, day);
+  const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM (SELECT session FROM session_rollup WHERE day >= ?
+    GROUP BY session HAVING MAX(last_seen) >= ?)`).get([day, since]) as { n: number }).n);
   const rows = db.prepare(`SELECT session, SUM(requests) AS requests, SUM(errors) AS errors, SUM(cost_nanos) AS cost,
       SUM(payg_nanos) AS payg, SUM(api_equiv_nanos) AS equiv, SUM(estimated_nanos) AS est,
       MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen,
       json_group_array(DISTINCT project) AS projects, json_group_array(DISTINCT git_branch) AS branches,
       json_group_array(DISTINCT source) AS sources, json_group_array(DISTINCT agent_type) AS agents
-    FROM session_rollup WHERE day >= ? GROUP BY session ORDER BY MAX(last_seen) DESC, session LIMIT ? OFFSET ?`)
-    .all([day, limit, offset]) as Array<Record<string, unknown>>;
+    FROM session_rollup WHERE day >= ? GROUP BY session HAVING MAX(last_seen) >= ?
+    ORDER BY MAX(last_seen) DESC, session LIMIT ? OFFSET ?`)
+    .all([day, since, limit, offset]) as Array<Record<string, unknown>>;
   const names = rows.map((r) => String(r.session));
   const models = sessionModels(db, day, names);
   const busters = names.length === 0 ? [] : busterParts(db, day, now, names);
