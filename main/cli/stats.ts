@@ -60,7 +60,8 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
   }
   const [{ querySummary }, { queryProjects }, { promptCacheParts }, report, { loadPriceTable }, { createPricer }] =
     await Promise.all([
-      import('../daemon/usage/summary.js'), import('../daemon/usage/projects.js'), import('../daemon/usage/prompt-cache.js'),
+      import('../daemon/usage/summary.js'), import('../daemon/usage/projects.js'),
+      import('../daemon/usage/prompt-cache.js'),
       import('../daemon/usage/prompt-cache-report.js'), import('../daemon/pricing/load.js'),
       import('../daemon/pricing/pricer.js'),
     ]);
@@ -73,7 +74,8 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
     const cache = report.promptCacheReport(promptCacheParts(opened.db, summaryStart(range, now), now),
       createPricer(table, silentLogger));
     summary = report.summaryWithPromptCache(querySummary(opened.db, range, now), cache);
-    projects = report.projectsWithPromptCache(queryProjects(opened.db, summaryStart(range, now), now).slice(0, top), cache);
+    const listed = queryProjects(opened.db, summaryStart(range, now), now).slice(0, top);
+    projects = report.projectsWithPromptCache(listed, cache);
   } finally {
     opened.db.close();
   }
@@ -152,7 +154,9 @@ const ratio = (r: number | null) => (r === null ? '-' : formatPercent(r));
 function costSplitLines(s: UsageSummary): string[] {
   const split = s.costSplit;
   if (!split || split.apiEquivalentUsd === 0) return [];
-  return [`             pay-as-you-go ${money(split.paygUsd)} · API-equivalent value ${money(split.apiEquivalentUsd)} (subscription)`];
+  return [
+    `             pay-as-you-go ${money(split.paygUsd)} · API-equivalent value ${money(split.apiEquivalentUsd)} (subscription)`,
+  ];
 }
 
 function promptCacheLines(p: PromptCacheStats | undefined): string[] {
@@ -160,7 +164,8 @@ function promptCacheLines(p: PromptCacheStats | undefined): string[] {
   const saved = `${p.savedEstimated ? ESTIMATED : ''}${money(p.savedUsd)}`;
   return [
     `  Prompt cache ${ratio(p.hitRatio)} of input read from the provider's cache (reads / all input) · saved ${saved}`,
-    `             read ${count(p.readTokens)} · write 5m ${count(p.write5mTokens)} · write 1h ${count(p.write1hTokens)} · uncached ${count(p.uncachedInputTokens)} · busters ${p.busterWrites} (${count(p.busterTokens)} tokens)`,
+    `             read ${count(p.readTokens)} · write 5m ${count(p.write5mTokens)} · write 1h ${count(p.write1hTokens)}` +
+      ` · uncached ${count(p.uncachedInputTokens)} · never read back ${p.busterWrites} (${count(p.busterTokens)} tokens)`,
   ];
 }
 

@@ -17,7 +17,9 @@ import { waitFor } from '../support/wait.js';
 
 const MODEL = 'claude-haiku-4-5-20251001';
 // A long system prompt marked for the prompt cache: written by the first call, read by the next ones.
-const SYSTEM = [{ type: 'text' as const, text: 'You are a careful reviewer. '.repeat(400), cache_control: { type: 'ephemeral' as const } }];
+const SYSTEM = [
+  { type: 'text' as const, text: 'You are a careful reviewer. '.repeat(400), cache_control: { type: 'ephemeral' as const } },
+];
 
 let fake: FakeAnthropic;
 let daemon: RunningDaemon;
@@ -32,7 +34,8 @@ async function api<T>(path: string): Promise<T> {
 before(async () => {
   fake = await startFakeAnthropic();
   dataDir = mkdtempSync(join(tmpdir(), 'cco-prompt-cache-ui-'));
-  daemon = await runDaemonHost({ config: applyConfig(defaultConfig(), { port: 0, upstream: fake.url }), dataDir, console: false });
+  const config = applyConfig(defaultConfig(), { port: 0, upstream: fake.url });
+  daemon = await runDaemonHost({ config, dataDir, console: false });
   token = readOrCreateToken(dataDir);
   const client = sdk(daemon.url, { defaultHeaders: { 'x-cco-project': '/work/review' } });
   for (const question of ['first file', 'second file', 'third file']) {
@@ -55,7 +58,8 @@ describe('response cache, prompt cache and sessions on the dashboard', () => {
   it('reports the prompt cache of the calls that went upstream', async () => {
     const s = await api<SummaryResponse>('/api/stats/summary?range=1h');
     const p = s.promptCache!;
-    assert.ok(p.write5mTokens > 0 && p.readTokens === 2 * p.write5mTokens, `one write read back twice (${JSON.stringify(p)})`);
+    assert.ok(p.write5mTokens > 0 && p.readTokens === 2 * p.write5mTokens,
+      `one write read back twice (${JSON.stringify(p)})`);
     assert.ok(p.savedUsd > 0);
     assert.equal(s.sources?.proxy, 4);
   });
@@ -63,10 +67,14 @@ describe('response cache, prompt cache and sessions on the dashboard', () => {
   for (const scheme of ['light', 'dark'] as const) {
     for (const width of [1280, 420]) {
       it(`names both caches and lists the session at ${width} px in ${scheme}`, async () => {
-        const context = await chromium.browser.newContext({ viewport: { width, height: 800 }, reducedMotion: 'reduce', colorScheme: scheme });
+        const context = await chromium.browser.newContext({
+          viewport: { width, height: 800 }, reducedMotion: 'reduce', colorScheme: scheme,
+        });
         const page = await context.newPage();
         const errors: string[] = [];
-        page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
         page.on('pageerror', (e) => errors.push(e.message));
         try {
           await page.goto(`${daemon.url}/#token=${token}`);
@@ -77,24 +85,28 @@ describe('response cache, prompt cache and sessions on the dashboard', () => {
           assert.equal(await page.locator('#cache-title').textContent(), 'Response cache');
           assert.equal(await page.locator('#prompt-cache-title').textContent(), 'Prompt cache');
           // Each panel says what its ratio means, and the two ratios are different figures.
-          assert.match((await page.locator('#cache .definition').textContent()) ?? '', /response cache/);
-          assert.match((await page.locator('#prompt-cache .definition').textContent()) ?? '', /cache reads \/ \(reads \+ cache writes \+ uncached input\)/);
+          const text = async (selector: string) => (await page.locator(selector).textContent()) ?? '';
+          assert.match(await text('#cache .definition'), /answered from the response cache/);
+          assert.match(await text('#prompt-cache .definition'), /cache reads \/ \(reads \+ cache writes \+ uncached input\)/);
           const ratio = await page.locator('#prompt-cache [data-stat="ratio"] dd').textContent();
           assert.equal(ratio, formatPercent(summary.promptCache!.hitRatio));
-          assert.equal(await page.locator('#prompt-cache [data-stat="saved"] dd').textContent(), formatUsd(summary.promptCache!.savedUsd));
-          assert.match((await page.locator('#cache [data-stat="hit-rate"] dd').textContent()) ?? '', /^25% \(1 of 4\)$/);
+          assert.equal(await text('#prompt-cache [data-stat="saved"] dd'), formatUsd(summary.promptCache!.savedUsd));
+          assert.match(await text('#cache [data-stat="hit-rate"] dd'), /^25% \(1 of 4\)$/);
 
           // The sessions table: one row per session, with its cost to three significant digits.
           assert.equal(sessions.length, 1);
           const row = page.locator(`#sessions tr[data-session="${sessions[0]!.session}"]`);
           await row.waitFor();
-          const cell = async (col: string) => ((await row.locator(`td[data-col="${col}"]`).textContent()) ?? '').replace(/^[A-Z][a-z]+( cache)? /, '');
+          // At 420 px a cell starts with its label ("Cost $0.00422"): the figure is what follows it.
+          const cell = async (col: string) =>
+            ((await row.locator(`td[data-col="${col}"]`).textContent()) ?? '').replace(/^[A-Z][a-z]+( cache)? /, '');
           assert.equal(await cell('cost'), formatUsd(sessions[0]!.costUsd));
           assert.equal(await cell('prompt-cache'), formatPercent(sessions[0]!.promptCache.hitRatio));
           assert.equal(await cell('models'), MODEL);
           assert.equal(await cell('source'), 'proxy');
           const modelCell = row.locator('td[data-col="models"]');
-          assert.equal(await modelCell.evaluate((el) => el.scrollWidth > el.clientWidth + 1), false, 'the model name is not clipped');
+          const clipped = await modelCell.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+          assert.equal(clipped, false, 'the model name is not clipped');
 
           const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
           assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px too wide)`);

@@ -114,7 +114,9 @@ export function promptCacheReport(p: PromptCacheParts, pricer: Pricer): PromptCa
 
 /** The summary with its prompt-cache figures and source counts. */
 export function summaryWithPromptCache<T extends object>(summary: T, r: PromptCacheReport) {
-  return { ...summary, promptCache: r.total, sources: r.sources, promptCacheByModel: r.byModel, promptCacheByDay: r.byDay };
+  return {
+    ...summary, promptCache: r.total, sources: r.sources, promptCacheByModel: r.byModel, promptCacheByDay: r.byDay,
+  };
 }
 
 /** Each project with its own prompt-cache figures and source counts. */

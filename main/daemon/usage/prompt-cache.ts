@@ -41,7 +41,8 @@ const UPSTREAM = (outcome: string, column: string) =>
   `SUM(CASE WHEN ${outcome} IN ('hit', 'coalesced') THEN 0 ELSE COALESCE(${column}, 0) END)`;
 
 function measures(outcome: string, requests: string): string {
-  return `${requests} AS requests, ${UPSTREAM(outcome, 'input_tokens')} AS input, ${UPSTREAM(outcome, 'cache_read_tokens')} AS rd,
+  return `${requests} AS requests, ${UPSTREAM(outcome, 'input_tokens')} AS input,
+    ${UPSTREAM(outcome, 'cache_read_tokens')} AS rd,
     ${UPSTREAM(outcome, 'cache_creation_tokens')} AS creation, ${UPSTREAM(outcome, 'cache_write_5m_tokens')} AS w5m,
     ${UPSTREAM(outcome, 'cache_write_1h_tokens')} AS w1h`;
 }
@@ -57,7 +58,8 @@ function rawSql(): string {
 
 function rollupSql(): string {
   // Roll-up rows are sums already: `requests` is a measure, the token columns are summed per outcome.
-  return `SELECT project, model, source, (bucket / ${DAY_MS}) * ${DAY_MS} AS day, ${measures('outcome', 'SUM(requests)')}
+  return `SELECT project, model, source, (bucket / ${DAY_MS}) * ${DAY_MS} AS day,
+      ${measures('outcome', 'SUM(requests)')}
     FROM rollup WHERE res = ? AND bucket >= ? AND bucket < ? GROUP BY 1, 2, 3, 4`;
 }
 

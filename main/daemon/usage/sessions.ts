@@ -86,7 +86,8 @@ function sessionModels(db: Db, from: number, sessions: readonly string[]): Map<s
   if (sessions.length === 0) return out;
   const up = (c: string) => `SUM(CASE WHEN cache IN ('hit', 'coalesced') THEN 0 ELSE COALESCE(${c}, 0) END)`;
   const rows = db.prepare(`SELECT COALESCE(session_id, session) AS s, COALESCE(served_model, requested_model, '') AS m,
-      COUNT(*) AS n, SUM(COALESCE(cost_usd, 0)) AS cost, ${up('input_tokens')} AS input, ${up('cache_read_tokens')} AS rd,
+      COUNT(*) AS n, SUM(COALESCE(cost_usd, 0)) AS cost, ${up('input_tokens')} AS input,
+      ${up('cache_read_tokens')} AS rd,
       ${up('cache_creation_tokens')} AS creation, ${up('cache_write_1h_tokens')} AS w1h
     FROM requests WHERE COALESCE(session_id, session) IN (${sessions.map(() => '?').join(', ')}) AND started_at >= ?
     GROUP BY 1, 2 ORDER BY cost DESC, n DESC`).all([...sessions, from]) as Array<Record<string, unknown>>;

@@ -195,14 +195,18 @@ export class UsageStore implements RequestRecorder {
 
   async summary(range: SummaryRange): Promise<UsageSummary> {
     const now = this.options.clock.now();
-    const [summary, parts] = await Promise.all([this.read('summary', { range, now }), this.read('promptCache', { range, now })]);
+    const [summary, parts] = await Promise.all([
+      this.read('summary', { range, now }), this.read('promptCache', { range, now }),
+    ]);
     return summaryWithPromptCache(summary, promptCacheReport(parts, this.options.pricer));
   }
 
   /** Projects with activity in the range (default: all time). */
   async projects(range: SummaryRange = 'all'): Promise<ProjectStats[]> {
     const now = this.options.clock.now();
-    const [projects, parts] = await Promise.all([this.read('projects', { range, now }), this.read('promptCache', { range, now })]);
+    const [projects, parts] = await Promise.all([
+      this.read('projects', { range, now }), this.read('promptCache', { range, now }),
+    ]);
     return projectsWithPromptCache(projects, promptCacheReport(parts, this.options.pricer));
   }
 
