@@ -102,6 +102,55 @@ export interface UsageTotals {
   unpricedRequests: number;
   /** `costUsd` split: pay-as-you-go spend, API-equivalent value (subscription traffic), and the estimated part. */
   costSplit?: { paygUsd: number; apiEquivalentUsd: number; estimatedUsd: number };
+  /** The provider's prompt cache (not CCO's response cache) over the same requests. */
+  promptCache?: PromptCacheStats;
+  /** Requests by where they were recorded: through the proxy, or imported from transcripts. */
+  sources?: SourceCounts;
+}
+
+export interface SourceCounts {
+  proxy: number;
+  transcript: number;
+}
+
+/**
+ * Prompt-cache health of upstream calls (answers from CCO's response cache are left out: they
+ * made no call). Token counts are Anthropic's usage fields; `uncachedInputTokens` is `input_tokens`.
+ */
+export interface PromptCacheStats {
+  readTokens: number;
+  /** 5-minute writes, including writes the upstream reported without the lifetime split. */
+  write5mTokens: number;
+  write1hTokens: number;
+  uncachedInputTokens: number;
+  /** reads / (reads + writes + uncached input); null when there was no input at all. */
+  hitRatio: number | null;
+  /**
+   * What prompt caching saved versus sending the same tokens as plain input, from the price table
+   * (base rates): reads at the input rate minus the read rate, less the write premiums. Negative
+   * when writes cost more than reads saved.
+   */
+  savedUsd: number;
+  /** Part of `savedUsd` came from a fallback (estimated) price. */
+  savedEstimated: boolean;
+  /**
+   * Busters: writes not read back within their lifetime. A write counts as one when the next
+   * upstream call of the same session and model came later than the write's lifetime (5 minutes,
+   * or 1 hour for a 1-hour write), or read nothing from the cache, or never came (once the lifetime
+   * has passed). Computed from the kept request rows only.
+   */
+  busterWrites: number;
+  busterTokens: number;
+}
+
+/** `GET /api/stats/summary`'s prompt-cache breakdowns. */
+export interface ModelPromptCache extends PromptCacheStats {
+  model: string;
+}
+
+export interface DayPromptCache extends PromptCacheStats {
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
 }
 
 /** `GET /api/stats/summary?range=1h|24h|today|7d|30d|all`, and the `stats` event of `/api/events` (without `cache`). */
@@ -115,6 +164,8 @@ export interface SummaryResponse extends UsageTotals {
   /** Time to first byte, from the same histograms (within 2 % of the exact percentile). */
   ttfbMs?: { p50: number | null; p95: number | null };
   cache?: CacheStatsResponse;
+  promptCacheByModel?: ModelPromptCache[];
+  promptCacheByDay?: DayPromptCache[];
 }
 
 export interface ProjectStats extends UsageTotals {
@@ -126,6 +177,58 @@ export interface ProjectStats extends UsageTotals {
 /** `GET /api/project/stats` */
 export interface ProjectStatsResponse {
   projects: ProjectStats[];
+}
+
+/** One session (Claude Code's `sessionId`, else CCO's launch id) in `GET /api/sessions`. */
+export interface SessionEntry {
+  session: string;
+  /** The project of most of its cost; `projects` lists every one it touched. */
+  project: string;
+  projects: string[];
+  branches: string[];
+  sources: UsageSource[];
+  /** Subagent types seen in the session (sidechains). */
+  agentTypes: string[];
+  requests: number;
+  errors: number;
+  costUsd: number;
+  costSplit: { paygUsd: number; apiEquivalentUsd: number; estimatedUsd: number };
+  /** Epoch ms. */
+  firstSeen: number;
+  lastSeen: number;
+  durationMs: number;
+  /** Most expensive first; from the kept request rows (older sessions may show none). */
+  models: Array<{ model: string; requests: number; costUsd: number }>;
+  promptCache: PromptCacheStats;
+}
+
+/** `GET /api/sessions?range=..&limit=..&offset=..`: sessions active in the range, latest first. */
+export interface SessionsResponse {
+  range: SummaryResponse['range'];
+  /** Sessions are counted by whole UTC days: the range starts at the start of its first day. */
+  from: number | null;
+  to: number;
+  total: number;
+  offset: number;
+  limit: number;
+  sessions: SessionEntry[];
+}
+
+/** `GET /api/agents?range=..`: cost by subagent type; `agentType` null is the main conversation. */
+export interface AgentEntry {
+  agentType: string | null;
+  sessions: number;
+  requests: number;
+  costUsd: number;
+  costSplit: { paygUsd: number; apiEquivalentUsd: number; estimatedUsd: number };
+  tokens: TokenTotals;
+}
+
+export interface AgentsResponse {
+  range: SummaryResponse['range'];
+  from: number | null;
+  to: number;
+  agents: AgentEntry[];
 }
 
 export type ChartRange = '1h' | '24h' | '7d' | '30d';

@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import type { PromptCacheStats } from '../../shared/api.js';
+import { silentLogger } from '../common/logger.js';
 import type { ProjectStats } from '../daemon/usage/projects.js';
 import { isSummaryRange, SUMMARY_RANGES, summaryStart, type SummaryRange } from '../daemon/usage/ranges.js';
 import type { UsageSummary } from '../daemon/usage/summary.js';
@@ -13,11 +16,14 @@ import { noUsageMessage, openUsageForReading } from './usage-db.js';
 export function statsHelp(): string {
   return renderHelp(
     'cco stats [--team] [--range 1h|24h|today|7d|30d|all] [--top N] [--json] [--port N]',
-    'Prints what Claude Code cost through this daemon: requests, tokens, cost, what the cache saved,\nlatency, the most expensive projects, and plan usage (5-hour and 7-day quota of a Pro/Max login).\nReads the usage database and the saved plan readings; the daemon need not run.',
+    'Prints what Claude Code cost through this daemon: requests, tokens, cost, what the response cache saved,\n' +
+      'the prompt-cache ratio (input read from the provider\'s cache), latency, and the most expensive\n' +
+      'projects, and plan usage (5-hour and 7-day quota of a Pro/Max login). Figures marked ≈ contain an\n' +
+      'estimated price. Reads the usage database and the saved plan readings; the daemon need not run.',
     [
       { names: '--range R', help: `summary period: ${SUMMARY_RANGES.join(', ')} (default: today)` },
       { names: '--top N', help: 'projects to list (default: 10)' },
-      { names: '--json', help: 'print {summary, projects, plan} as JSON for scripts' },
+      { names: '--json', help: 'print {summary, projects, plan} as JSON for scripts (prompt cache, cost split, sources included)' },
       { names: '--team', help: 'the whole team from the team ledger (--team-db, CCO_TEAM_DB): totals, machines, projects' },
       { names: '--team-db URL', help: 'the team ledger to read (default: CCO_TEAM_DB, or teamDb in settings.json)' },
       { names: '--port N', help: 'the daemon instance (default: 3000)' },
@@ -55,13 +61,24 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
     else for (const line of [noUsageMessage(dataDir, config.port), '', ...renderPlanUsage(plan)]) ctx.out(line);
     return EXIT.ok;
   }
-  const [{ querySummary }, { queryProjects }] = await Promise.all([import('../daemon/usage/summary.js'), import('../daemon/usage/projects.js')]);
+  const [{ querySummary }, { queryProjects }, { promptCacheParts }, report, { loadPriceTable }, { createPricer }] =
+    await Promise.all([
+      import('../daemon/usage/summary.js'), import('../daemon/usage/projects.js'),
+      import('../daemon/usage/prompt-cache.js'),
+      import('../daemon/usage/prompt-cache-report.js'), import('../daemon/pricing/load.js'),
+      import('../daemon/pricing/pricer.js'),
+    ]);
   const now = Date.now();
   let summary: UsageSummary;
   let projects: ProjectStats[];
   try {
-    summary = querySummary(opened.db, range, now);
-    projects = queryProjects(opened.db, summaryStart(range, now), now).slice(0, top);
+    // The daemon's prices (pricing.json included) value what prompt caching saved.
+    const table = loadPriceTable(join(dataDir, 'pricing.json'), silentLogger);
+    const cache = report.promptCacheReport(promptCacheParts(opened.db, summaryStart(range, now), now),
+      createPricer(table, silentLogger));
+    summary = report.summaryWithPromptCache(querySummary(opened.db, range, now), cache);
+    const listed = queryProjects(opened.db, summaryStart(range, now), now).slice(0, top);
+    projects = report.projectsWithPromptCache(listed, cache);
   } finally {
     opened.db.close();
   }
@@ -109,15 +126,54 @@ export function renderStats(s: UsageSummary, projects: readonly ProjectStats[], 
   const lines = [
     `Usage on port ${port}, ${RANGE_TITLES[s.range]}`,
     `  Requests   ${s.requests}${s.errors > 0 ? ` (${s.errors} errors)` : ''}`,
-    `  Cost       ${money(s.costUsd)}${s.unpricedRequests > 0 ? ` + ${s.unpricedRequests} requests of unknown price` : ''}`,
-    `  Saved      ${money(s.savedUsd)} by the cache (hit rate ${formatPercent(s.hitRate)})`,
+    `  Cost       ${estimatedMark(s)}${money(s.costUsd)}${s.unpricedRequests > 0 ? ` + ${s.unpricedRequests} requests of unknown price` : ''}`,
+    ...costSplitLines(s),
+    `  Saved      ${money(s.savedUsd)} by CCO's response cache (hit rate ${formatPercent(s.hitRate)}: replayed / looked up)`,
+    ...promptCacheLines(s.promptCache),
+    ...sourceLines(s),
     `  Tokens     input ${count(t.input)} · output ${count(t.output)} · cache write ${count(t.cacheCreation)} · cache read ${count(t.cacheRead)}`,
     `  Latency    p50 ${ms(s.latencyMs.p50)} · p95 ${ms(s.latencyMs.p95)}`,
   ];
   if (projects.length === 0) return lines;
-  const rows = projects.map((p) => [p.project, String(p.requests), money(p.costUsd), money(p.savedUsd), formatPercent(p.hitRate), p.lastSeen === null ? '-' : new Date(p.lastSeen).toLocaleString()]);
-  const head = ['PROJECT', 'REQUESTS', 'COST', 'SAVED', 'HIT RATE', 'LAST SEEN'];
+  const rows = projects.map((p) => [p.project, String(p.requests), estimatedMark(p) + money(p.costUsd), money(p.savedUsd),
+    formatPercent(p.hitRate), ratio(p.promptCache?.hitRatio ?? null), p.lastSeen === null ? '-' : new Date(p.lastSeen).toLocaleString()]);
+  const head = ['PROJECT', 'REQUESTS', 'COST', 'SAVED', 'HIT RATE', 'PROMPT CACHE', 'LAST SEEN'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => `  ${r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()}`;
-  return [...lines, '', `Projects, ${RANGE_TITLES[s.range]}, most expensive first`, fmt(head), ...rows.map(fmt)];
+  const note = projects.some((p) => (p.costSplit?.estimatedUsd ?? 0) > 0) || (s.costSplit?.estimatedUsd ?? 0) > 0
+    ? ['', `  ${ESTIMATED} the figure contains an estimated price (a model without a price of its own)`] : [];
+  return [...lines, '', `Projects, ${RANGE_TITLES[s.range]}, most expensive first`, fmt(head), ...rows.map(fmt), ...note];
+}
+
+/** Marks a figure that contains an estimated price. */
+export const ESTIMATED = '≈';
+
+function estimatedMark(t: { costSplit?: { estimatedUsd: number } }): string {
+  return (t.costSplit?.estimatedUsd ?? 0) > 0 ? ESTIMATED : '';
+}
+
+const ratio = (r: number | null) => (r === null ? '-' : formatPercent(r));
+
+function costSplitLines(s: UsageSummary): string[] {
+  const split = s.costSplit;
+  if (!split || split.apiEquivalentUsd === 0) return [];
+  return [
+    `             pay-as-you-go ${money(split.paygUsd)} · API-equivalent value ${money(split.apiEquivalentUsd)} (subscription)`,
+  ];
+}
+
+function promptCacheLines(p: PromptCacheStats | undefined): string[] {
+  if (!p) return [];
+  const saved = `${p.savedEstimated ? ESTIMATED : ''}${money(p.savedUsd)}`;
+  return [
+    `  Prompt cache ${ratio(p.hitRatio)} of input read from the provider's cache (reads / all input) · saved ${saved}`,
+    `             read ${count(p.readTokens)} · write 5m ${count(p.write5mTokens)} · write 1h ${count(p.write1hTokens)}` +
+      ` · uncached ${count(p.uncachedInputTokens)} · never read back ${p.busterWrites} (${count(p.busterTokens)} tokens)`,
+  ];
+}
+
+function sourceLines(s: UsageSummary): string[] {
+  const src = s.sources;
+  if (!src || src.transcript === 0) return [];
+  return [`  Sources    ${src.proxy} through the proxy · ${src.transcript} from transcripts`];
 }

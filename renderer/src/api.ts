@@ -11,6 +11,7 @@ import type {
   ProjectStatsResponse,
   RequestsResponse,
   RoutingResponse,
+  SessionsResponse,
   SummaryResponse,
   TeamOverviewResponse,
 } from '../../shared/api.js';
@@ -31,6 +32,7 @@ export interface Api {
   charts(range: ChartRange): Promise<MachineStatsResponse>;
   /** `filters`: project, model, status, as the drill-down sets them. */
   requests(limit: number, filters?: Readonly<Record<string, string | undefined>>): Promise<RequestsResponse>;
+  sessions(range: ChartRange, limit: number): Promise<SessionsResponse>;
   cacheStats(): Promise<CacheStatsResponse>;
   routing(): Promise<RoutingResponse>;
   clearCache(): Promise<CacheClearResponse>;
@@ -73,6 +75,7 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
       for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
       return call(`/api/requests?${query}`);
     },
+    sessions: (range, limit) => call(`/api/sessions?range=${encodeURIComponent(range)}&limit=${limit}`),
     cacheStats: () => call('/api/cache/stats'),
     routing: () => call('/api/routing'),
     clearCache: () => admin('/api/cache/clear'),

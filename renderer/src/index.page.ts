@@ -19,6 +19,8 @@ import { fetchQuota, planUsagePanel } from './views/plan-usage.js';
 import { renderCards } from './views/cards.js';
 import { renderDaemonInfo, renderStatus } from './views/header.js';
 import { projectsTable } from './views/projects-table.js';
+import { promptCachePanel } from './views/prompt-cache-panel.js';
+import { sessionsTable } from './views/sessions-table.js';
 import { recentRequests } from './views/recent-requests.js';
 import { routingPanel } from './views/routing-panel.js';
 import { teamPanel } from './views/team-panel.js';
@@ -69,6 +71,9 @@ let knownProjects: string[] = [];
 const recent = recentRequests({ filter: (key, value) => setFilters({ ...filters, [key]: value }) });
 const routing = routingPanel();
 const plan = planUsagePanel({ load: fetchQuota });
+const promptCache = promptCachePanel();
+const sessions = sessionsTable();
+const SESSION_ROWS = 25;
 const cache = cachePanel({ clear: () => api.clearCache(), cleared: () => void loadCache() });
 
 const budgets = budgetsPanel({
@@ -98,6 +103,8 @@ let projectList: ProjectStats[] = [];
 function showSummary(next: SummaryResponse): void {
   summary = next;
   renderCards(next);
+  // Live request events carry no prompt-cache figures: keep the last fetched ones until the refresh.
+  if (next.promptCache) promptCache.update(next);
 }
 function showProjects(next: ProjectStats[]): void {
   projectList = next;
@@ -116,6 +123,11 @@ const loadProjects = quietly(async () => {
   knownProjects = list.map((p) => p.project);
   recent.knownProjects(knownProjects);
   renderFilters();
+});
+const loadSessions = quietly(async () => {
+  const wanted = range;
+  const page = await api.sessions(wanted, SESSION_ROWS);
+  if (wanted === range) sessions.update(page.sessions, page.total);
 });
 const loadCache = quietly(async () => cache.update(await api.cacheStats()));
 const loadRouting = quietly(async () => routing.update(await api.routing()));
@@ -166,7 +178,7 @@ function drawCharts(data: ChartData): void {
 async function refreshAll(): Promise<void> {
   await Promise.all([
     loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting(), loadBudgets(),
-    loadAlerts(), loadTeam(), plan.load(),
+    loadAlerts(), loadTeam(), plan.load(), loadSessions(),
   ]);
 }
 
@@ -176,7 +188,7 @@ function scheduleRefresh(): void {
   if (refreshTimer !== undefined) return;
   refreshTimer = setTimeout(() => {
     refreshTimer = undefined;
-    void Promise.all([loadSummary(), loadCharts(), loadProjects(), loadCache(), loadBudgets(), loadTeam()]);
+    void Promise.all([loadSummary(), loadCharts(), loadProjects(), loadCache(), loadBudgets(), loadTeam(), loadSessions()]);
   }, REFRESH_MS);
 }
 
@@ -200,7 +212,7 @@ byId('range').addEventListener('click', (event) => {
   range = picked;
   localStorage.setItem(RANGE_KEY, range);
   renderRange();
-  void Promise.all([loadCharts(), loadSummary(), loadProjects(), loadTeam()]);
+  void Promise.all([loadCharts(), loadSummary(), loadProjects(), loadTeam(), loadSessions()]);
 });
 
 let lastStatus: ConnectionStatus = 'connecting';

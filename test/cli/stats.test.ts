@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
 import { instanceFiles } from '../../main/common/paths.js';
+import { ManualClock } from '../../main/daemon/usage/clock.js';
 import { makeRecord, openTestStore } from '../unit/usage-fixtures.js';
 import { destroySandbox, makeSandbox, runCco, startCco, waitFor, type Sandbox } from './harness.js';
 
@@ -124,5 +125,40 @@ describe('cco export into a reader that stops early (cco export --csv | head)', 
     const result = await started.result;
     assert.equal(result.code, 0, result.stderr);
     assert.doesNotMatch(result.stderr, /EPIPE|Error/);
+  });
+});
+
+describe('cco stats: prompt cache and estimated prices', () => {
+  let sandbox: Sandbox;
+  before(async () => {
+    sandbox = await makeSandbox();
+    mkdirSync(sandbox.env.CCO_HOME!, { recursive: true });
+    const now = Date.now();
+    const { store } = openTestStore(instanceFiles(sandbox.env.CCO_HOME!, sandbox.port).database, {}, new ManualClock(now));
+    // 3000 of 4000 input tokens read from the provider's cache: 75 %. The second model has no price of its own.
+    store.record(makeRecord({ startedAt: now - 1000, project: '/work/a', inputTokens: 500, cacheReadTokens: 3000,
+      cacheCreationTokens: 500 }));
+    store.record(makeRecord({ startedAt: now - 500, project: '/work/b', servedModel: 'claude-sonnet-4-9',
+      requestedModel: 'claude-sonnet-4-9', inputTokens: 0 }));
+    store.close();
+  });
+  after(() => destroySandbox(sandbox));
+
+  it('shows the prompt-cache ratio and marks figures that contain an estimated price', async () => {
+    const text = await runCco(['stats'], { env: sandbox.env });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /Prompt cache 75% of input read from the provider's cache/);
+    assert.match(text.stdout, /Cost\s+≈\$\d/);
+    assert.match(text.stdout, /\/work\/b\s+1\s+≈\$\d/);
+    assert.match(text.stdout, /\/work\/a\s+1\s+\$\d/);
+    const run = await runCco(['stats', '--json'], { env: sandbox.env });
+    const json = JSON.parse(run.stdout) as {
+      summary: { promptCache: { hitRatio: number; readTokens: number }; sources: { proxy: number }; costSplit: { estimatedUsd: number } };
+      projects: Array<{ project: string; promptCache: { hitRatio: number | null } }>;
+    };
+    assert.equal(json.summary.promptCache.hitRatio, 0.75);
+    assert.equal(json.summary.sources.proxy, 2);
+    assert.ok(json.summary.costSplit.estimatedUsd > 0);
+    assert.equal(json.projects.find((p) => p.project === '/work/a')!.promptCache.hitRatio, 0.75);
   });
 });

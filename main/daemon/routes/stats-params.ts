@@ -65,3 +65,16 @@ export function requestFilterOf(query: ParsedUrlQuery): RequestFilter {
   if (cache !== undefined) filter.cache = cache;
   return filter;
 }
+
+/** `limit` (1..500, default 50) and `offset` (default 0) of a paged list. */
+export function pageOf(query: ParsedUrlQuery): { limit: number; offset: number } {
+  const whole = (name: string, fallback: number, min: number): number => {
+    const value = param(query, name);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min) {
+      throw new HttpError(400, `${name} must be a whole number >= ${min}, got "${value}"`);
+    }
+    return Number(value);
+  };
+  return { limit: Math.min(whole('limit', 50, 1), 500), offset: whole('offset', 0, 0) };
+}

@@ -1,10 +1,12 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type {
+  AgentsResponse,
   CacheStatsResponse,
   MachineStatsResponse,
   ProjectStatsResponse,
   RequestsResponse,
+  SessionsResponse,
   SummaryResponse,
 } from '../../../shared/api.js';
 import type { Logger } from '../../common/logger.js';
@@ -18,7 +20,7 @@ import type { UsageStore } from '../usage/store.js';
 import { serveEvents } from './events.js';
 import { serveExport } from './export.js';
 import { createMachineProbe, type MachineProbe } from './machine-stats.js';
-import { oneOf, requestFilterOf } from './stats-params.js';
+import { oneOf, pageOf, requestFilterOf } from './stats-params.js';
 
 export interface StatsRouterDeps {
   store: UsageStore;
@@ -71,6 +73,16 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
   router.get('/api/project/stats', guarded(async (ctx) => {
     const projects = await store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all'));
     noStore(ctx, { projects } satisfies ProjectStatsResponse);
+  }));
+
+  router.get('/api/sessions', guarded(async (ctx) => {
+    const { limit, offset } = pageOf(ctx.query);
+    const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, '7d');
+    noStore(ctx, (await store.sessions(range, limit, offset)) satisfies SessionsResponse);
+  }));
+
+  router.get('/api/agents', guarded(async (ctx) => {
+    noStore(ctx, (await store.agents(oneOf(ctx.query, 'range', SUMMARY_RANGES, '7d'))) satisfies AgentsResponse);
   }));
 
   router.get('/api/machine/stats', guarded(async (ctx) => {

@@ -4,6 +4,8 @@ import { queryProjects } from './projects.js';
 import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
 import { queryRequests, type RequestFilter } from './request-list.js';
 import type { Db } from './schema.js';
+import { promptCacheParts } from './prompt-cache.js';
+import { queryAgents, querySessions } from './sessions.js';
 import { querySummary } from './summary.js';
 
 /**
@@ -15,6 +17,11 @@ export const QUERIES = {
   projects: (db: Db, a: { range: SummaryRange; now: number }) => queryProjects(db, summaryStart(a.range, a.now), a.now),
   charts: (db: Db, a: { range: ChartRange; now: number }) => queryCharts(db, a.range, a.now),
   requests: (db: Db, a: { filter: RequestFilter }) => queryRequests(db, a.filter),
+  promptCache: (db: Db, a: { range: SummaryRange; now: number }) =>
+    promptCacheParts(db, summaryStart(a.range, a.now), a.now),
+  sessions: (db: Db, a: { range: SummaryRange; now: number; limit: number; offset: number }) =>
+    querySessions(db, summaryStart(a.range, a.now), a.now, a.limit, a.offset),
+  agents: (db: Db, a: { range: SummaryRange; now: number }) => queryAgents(db, summaryStart(a.range, a.now)),
   exportPage: (db: Db, a: { format: ExportFormat; from: number; after: ExportPosition | null; written: number }) =>
     exportPage(db, a.format, a.from, a.after, a.written),
 };

@@ -1,3 +1,4 @@
+import type { AgentsResponse, SessionsResponse } from '../../../shared/api.js';
 import type { Logger } from '../../common/logger.js';
 import type { Pricer } from '../pricing/pricer.js';
 import type { PriceTable } from '../pricing/table.js';
@@ -9,7 +10,10 @@ import { costOf, priceRecord, usagePricerOf, type PricedRecord } from './costing
 import type { ExportFormat, ExportPage, ExportPosition } from './export.js';
 import type { ProjectStats } from './projects.js';
 import type { QueryArgs, QueryName, QueryResult } from './queries.js';
+import { projectsWithPromptCache, promptCacheReport, summaryWithPromptCache } from './prompt-cache-report.js';
 import { BoundedQueue } from './queue.js';
+import { sessionEntry } from './session-report.js';
+import { sessionDayStart } from './sessions.js';
 import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
 import { InlineReader, ThreadReader, type UsageReader } from './reader.js';
 import type { RequestRecord, RequestRecorder } from './record.js';
@@ -211,13 +215,38 @@ export class UsageStore implements RequestRecorder {
     return { queued: this.queue.size, dropped: this.queue.dropped };
   }
 
-  summary(range: SummaryRange): Promise<UsageSummary> {
-    return this.read('summary', { range, now: this.options.clock.now() });
+  async summary(range: SummaryRange): Promise<UsageSummary> {
+    const now = this.options.clock.now();
+    const [summary, parts] = await Promise.all([
+      this.read('summary', { range, now }), this.read('promptCache', { range, now }),
+    ]);
+    return summaryWithPromptCache(summary, promptCacheReport(parts, this.options.pricer));
   }
 
   /** Projects with activity in the range (default: all time). */
-  projects(range: SummaryRange = 'all'): Promise<ProjectStats[]> {
-    return this.read('projects', { range, now: this.options.clock.now() });
+  async projects(range: SummaryRange = 'all'): Promise<ProjectStats[]> {
+    const now = this.options.clock.now();
+    const [projects, parts] = await Promise.all([
+      this.read('projects', { range, now }), this.read('promptCache', { range, now }),
+    ]);
+    return projectsWithPromptCache(projects, promptCacheReport(parts, this.options.pricer));
+  }
+
+  /** Sessions active in the range (whole UTC days), latest first. */
+  async sessions(range: SummaryRange, limit: number, offset: number): Promise<SessionsResponse> {
+    const now = this.options.clock.now();
+    const page = await this.read('sessions', { range, now, limit, offset });
+    return {
+      range, from: range === 'all' ? null : page.from, to: now, total: page.total, offset, limit,
+      sessions: page.sessions.map((row) => sessionEntry(row, this.options.pricer)),
+    };
+  }
+
+  /** Cost by subagent type in the range (whole UTC days). */
+  async agents(range: SummaryRange): Promise<AgentsResponse> {
+    const now = this.options.clock.now();
+    const agents = await this.read('agents', { range, now });
+    return { range, from: range === 'all' ? null : sessionDayStart(summaryStart(range, now)), to: now, agents };
   }
 
   requests(filter: RequestFilter): Promise<StoredRequest[]> {
