@@ -18,7 +18,7 @@ import { cachePanel } from './views/cache-panel.js';
 import { renderCards } from './views/cards.js';
 import { renderDaemonInfo, renderStatus } from './views/header.js';
 import { projectsTable } from './views/projects-table.js';
-import { recentRequests } from './views/recent-requests.js';
+import { PAGE_SIZE, recentRequests } from './views/recent-requests.js';
 import { routingPanel } from './views/routing-panel.js';
 
 const RANGES: readonly ChartRange[] = ['1h', '24h', '7d', '30d'];
@@ -62,7 +62,10 @@ byId('charts').append(...charts.map((c) => c.root));
 const projects = projectsTable({ filter: (project) => setFilters({ ...filters, project }) });
 let filters: Filters = readFilters(location.search);
 let knownProjects: string[] = [];
-const recent = recentRequests({ filter: (key, value) => setFilters({ ...filters, [key]: value }) });
+const recent = recentRequests({
+  filter: (key, value) => setFilters({ ...filters, [key]: value }),
+  more: () => void loadMoreRequests(),
+});
 const routing = routingPanel();
 const cache = cachePanel({ clear: () => api.clearCache(), cleared: () => void loadCache() });
 
@@ -115,9 +118,21 @@ const loadCache = quietly(async () => cache.update(await api.cacheStats()));
 const loadRouting = quietly(async () => routing.update(await api.routing()));
 const loadRequests = quietly(async () => {
   const wanted = filters;
-  const { requests } = await api.requests(50, { ...wanted });
+  const { requests } = await api.requests(PAGE_SIZE, { ...wanted });
   if (wanted === filters) recent.replace(requests, wanted);
 });
+/** The page after the oldest row shown, with the same filters. */
+async function loadMoreRequests(): Promise<void> {
+  const wanted = filters;
+  const before = recent.cursor();
+  try {
+    const { requests } = await api.requests(PAGE_SIZE, { ...wanted, ...(before ? { before } : {}) });
+    if (wanted === filters) recent.append(requests);
+  } catch (error) {
+    console.warn(`Dashboard: ${(error as Error).message}`);
+    recent.append(null);
+  }
+}
 
 /** Filters the request list; the address keeps them, so the view can be shared, reloaded or gone back to. */
 function setFilters(next: Filters, push = true): void {
@@ -127,7 +142,26 @@ function setFilters(next: Filters, push = true): void {
   void loadRequests();
 }
 
+/** The export links carry the filters and the picked range: the file holds exactly what is filtered. */
+function renderExportLinks(): void {
+  for (const format of ['csv', 'json'] as const) {
+    const query = new URLSearchParams({ format, range });
+    for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
+    byId<HTMLAnchorElement>(`export-${format}`).href = `/api/export?${query}`;
+  }
+}
+
+const searchForm = byId<HTMLFormElement>('request-search');
+const searchInput = byId<HTMLInputElement>('request-search-input');
+searchForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const q = searchInput.value.trim();
+  setFilters({ ...filters, q: q === '' ? undefined : q });
+});
+
 function renderFilters(): void {
+  searchInput.value = filters.q ?? '';
+  renderExportLinks();
   renderFilterBar(
     filters,
     (key) => setFilters(key === 'all' ? {} : { ...filters, [key]: undefined }),
@@ -186,6 +220,7 @@ byId('range').addEventListener('click', (event) => {
   range = picked;
   localStorage.setItem(RANGE_KEY, range);
   renderRange();
+  renderExportLinks();
   void Promise.all([loadCharts(), loadSummary(), loadProjects()]);
 });
 

@@ -18,7 +18,7 @@ import type { UsageStore } from '../usage/store.js';
 import { serveEvents } from './events.js';
 import { serveExport } from './export.js';
 import { createMachineProbe, type MachineProbe } from './machine-stats.js';
-import { oneOf, requestFilterOf } from './stats-params.js';
+import { oneOf, requestFilterOf, requestMatchOf } from './stats-params.js';
 
 export interface StatsRouterDeps {
   store: UsageStore;
@@ -89,7 +89,7 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
   router.get('/api/export', guarded((ctx) => {
     const format = oneOf(ctx.query, 'format', EXPORT_FORMATS, 'csv');
     const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all');
-    return serveExport(ctx, deps, format, range);
+    return serveExport(ctx, deps, format, range, requestMatchOf(ctx.query));
   }));
 
   return router;

@@ -2,7 +2,7 @@ import { queryCharts } from './charts.js';
 import { exportPage, type ExportFormat, type ExportPosition } from './export.js';
 import { queryProjects } from './projects.js';
 import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
-import { queryRequests, type RequestFilter } from './request-list.js';
+import { queryRequests, type RequestFilter, type RequestMatch } from './request-list.js';
 import type { Db } from './schema.js';
 import { querySummary } from './summary.js';
 
@@ -15,8 +15,10 @@ export const QUERIES = {
   projects: (db: Db, a: { range: SummaryRange; now: number }) => queryProjects(db, summaryStart(a.range, a.now), a.now),
   charts: (db: Db, a: { range: ChartRange; now: number }) => queryCharts(db, a.range, a.now),
   requests: (db: Db, a: { filter: RequestFilter }) => queryRequests(db, a.filter),
-  exportPage: (db: Db, a: { format: ExportFormat; from: number; after: ExportPosition | null; written: number }) =>
-    exportPage(db, a.format, a.from, a.after, a.written),
+  exportPage: (
+    db: Db,
+    a: { format: ExportFormat; from: number; after: ExportPosition | null; written: number; match?: RequestMatch },
+  ) => exportPage(db, a.format, a.from, a.after, a.written, a.match ?? {}),
 };
 
 export type QueryName = keyof typeof QUERIES;

@@ -11,7 +11,7 @@ import { BoundedQueue } from './queue.js';
 import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
 import { InlineReader, ThreadReader, type UsageReader } from './reader.js';
 import type { RequestRecord, RequestRecorder } from './record.js';
-import type { RequestFilter } from './request-list.js';
+import type { RequestFilter, RequestMatch } from './request-list.js';
 import { pruneCutoffs, type PruneResult } from './retention.js';
 import { rowValues, type StoredRequest } from './rows.js';
 import { BUSY_TIMEOUT_MS, openUsageDatabase, type Db } from './schema.js';
@@ -229,8 +229,15 @@ export class UsageStore implements RequestRecorder {
   }
 
   /** One page of an export (rows after `after`), formatted on the reader's thread. */
-  exportPage(format: ExportFormat, from: number, after: ExportPosition | null, written: number): Promise<ExportPage> {
-    return this.read('exportPage', { format, from, after, written });
+  /** `match`: the request list's filters, so an export holds exactly what the page shows. */
+  exportPage(
+    format: ExportFormat,
+    from: number,
+    after: ExportPosition | null,
+    written: number,
+    match: RequestMatch = {},
+  ): Promise<ExportPage> {
+    return this.read('exportPage', { format, from, after, written, match });
   }
 
   /** Stops the timers, commits what is queued, closes the file. Safe to call twice. */
