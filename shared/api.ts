@@ -365,3 +365,21 @@ export interface TeamMachinesResponse {
   from: number | null;
   machines: TeamMachine[];
 }
+
+/** One model's row of `GET /api/model/stats`. */
+export interface ModelStats extends UsageTotals {
+  /** The served model, else the requested one. */
+  model: string;
+  /** errors / requests (0 when none). */
+  errorRate: number;
+  /**
+   * Upstream calls that answered (cache answers and failures left out, so neither drags the
+   * figures down): mean and p95 (from histograms, within 2 %). Null when there were none.
+   */
+  latencyMs: { avg: number | null; p95: number | null };
+}
+
+/** `GET /api/model/stats` */
+export interface ModelStatsResponse {
+  models: ModelStats[];
+}

@@ -8,6 +8,7 @@ import type {
   ChartRange,
   HealthResponse,
   MachineStatsResponse,
+  ModelStatsResponse,
   ProjectStatsResponse,
   RequestsResponse,
   RoutingResponse,
@@ -28,6 +29,8 @@ export interface Api {
   summary(range: ChartRange): Promise<SummaryResponse>;
   projects(range: ChartRange): Promise<ProjectStatsResponse>;
   charts(range: ChartRange): Promise<MachineStatsResponse>;
+  /** `project`: one project's models only. */
+  models(range: ChartRange, project?: string): Promise<ModelStatsResponse>;
   /** `filters`: project, model, status, as the drill-down sets them. */
   requests(limit: number, filters?: Readonly<Record<string, string | undefined>>): Promise<RequestsResponse>;
   cacheStats(): Promise<CacheStatsResponse>;
@@ -66,6 +69,11 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
     summary: (range) => call(`/api/stats/summary?range=${encodeURIComponent(range)}`),
     projects: (range) => call(`/api/project/stats?range=${encodeURIComponent(range)}`),
     charts: (range) => call(`/api/machine/stats?range=${encodeURIComponent(range)}`),
+    models: (range, project) => {
+      const query = new URLSearchParams({ range });
+      if (project !== undefined) query.set('project', project);
+      return call(`/api/model/stats?${query}`);
+    },
     requests: (limit, filters = {}) => {
       const query = new URLSearchParams({ limit: String(limit) });
       for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);

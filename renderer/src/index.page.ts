@@ -17,6 +17,7 @@ import { alertBanner, budgetsPanel } from './views/budgets-panel.js';
 import { cachePanel } from './views/cache-panel.js';
 import { renderCards } from './views/cards.js';
 import { renderDaemonInfo, renderStatus } from './views/header.js';
+import { modelsTable } from './views/models-table.js';
 import { projectsTable } from './views/projects-table.js';
 import { PAGE_SIZE, recentRequests } from './views/recent-requests.js';
 import { routingPanel } from './views/routing-panel.js';
@@ -114,6 +115,15 @@ const loadProjects = quietly(async () => {
   recent.knownProjects(knownProjects);
   renderFilters();
 });
+// The models table follows the range and the project filter (the roll-ups keep both dimensions).
+const models = modelsTable({ filter: (model) => setFilters({ ...filters, model }) });
+const loadModels = quietly(async () => {
+  const wanted = { range, project: filters.project };
+  const { models: list } = await api.models(wanted.range, wanted.project);
+  if (wanted.range === range && wanted.project === filters.project) {
+    models.update(list, `${wanted.project === undefined ? '' : 'of this project '}in the last ${wanted.range}`);
+  }
+});
 const loadCache = quietly(async () => cache.update(await api.cacheStats()));
 const loadRouting = quietly(async () => routing.update(await api.routing()));
 const loadRequests = quietly(async () => {
@@ -140,6 +150,7 @@ function setFilters(next: Filters, push = true): void {
   if (push) history.pushState(null, '', `${location.pathname}${writeFilters(location.search, filters)}`);
   renderFilters();
   void loadRequests();
+  void loadModels();
 }
 
 /** The export links carry the filters and the picked range: the file holds exactly what is filtered. */
@@ -187,7 +198,7 @@ function drawCharts(data: ChartData): void {
 }
 
 async function refreshAll(): Promise<void> {
-  await Promise.all([loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting(), loadBudgets(), loadAlerts()]);
+  await Promise.all([loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadModels(), loadCache(), loadRequests(), loadRouting(), loadBudgets(), loadAlerts()]);
 }
 
 /** Coalesces bursts of live requests into one refresh of the aggregates. */
@@ -196,7 +207,7 @@ function scheduleRefresh(): void {
   if (refreshTimer !== undefined) return;
   refreshTimer = setTimeout(() => {
     refreshTimer = undefined;
-    void Promise.all([loadSummary(), loadCharts(), loadProjects(), loadCache(), loadBudgets()]);
+    void Promise.all([loadSummary(), loadCharts(), loadProjects(), loadModels(), loadCache(), loadBudgets()]);
   }, REFRESH_MS);
 }
 
@@ -221,7 +232,7 @@ byId('range').addEventListener('click', (event) => {
   localStorage.setItem(RANGE_KEY, range);
   renderRange();
   renderExportLinks();
-  void Promise.all([loadCharts(), loadSummary(), loadProjects()]);
+  void Promise.all([loadCharts(), loadSummary(), loadProjects(), loadModels()]);
 });
 
 let lastStatus: ConnectionStatus = 'connecting';

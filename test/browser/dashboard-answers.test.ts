@@ -7,13 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { RequestEntry, RequestsResponse, SummaryResponse } from '../../shared/api.js';
+import type { ModelStatsResponse, RequestEntry, RequestsResponse, SummaryResponse } from '../../shared/api.js';
 import { applyConfig, defaultConfig } from '../../main/common/config.js';
 import { readOrCreateToken } from '../../main/common/token.js';
 import { type RunningDaemon, runDaemonHost } from '../../main/daemon/host.js';
 import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
 import { launchChromium, screenshotPath, type HeadlessChromium } from '../support/headless-chromium.js';
+import { formatMs, formatPercent, formatUsd } from '../../renderer/src/format.js';
 import { waitFor } from '../support/wait.js';
 
 /** The longest model names Claude Code sends today. */
@@ -93,6 +94,25 @@ describe('the dashboard answers questions, in a real browser', () => {
         const { page, errors, close } = await open(width, scheme);
         try {
           await page.locator('#status-text', { hasText: /^Connected$/ }).waitFor();
+          // Models: one row each, as the API counts them; the longest names keep their date.
+          const { models } = await api<ModelStatsResponse>('/api/model/stats?range=1h');
+          await waitFor(async () => (await page.locator('#models tbody tr[data-model]').count()) === MODELS.length,
+            { message: 'a row per model' });
+          for (const m of models) {
+            const row = page.locator(`#models tr[data-model="${m.model}"]`);
+            // The narrow layout's labels are CSS (::before), so the text is the figure alone.
+            const cell = async (col: string) => (await row.locator(`td[data-col="${col}"]`).textContent()) ?? '';
+            assert.equal(await cell('cost'), formatUsd(m.costUsd));
+            assert.equal(await cell('avg'), formatMs(m.latencyMs.avg));
+            assert.equal(await cell('p95'), formatMs(m.latencyMs.p95));
+            assert.equal(await cell('errors'), `${formatPercent(m.errorRate)}${m.errors ? ` (${m.errors})` : ''}`);
+            const name = row.locator('td.model');
+            assert.match((await name.textContent()) ?? '', /20\d{6}$/);
+            assert.equal(await name.evaluate((el) => el.scrollWidth > el.clientWidth + 1), false, `${m.model} not clipped`);
+          }
+          const sonnet = models.find((m) => m.model === MODELS[0])!;
+          assert.equal(sonnet.errors, FAILED, 'the 429s count against their model');
+
           // Paging: 50 first, then the older ones, each once.
           await waitFor(async () => (await rowCount(page)) === 50, { message: 'the first 50' });
           await page.click('#requests-more');
@@ -136,6 +156,20 @@ describe('the dashboard answers questions, in a real browser', () => {
           await page.click('#clear-filters');
           await page.waitForURL((url) => url.search === '');
           assert.equal(await page.inputValue('#request-search-input'), '');
+
+          // A project filter narrows the models table; a model in it filters the page.
+          await page.locator('#projects td.project button', { hasText: 'shop' }).click();
+          await page.waitForURL(/\?project=%2Fwork%2Fshop$/);
+          const shop = (await api<ModelStatsResponse>('/api/model/stats?range=1h&project=%2Fwork%2Fshop')).models;
+          await waitFor(async () => {
+            const counts = await page.locator('#models td[data-col="requests"]').allTextContents();
+            return counts.join() === shop.map((m) => String(m.requests)).join();
+          }, { message: 'the models of /work/shop' });
+          await page.locator(`#models tr[data-model="${MODELS[2]}"] td.model button`).click();
+          await page.waitForURL(/project=%2Fwork%2Fshop&model=claude-haiku-4-5-20251001$/);
+          const haikuShop = requests.filter((r) => r.project === '/work/shop' && r.servedModel === MODELS[2]).length;
+          await waitFor(async () => (await rowCount(page)) === haikuShop, { message: 'haiku of shop' });
+          await page.screenshot({ path: screenshotPath(`answers-models-${width}-${scheme}`), fullPage: true });
           assert.deepEqual(errors, []);
         } finally {
           await close();

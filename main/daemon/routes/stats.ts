@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type {
   CacheStatsResponse,
   MachineStatsResponse,
+  ModelStatsResponse,
   ProjectStatsResponse,
   RequestsResponse,
   SummaryResponse,
@@ -18,7 +19,7 @@ import type { UsageStore } from '../usage/store.js';
 import { serveEvents } from './events.js';
 import { serveExport } from './export.js';
 import { createMachineProbe, type MachineProbe } from './machine-stats.js';
-import { oneOf, requestFilterOf, requestMatchOf } from './stats-params.js';
+import { oneOf, param, requestFilterOf, requestMatchOf } from './stats-params.js';
 
 export interface StatsRouterDeps {
   store: UsageStore;
@@ -71,6 +72,13 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
   router.get('/api/project/stats', guarded(async (ctx) => {
     const projects = await store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all'));
     noStore(ctx, { projects } satisfies ProjectStatsResponse);
+  }));
+
+  // `project` narrows the table to one project (the roll-ups keep project and model together).
+  router.get('/api/model/stats', guarded(async (ctx) => {
+    const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all');
+    const models = await store.models(range, param(ctx.query, 'project'));
+    noStore(ctx, { models } satisfies ModelStatsResponse);
   }));
 
   router.get('/api/machine/stats', guarded(async (ctx) => {

@@ -1,5 +1,6 @@
 import { queryCharts } from './charts.js';
 import { exportPage, type ExportFormat, type ExportPosition } from './export.js';
+import { queryModels } from './models.js';
 import { queryProjects } from './projects.js';
 import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
 import { queryRequests, type RequestFilter, type RequestMatch } from './request-list.js';
@@ -13,6 +14,8 @@ import { querySummary } from './summary.js';
 export const QUERIES = {
   summary: (db: Db, a: { range: SummaryRange; now: number }) => querySummary(db, a.range, a.now),
   projects: (db: Db, a: { range: SummaryRange; now: number }) => queryProjects(db, summaryStart(a.range, a.now), a.now),
+  models: (db: Db, a: { range: SummaryRange; now: number; project?: string }) =>
+    queryModels(db, summaryStart(a.range, a.now), a.now, a.project),
   charts: (db: Db, a: { range: ChartRange; now: number }) => queryCharts(db, a.range, a.now),
   requests: (db: Db, a: { filter: RequestFilter }) => queryRequests(db, a.filter),
   exportPage: (

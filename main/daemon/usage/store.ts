@@ -12,6 +12,7 @@ import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
 import { InlineReader, ThreadReader, type UsageReader } from './reader.js';
 import type { RequestRecord, RequestRecorder } from './record.js';
 import type { RequestFilter, RequestMatch } from './request-list.js';
+import type { ModelStats } from './models.js';
 import { pruneCutoffs, type PruneResult } from './retention.js';
 import { rowValues, type StoredRequest } from './rows.js';
 import { BUSY_TIMEOUT_MS, openUsageDatabase, type Db } from './schema.js';
@@ -196,6 +197,11 @@ export class UsageStore implements RequestRecorder {
   /** Projects with activity in the range (default: all time). */
   projects(range: SummaryRange = 'all'): Promise<ProjectStats[]> {
     return this.read('projects', { range, now: this.options.clock.now() });
+  }
+
+  /** Models used in the range, of one project or all: requests, tokens, cost, errors, latency. */
+  models(range: SummaryRange, project?: string): Promise<ModelStats[]> {
+    return this.read('models', { range, now: this.options.clock.now(), ...(project === undefined ? {} : { project }) });
   }
 
   requests(filter: RequestFilter): Promise<StoredRequest[]> {
