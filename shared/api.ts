@@ -115,6 +115,10 @@ export interface SummaryResponse extends UsageTotals {
   /** Time to first byte, from the same histograms (within 2 % of the exact percentile). */
   ttfbMs?: { p50: number | null; p95: number | null };
   cache?: CacheStatsResponse;
+  /** True when the request list's filters (project, model, status, session, search) narrowed it. */
+  filtered?: boolean;
+  /** The period before the range, as long and narrowed alike, for the change; absent for `all`. */
+  previous?: UsageTotals & { from: number; to: number };
 }
 
 export interface ProjectStats extends UsageTotals {

@@ -26,7 +26,8 @@ export class ApiError extends Error {
 
 export interface Api {
   health(): Promise<HealthResponse>;
-  summary(range: ChartRange): Promise<SummaryResponse>;
+  /** `filters`: the drill-down's, so the cards show what is filtered. */
+  summary(range: ChartRange, filters?: Readonly<Record<string, string | undefined>>): Promise<SummaryResponse>;
   projects(range: ChartRange): Promise<ProjectStatsResponse>;
   charts(range: ChartRange): Promise<MachineStatsResponse>;
   /** `project`: one project's models only. */
@@ -66,7 +67,11 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
   }
   return {
     health: () => call('/health'),
-    summary: (range) => call(`/api/stats/summary?range=${encodeURIComponent(range)}`),
+    summary: (range, filters = {}) => {
+      const query = new URLSearchParams({ range });
+      for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
+      return call(`/api/stats/summary?${query}`);
+    },
     projects: (range) => call(`/api/project/stats?range=${encodeURIComponent(range)}`),
     charts: (range) => call(`/api/machine/stats?range=${encodeURIComponent(range)}`),
     models: (range, project) => {

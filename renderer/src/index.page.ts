@@ -8,8 +8,8 @@ import { modelChart } from './charts/model-chart.js';
 import { requestsChart } from './charts/requests-chart.js';
 import { projectsWith, summaryWith } from './deltas.js';
 import { byId } from './dom.js';
-import { formatMs, formatUsd } from './format.js';
-import { readFilters, writeFilters, type Filters } from './filters.js';
+import { formatClock, formatMs, formatUsd } from './format.js';
+import { matchesFilters, readFilters, writeFilters, type Filters } from './filters.js';
 import { renderFilterBar } from './views/filter-bar.js';
 import { connectLive, type ConnectionStatus } from './live.js';
 import { accessToken, adoptFragmentToken } from './token.js';
@@ -96,6 +96,13 @@ let projectList: ProjectStats[] = [];
 function showSummary(next: SummaryResponse): void {
   summary = next;
   renderCards(next);
+  byId('cards').dataset.filtered = String(next.filtered === true);
+  // When the numbers on screen were last brought up to date (a load or a live request).
+  const at = new Date();
+  const updated = byId('last-updated');
+  updated.textContent = `Updated ${formatClock(at.getTime())}`;
+  updated.title = `Cards last updated ${at.toLocaleString()}`;
+  updated.dataset.at = String(at.getTime());
 }
 function showProjects(next: ProjectStats[]): void {
   projectList = next;
@@ -104,8 +111,9 @@ function showProjects(next: ProjectStats[]): void {
 }
 const loadSummary = quietly(async () => {
   const wanted = range;
-  const next = await api.summary(wanted);
-  if (wanted === range) showSummary(next);
+  const wantedFilters = filters;
+  const next = await api.summary(wanted, { ...wantedFilters });
+  if (wanted === range && wantedFilters === filters) showSummary(next);
 });
 const loadProjects = quietly(async () => {
   const wanted = range;
@@ -151,6 +159,7 @@ function setFilters(next: Filters, push = true): void {
   renderFilters();
   void loadRequests();
   void loadModels();
+  void loadSummary();
 }
 
 /** The export links carry the filters and the picked range: the file holds exactly what is filtered. */
@@ -251,7 +260,7 @@ connectLive('/api/events', {
   },
   request(entry) {
     recent.add(entry);
-    if (summary) showSummary(summaryWith(summary, entry));
+    if (summary && matchesFilters(filters, entry)) showSummary(summaryWith(summary, entry));
     showProjects(projectsWith(projectList, entry));
     scheduleRefresh();
   },

@@ -94,6 +94,11 @@ describe('the dashboard answers questions, in a real browser', () => {
         const { page, errors, close } = await open(width, scheme);
         try {
           await page.locator('#status-text', { hasText: /^Connected$/ }).waitFor();
+          // Cards: the change against the hour before (empty here, so "new"), and when they were updated.
+          assert.equal(await page.locator('[data-change="requests"]').textContent(), 'new vs previous 1h');
+          assert.equal(await page.locator('[data-change="errors"]').count(), 0, 'no rate to compare with');
+          assert.match((await page.locator('#last-updated').textContent()) ?? '', /^Updated \d\d:\d\d:\d\d$/);
+
           // Models: one row each, as the API counts them; the longest names keep their date.
           const { models } = await api<ModelStatsResponse>('/api/model/stats?range=1h');
           await waitFor(async () => (await page.locator('#models tbody tr[data-model]').count()) === MODELS.length,
@@ -161,6 +166,10 @@ describe('the dashboard answers questions, in a real browser', () => {
           await page.locator('#projects td.project button', { hasText: 'shop' }).click();
           await page.waitForURL(/\?project=%2Fwork%2Fshop$/);
           const shop = (await api<ModelStatsResponse>('/api/model/stats?range=1h&project=%2Fwork%2Fshop')).models;
+          const shopCount = requests.filter((r) => r.project === '/work/shop').length;
+          await page.locator('#cards[data-filtered="true"]').waitFor();
+          await page.locator('[data-card="requests"] .stat-value', { hasText: new RegExp(`^${shopCount}$`) }).waitFor();
+          assert.equal(await page.locator('[data-card="errors"] .stat-value').textContent(), '0%', 'the 429s were blog\'s');
           await waitFor(async () => {
             const counts = await page.locator('#models td[data-col="requests"]').allTextContents();
             return counts.join() === shop.map((m) => String(m.requests)).join();

@@ -65,7 +65,15 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
 
   // Every read runs on the store's reader thread; these handlers only await the answer.
   router.get('/api/stats/summary', guarded(async (ctx) => {
-    const summary = await store.summary(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'today'));
+    const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, 'today');
+    // The request list's filters narrow the summary too, so the cards show what is filtered.
+    const match = requestMatchOf(ctx.query);
+    const filtered = Object.keys(match).length > 0;
+    const [current, previous] = await Promise.all([
+      filtered ? store.filteredSummary(range, match) : store.summary(range),
+      store.previousPeriod(range, match),
+    ]);
+    const summary = { ...current, ...(filtered ? { filtered } : {}), ...(previous ? { previous } : {}) };
     noStore(ctx, (deps.cacheStats ? { ...summary, cache: deps.cacheStats() } : summary) satisfies SummaryResponse);
   }));
 

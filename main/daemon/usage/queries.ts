@@ -1,6 +1,8 @@
 import { queryCharts } from './charts.js';
 import { exportPage, type ExportFormat, type ExportPosition } from './export.js';
+import { queryFilteredSummary } from './filtered-summary.js';
 import { queryModels } from './models.js';
+import { queryPreviousPeriod } from './previous-period.js';
 import { queryProjects } from './projects.js';
 import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
 import { queryRequests, type RequestFilter, type RequestMatch } from './request-list.js';
@@ -13,6 +15,10 @@ import { querySummary } from './summary.js';
  */
 export const QUERIES = {
   summary: (db: Db, a: { range: SummaryRange; now: number }) => querySummary(db, a.range, a.now),
+  filteredSummary: (db: Db, a: { range: SummaryRange; now: number; match: RequestMatch }) =>
+    queryFilteredSummary(db, a.range, a.now, a.match),
+  previousPeriod: (db: Db, a: { range: SummaryRange; now: number; match: RequestMatch }) =>
+    queryPreviousPeriod(db, a.range, a.now, a.match),
   projects: (db: Db, a: { range: SummaryRange; now: number }) => queryProjects(db, summaryStart(a.range, a.now), a.now),
   models: (db: Db, a: { range: SummaryRange; now: number; project?: string }) =>
     queryModels(db, summaryStart(a.range, a.now), a.now, a.project),

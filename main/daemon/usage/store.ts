@@ -13,6 +13,7 @@ import { InlineReader, ThreadReader, type UsageReader } from './reader.js';
 import type { RequestRecord, RequestRecorder } from './record.js';
 import type { RequestFilter, RequestMatch } from './request-list.js';
 import type { ModelStats } from './models.js';
+import type { PreviousPeriod } from './previous-period.js';
 import { pruneCutoffs, type PruneResult } from './retention.js';
 import { rowValues, type StoredRequest } from './rows.js';
 import { BUSY_TIMEOUT_MS, openUsageDatabase, type Db } from './schema.js';
@@ -192,6 +193,16 @@ export class UsageStore implements RequestRecorder {
 
   summary(range: SummaryRange): Promise<UsageSummary> {
     return this.read('summary', { range, now: this.options.clock.now() });
+  }
+
+  /** Totals of the period before the range (as long, ending where it starts), narrowed like the summary. */
+  previousPeriod(range: SummaryRange, match: RequestMatch = {}): Promise<PreviousPeriod | null> {
+    return this.read('previousPeriod', { range, now: this.options.clock.now(), match });
+  }
+
+  /** The summary of the requests the filters match (see filtered-summary.ts for what each reads). */
+  filteredSummary(range: SummaryRange, match: RequestMatch): Promise<UsageSummary> {
+    return this.read('filteredSummary', { range, now: this.options.clock.now(), match });
   }
 
   /** Projects with activity in the range (default: all time). */
