@@ -1,14 +1,16 @@
 // The dashboard page: wires the API, the live event stream and the views together.
 import './index.css';
-import type { ChartData, ChartRange, ProjectStats, SummaryResponse } from '../../shared/api.js';
+import type { ChartData, ChartExtras, ChartRange, ProjectStats, SummaryResponse } from '../../shared/api.js';
 import { createApi } from './api.js';
 import { costLines, latencyLines, projectLabels } from './charts/shape.js';
 import { lineChart } from './charts/line-chart.js';
 import { modelChart } from './charts/model-chart.js';
 import { requestsChart } from './charts/requests-chart.js';
+import { statusChart } from './charts/status-chart.js';
+import { tokenLines, ttfbLines } from './charts/extra-lines.js';
 import { projectsWith, summaryWith } from './deltas.js';
 import { byId } from './dom.js';
-import { formatClock, formatMs, formatUsd } from './format.js';
+import { formatClock, formatCount, formatMs, formatUsd } from './format.js';
 import { matchesFilters, readFilters, writeFilters, type Filters } from './filters.js';
 import { renderFilterBar } from './views/filter-bar.js';
 import { connectLive, type ConnectionStatus } from './live.js';
@@ -57,6 +59,32 @@ const charts = [
     emptyMessage: (range) => `No requests in ${range} yet.`,
     minTop: 100,
   }),
+  // Tokens over time, time to first byte and status codes (the daemon's chart-extras.ts).
+  lineChart({
+    id: 'tokens',
+    title: 'Tokens',
+    legend: [
+      { key: 'input', label: 'Input' }, { key: 'output', label: 'Output' },
+      { key: 'cacheRead', label: 'Cache read' }, { key: 'cacheWrite', label: 'Cache write' },
+    ],
+    series: (d) => tokenLines((d as ChartData & Partial<ChartExtras>).tokensPerBucket ?? []),
+    bucketSeconds: (d) => d.bucketSeconds.cost,
+    format: formatCount,
+    emptyMessage: (range) => `No tokens in ${range} yet.`,
+    minTop: 10,
+    step: true,
+  }),
+  lineChart({
+    id: 'ttfb',
+    title: 'Time to first byte',
+    legend: [{ key: 'ttfbP50', label: 'p50' }, { key: 'ttfbP95', label: 'p95' }],
+    series: (d) => ttfbLines((d as ChartData & Partial<ChartExtras>).ttfbPerBucket ?? []),
+    bucketSeconds: (d) => d.bucketSeconds.latency,
+    format: formatMs,
+    emptyMessage: (range) => `No requests in ${range} yet.`,
+    minTop: 100,
+  }),
+  statusChart(),
 ];
 byId('charts').append(...charts.map((c) => c.root));
 

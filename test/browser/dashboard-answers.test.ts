@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { ModelStatsResponse, RequestEntry, RequestsResponse, SummaryResponse } from '../../shared/api.js';
+import type { MachineStatsResponse, ModelStatsResponse, RequestEntry, RequestsResponse, SummaryResponse } from '../../shared/api.js';
 import { applyConfig, defaultConfig } from '../../main/common/config.js';
 import { readOrCreateToken } from '../../main/common/token.js';
 import { type RunningDaemon, runDaemonHost } from '../../main/daemon/host.js';
@@ -94,10 +94,24 @@ describe('the dashboard answers questions, in a real browser', () => {
         const { page, errors, close } = await open(width, scheme);
         try {
           await page.locator('#status-text', { hasText: /^Connected$/ }).waitFor();
+          const { requests } = await api<RequestsResponse>(`/api/requests?limit=${TOTAL}`);
           // Cards: the change against the hour before (empty here, so "new"), and when they were updated.
           assert.equal(await page.locator('[data-change="requests"]').textContent(), 'new vs previous 1h');
           assert.equal(await page.locator('[data-change="errors"]').count(), 0, 'no rate to compare with');
           assert.match((await page.locator('#last-updated').textContent()) ?? '', /^Updated \d\d:\d\d:\d\d$/);
+
+          // Charts: tokens over time, time to first byte, status codes, as the API counts them.
+          const { chartData } = await api<MachineStatsResponse>('/api/machine/stats?range=1h');
+          await page.locator('[data-chart="tokens"] path.s-output').first().waitFor();
+          await page.locator('[data-chart="ttfb"] circle.s-ttfbP50').first().waitFor();
+          const bars = await page.locator('[data-chart="status-codes"] g.status-row').evaluateAll((rows) =>
+            rows.map((g) => [Number(g.getAttribute('data-status')), Number(g.getAttribute('data-value'))]));
+          assert.deepEqual(bars, chartData.statusCodes.map((c) => [c.status, c.count]));
+          assert.deepEqual(bars, [[200, TOTAL - FAILED], [429, FAILED]]);
+          assert.equal(await page.locator('[data-chart="status-codes"] g.status-row[data-status="429"] rect.s-errors')
+            .count(), 1, 'failures in the errors\' colour');
+          const output = chartData.tokensPerBucket.reduce((sum, p) => sum + p.output, 0);
+          assert.equal(output, requests.reduce((sum, r) => sum + r.outputTokens, 0), 'every output token is drawn');
 
           // Models: one row each, as the API counts them; the longest names keep their date.
           const { models } = await api<ModelStatsResponse>('/api/model/stats?range=1h');
@@ -123,7 +137,6 @@ describe('the dashboard answers questions, in a real browser', () => {
           await page.click('#requests-more');
           await waitFor(async () => (await rowCount(page)) === TOTAL, { message: `all ${TOTAL} after "more"` });
           assert.equal(await page.locator('#requests-more').count(), 0, 'nothing older to ask for');
-          const { requests } = await api<RequestsResponse>(`/api/requests?limit=${TOTAL}`);
           const times = await page.locator('#requests tbody td.time').count();
           assert.equal(times, requests.length);
 

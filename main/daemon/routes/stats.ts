@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type {
   CacheStatsResponse,
+  LaunchCostResponse,
   MachineStatsResponse,
   ModelStatsResponse,
   ProjectStatsResponse,
@@ -87,6 +88,15 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
     const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all');
     const models = await store.models(range, param(ctx.query, 'project'));
     noStore(ctx, { models } satisfies ModelStatsResponse);
+  }));
+
+  // A terminal tab's cost so far: its launch id and start bound the read to its own rows.
+  router.get('/api/launch/cost', guarded(async (ctx) => {
+    const session = param(ctx.query, 'session');
+    if (session === undefined) throw new HttpError(400, 'session is required: the launch\'s X-CCO-Session id');
+    const since = param(ctx.query, 'since') ?? '0';
+    if (!/^\d+$/.test(since)) throw new HttpError(400, `since must be epoch milliseconds, got "${since}"`);
+    noStore(ctx, (await store.launchCost(session, Number(since))) satisfies LaunchCostResponse);
   }));
 
   router.get('/api/machine/stats', guarded(async (ctx) => {

@@ -1,6 +1,8 @@
 import { queryCharts } from './charts.js';
 import { exportPage, type ExportFormat, type ExportPosition } from './export.js';
 import { queryFilteredSummary } from './filtered-summary.js';
+import { queryLaunchCost } from './launch-cost.js';
+import { queryChartExtras } from './chart-extras.js';
 import { queryModels } from './models.js';
 import { queryPreviousPeriod } from './previous-period.js';
 import { queryProjects } from './projects.js';
@@ -19,10 +21,14 @@ export const QUERIES = {
     queryFilteredSummary(db, a.range, a.now, a.match),
   previousPeriod: (db: Db, a: { range: SummaryRange; now: number; match: RequestMatch }) =>
     queryPreviousPeriod(db, a.range, a.now, a.match),
+  launchCost: (db: Db, a: { session: string; since: number }) => queryLaunchCost(db, a.session, a.since),
   projects: (db: Db, a: { range: SummaryRange; now: number }) => queryProjects(db, summaryStart(a.range, a.now), a.now),
   models: (db: Db, a: { range: SummaryRange; now: number; project?: string }) =>
     queryModels(db, summaryStart(a.range, a.now), a.now, a.project),
-  charts: (db: Db, a: { range: ChartRange; now: number }) => queryCharts(db, a.range, a.now),
+  charts: (db: Db, a: { range: ChartRange; now: number }) => ({
+    ...queryCharts(db, a.range, a.now),
+    ...queryChartExtras(db, a.range, a.now),
+  }),
   requests: (db: Db, a: { filter: RequestFilter }) => queryRequests(db, a.filter),
   exportPage: (
     db: Db,

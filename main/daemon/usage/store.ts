@@ -13,6 +13,7 @@ import { InlineReader, ThreadReader, type UsageReader } from './reader.js';
 import type { RequestRecord, RequestRecorder } from './record.js';
 import type { RequestFilter, RequestMatch } from './request-list.js';
 import type { ModelStats } from './models.js';
+import type { ChartExtras, LaunchCostResponse } from '../../../shared/api.js';
 import type { PreviousPeriod } from './previous-period.js';
 import { pruneCutoffs, type PruneResult } from './retention.js';
 import { rowValues, type StoredRequest } from './rows.js';
@@ -200,6 +201,11 @@ export class UsageStore implements RequestRecorder {
     return this.read('previousPeriod', { range, now: this.options.clock.now(), match });
   }
 
+  /** What one launch (CCO's session id) cost since `since` (epoch ms; its start). */
+  launchCost(session: string, since: number): Promise<LaunchCostResponse> {
+    return this.read('launchCost', { session, since });
+  }
+
   /** The summary of the requests the filters match (see filtered-summary.ts for what each reads). */
   filteredSummary(range: SummaryRange, match: RequestMatch): Promise<UsageSummary> {
     return this.read('filteredSummary', { range, now: this.options.clock.now(), match });
@@ -219,7 +225,8 @@ export class UsageStore implements RequestRecorder {
     return this.read('requests', { filter });
   }
 
-  charts(range: ChartRange): Promise<ChartData> {
+  /** The chart series, with tokens over time, time to first byte and status codes (chart-extras.ts). */
+  charts(range: ChartRange): Promise<ChartData & ChartExtras> {
     return this.read('charts', { range, now: this.options.clock.now() });
   }
 
