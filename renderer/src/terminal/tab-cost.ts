@@ -17,6 +17,8 @@ async function costOf(tab: TerminalTab): Promise<LaunchCostResponse | null> {
 }
 
 function show(tab: TerminalTab, cost: LaunchCostResponse): void {
+  // Nothing sent yet (a shell, or Claude Code still starting): no figure to show.
+  if (cost.requests === 0) return;
   const money = estimated(formatUsd(cost.costUsd), cost.costEstimated);
   const requests = `${cost.requests} request${cost.requests === 1 ? '' : 's'}`;
   const saved = cost.savedUsd > 0 ? `, ${formatUsd(cost.savedUsd)} saved by the cache` : '';
