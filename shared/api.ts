@@ -166,6 +166,10 @@ export interface SummaryResponse extends UsageTotals {
   cache?: CacheStatsResponse;
   promptCacheByModel?: ModelPromptCache[];
   promptCacheByDay?: DayPromptCache[];
+  /** True when the request list's filters (project, model, status, session, search) narrowed it. */
+  filtered?: boolean;
+  /** The period before the range, as long and narrowed alike, for the change; absent for `all`. */
+  previous?: UsageTotals & { from: number; to: number };
 }
 
 export interface ProjectStats extends UsageTotals {
@@ -286,7 +290,7 @@ export interface ChartData {
 export interface MachineStatsResponse {
   process: { pid: number; cpuPercent: number; rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; uptimeSeconds: number };
   machine: { loadAverage: number[]; freeMemBytes: number; totalMemBytes: number; cpus: number };
-  chartData: ChartData;
+  chartData: ChartData & ChartExtras;
 }
 
 /** What the proxy reports about one finished request. Never a prompt, a reply or a credential. */
@@ -539,4 +543,65 @@ export interface QuotaResponse {
   /** The daemon's clock when it answered (ISO 8601), so ages and countdowns need no clock agreement. */
   now: string;
   credentials: QuotaCredentialView[];
+}
+
+/** One model's row of `GET /api/model/stats`. */
+export interface ModelStats extends UsageTotals {
+  /** The served model, else the requested one. */
+  model: string;
+  /** errors / requests (0 when none). */
+  errorRate: number;
+  /**
+   * Upstream calls that answered (cache answers and failures left out, so neither drags the
+   * figures down): mean and p95 (from histograms, within 2 %). Null when there were none.
+   */
+  latencyMs: { avg: number | null; p95: number | null };
+}
+
+/** `GET /api/model/stats` */
+export interface ModelStatsResponse {
+  models: ModelStats[];
+}
+
+/** `GET /api/launch/cost?session=ID&since=MS`: what one launch (a terminal tab, a `cco` run) cost so far. */
+export interface LaunchCostResponse {
+  /** CCO's session id (`X-CCO-Session`). */
+  session: string;
+  requests: number;
+  costUsd: number;
+  savedUsd: number;
+  /** Whether part of the cost is priced from a fallback (an estimate). */
+  costEstimated: boolean;
+  lastSeen: number | null;
+}
+
+/** Tokens by kind in one bucket (a sum, like cost). */
+export interface TokenPoint {
+  t: number;
+  input: number;
+  output: number;
+  cacheRead: number;
+  /** 5-minute and 1-hour cache writes together. */
+  cacheWrite: number;
+}
+
+/** Time to first byte in one bucket (from histograms, within 2 %); null without requests. */
+export interface TtfbPoint {
+  t: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/** How many requests of the range answered with each HTTP status. */
+export interface StatusCount {
+  status: number;
+  count: number;
+}
+
+/** The charts beyond ChartData's first four, served with it in `chartData`. */
+export interface ChartExtras {
+  tokensPerBucket: TokenPoint[];
+  ttfbPerBucket: TtfbPoint[];
+  /** Most frequent first. Read from the stored requests (kept 90 days). */
+  statusCodes: StatusCount[];
 }

@@ -8,6 +8,7 @@ import type {
   ChartRange,
   HealthResponse,
   MachineStatsResponse,
+  ModelStatsResponse,
   ProjectStatsResponse,
   RequestsResponse,
   RoutingResponse,
@@ -27,9 +28,12 @@ export class ApiError extends Error {
 
 export interface Api {
   health(): Promise<HealthResponse>;
-  summary(range: ChartRange): Promise<SummaryResponse>;
+  /** `filters`: the drill-down's, so the cards show what is filtered. */
+  summary(range: ChartRange, filters?: Readonly<Record<string, string | undefined>>): Promise<SummaryResponse>;
   projects(range: ChartRange): Promise<ProjectStatsResponse>;
   charts(range: ChartRange): Promise<MachineStatsResponse>;
+  /** `project`: one project's models only. */
+  models(range: ChartRange, project?: string): Promise<ModelStatsResponse>;
   /** `filters`: project, model, status, as the drill-down sets them. */
   requests(limit: number, filters?: Readonly<Record<string, string | undefined>>): Promise<RequestsResponse>;
   sessions(range: ChartRange, limit: number): Promise<SessionsResponse>;
@@ -67,9 +71,18 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
   }
   return {
     health: () => call('/health'),
-    summary: (range) => call(`/api/stats/summary?range=${encodeURIComponent(range)}`),
+    summary: (range, filters = {}) => {
+      const query = new URLSearchParams({ range });
+      for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
+      return call(`/api/stats/summary?${query}`);
+    },
     projects: (range) => call(`/api/project/stats?range=${encodeURIComponent(range)}`),
     charts: (range) => call(`/api/machine/stats?range=${encodeURIComponent(range)}`),
+    models: (range, project) => {
+      const query = new URLSearchParams({ range });
+      if (project !== undefined) query.set('project', project);
+      return call(`/api/model/stats?${query}`);
+    },
     requests: (limit, filters = {}) => {
       const query = new URLSearchParams({ limit: String(limit) });
       for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);

@@ -7,12 +7,18 @@ export interface Filters {
   model?: string;
   /** An HTTP status (`429`), a class (`4xx`), `error` or `ok`, as `GET /api/requests` takes it. */
   status?: string;
+  /** Claude Code's session id where known, else CCO's. */
+  session?: string;
+  /** Words searched in project, model, status, error type and cache outcome (`q` in the API). */
+  q?: string;
 }
 
-export const FILTER_KEYS = ['project', 'model', 'status'] as const;
+export const FILTER_KEYS = ['project', 'model', 'status', 'session', 'q'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
-export const FILTER_LABELS: Record<FilterKey, string> = { project: 'Project', model: 'Model', status: 'Status' };
+export const FILTER_LABELS: Record<FilterKey, string> = {
+  project: 'Project', model: 'Model', status: 'Status', session: 'Session', q: 'Search',
+};
 
 export function readFilters(search: string): Filters {
   const params = new URLSearchParams(search);
@@ -48,12 +54,23 @@ function statusMatches(status: string, r: Pick<RequestEntry, 'status' | 'errorTy
 }
 
 /** Whether a live request belongs in the filtered list (the daemon filters the first page alike). */
-type Filterable = Pick<RequestEntry, 'project' | 'servedModel' | 'requestedModel' | 'status' | 'errorType'>;
+type Filterable = Pick<RequestEntry, 'project' | 'servedModel' | 'requestedModel' | 'status' | 'errorType'> &
+  Partial<Pick<RequestEntry, 'session' | 'sessionId' | 'cache'>>;
+
+/** Each word in one of the searched fields, as the daemon's `q` does. */
+function searchMatches(q: string, r: Filterable): boolean {
+  const fields = [r.project, r.servedModel, r.requestedModel, String(r.status), r.errorType, r.cache]
+    .filter((f): f is string => typeof f === 'string')
+    .map((f) => f.toLowerCase());
+  return q.toLowerCase().split(/\s+/).filter(Boolean).every((word) => fields.some((f) => f.includes(word)));
+}
 
 export function matchesFilters(filters: Filters, r: Filterable): boolean {
   if (filters.project !== undefined && r.project !== filters.project) return false;
   if (filters.model !== undefined && r.servedModel !== filters.model && r.requestedModel !== filters.model) return false;
   if (filters.status !== undefined && !statusMatches(filters.status, r)) return false;
+  if (filters.session !== undefined && (r.sessionId ?? r.session) !== filters.session) return false;
+  if (filters.q !== undefined && !searchMatches(filters.q, r)) return false;
   return true;
 }
 

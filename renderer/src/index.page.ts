@@ -1,15 +1,17 @@
 // The dashboard page: wires the API, the live event stream and the views together.
 import './index.css';
-import type { ChartData, ChartRange, ProjectStats, SummaryResponse } from '../../shared/api.js';
+import type { ChartData, ChartExtras, ChartRange, ProjectStats, SummaryResponse } from '../../shared/api.js';
 import { createApi } from './api.js';
 import { costLines, latencyLines, projectLabels } from './charts/shape.js';
 import { lineChart } from './charts/line-chart.js';
 import { modelChart } from './charts/model-chart.js';
 import { requestsChart } from './charts/requests-chart.js';
+import { statusChart } from './charts/status-chart.js';
+import { tokenLines, ttfbLines } from './charts/extra-lines.js';
 import { projectsWith, summaryWith } from './deltas.js';
 import { byId } from './dom.js';
-import { formatMs, formatUsd } from './format.js';
-import { readFilters, writeFilters, type Filters } from './filters.js';
+import { formatClock, formatCount, formatMs, formatUsd } from './format.js';
+import { matchesFilters, readFilters, writeFilters, type Filters } from './filters.js';
 import { renderFilterBar } from './views/filter-bar.js';
 import { connectLive, type ConnectionStatus } from './live.js';
 import { accessToken, adoptFragmentToken } from './token.js';
@@ -18,10 +20,11 @@ import { cachePanel } from './views/cache-panel.js';
 import { fetchQuota, planUsagePanel } from './views/plan-usage.js';
 import { renderCards } from './views/cards.js';
 import { renderDaemonInfo, renderStatus } from './views/header.js';
+import { modelsTable } from './views/models-table.js';
 import { projectsTable } from './views/projects-table.js';
 import { promptCachePanel } from './views/prompt-cache-panel.js';
 import { sessionsTable } from './views/sessions-table.js';
-import { recentRequests } from './views/recent-requests.js';
+import { PAGE_SIZE, recentRequests } from './views/recent-requests.js';
 import { routingPanel } from './views/routing-panel.js';
 import { teamPanel } from './views/team-panel.js';
 
@@ -62,13 +65,42 @@ const charts = [
     emptyMessage: (range) => `No requests in ${range} yet.`,
     minTop: 100,
   }),
+  // Tokens over time, time to first byte and status codes (the daemon's chart-extras.ts).
+  lineChart({
+    id: 'tokens',
+    title: 'Tokens',
+    legend: [
+      { key: 'input', label: 'Input' }, { key: 'output', label: 'Output' },
+      { key: 'cacheRead', label: 'Cache read' }, { key: 'cacheWrite', label: 'Cache write' },
+    ],
+    series: (d) => tokenLines((d as ChartData & Partial<ChartExtras>).tokensPerBucket ?? []),
+    bucketSeconds: (d) => d.bucketSeconds.cost,
+    format: formatCount,
+    emptyMessage: (range) => `No tokens in ${range} yet.`,
+    minTop: 10,
+    step: true,
+  }),
+  lineChart({
+    id: 'ttfb',
+    title: 'Time to first byte',
+    legend: [{ key: 'ttfbP50', label: 'p50' }, { key: 'ttfbP95', label: 'p95' }],
+    series: (d) => ttfbLines((d as ChartData & Partial<ChartExtras>).ttfbPerBucket ?? []),
+    bucketSeconds: (d) => d.bucketSeconds.latency,
+    format: formatMs,
+    emptyMessage: (range) => `No requests in ${range} yet.`,
+    minTop: 100,
+  }),
+  statusChart(),
 ];
 byId('charts').append(...charts.map((c) => c.root));
 
 const projects = projectsTable({ filter: (project) => setFilters({ ...filters, project }) });
 let filters: Filters = readFilters(location.search);
 let knownProjects: string[] = [];
-const recent = recentRequests({ filter: (key, value) => setFilters({ ...filters, [key]: value }) });
+const recent = recentRequests({
+  filter: (key, value) => setFilters({ ...filters, [key]: value }),
+  more: () => void loadMoreRequests(),
+});
 const routing = routingPanel();
 const plan = planUsagePanel({ load: fetchQuota });
 const promptCache = promptCachePanel();
@@ -105,6 +137,13 @@ function showSummary(next: SummaryResponse): void {
   renderCards(next);
   // Live request events carry no prompt-cache figures: keep the last fetched ones until the refresh.
   if (next.promptCache) promptCache.update(next);
+  byId('cards').dataset.filtered = String(next.filtered === true);
+  // When the numbers on screen were last brought up to date (a load or a live request).
+  const at = new Date();
+  const updated = byId('last-updated');
+  updated.textContent = `Updated ${formatClock(at.getTime())}`;
+  updated.title = `Cards last updated ${at.toLocaleString()}`;
+  updated.dataset.at = String(at.getTime());
 }
 function showProjects(next: ProjectStats[]): void {
   projectList = next;
@@ -113,8 +152,9 @@ function showProjects(next: ProjectStats[]): void {
 }
 const loadSummary = quietly(async () => {
   const wanted = range;
-  const next = await api.summary(wanted);
-  if (wanted === range) showSummary(next);
+  const wantedFilters = filters;
+  const next = await api.summary(wanted, { ...wantedFilters });
+  if (wanted === range && wantedFilters === filters) showSummary(next);
 });
 const loadProjects = quietly(async () => {
   const wanted = range;
@@ -129,13 +169,34 @@ const loadSessions = quietly(async () => {
   const page = await api.sessions(wanted, SESSION_ROWS);
   if (wanted === range) sessions.update(page.sessions, page.total);
 });
+// The models table follows the range and the project filter (the roll-ups keep both dimensions).
+const models = modelsTable({ filter: (model) => setFilters({ ...filters, model }) });
+const loadModels = quietly(async () => {
+  const wanted = { range, project: filters.project };
+  const { models: list } = await api.models(wanted.range, wanted.project);
+  if (wanted.range === range && wanted.project === filters.project) {
+    models.update(list, `${wanted.project === undefined ? '' : 'of this project '}in the last ${wanted.range}`);
+  }
+});
 const loadCache = quietly(async () => cache.update(await api.cacheStats()));
 const loadRouting = quietly(async () => routing.update(await api.routing()));
 const loadRequests = quietly(async () => {
   const wanted = filters;
-  const { requests } = await api.requests(50, { ...wanted });
+  const { requests } = await api.requests(PAGE_SIZE, { ...wanted });
   if (wanted === filters) recent.replace(requests, wanted);
 });
+/** The page after the oldest row shown, with the same filters. */
+async function loadMoreRequests(): Promise<void> {
+  const wanted = filters;
+  const before = recent.cursor();
+  try {
+    const { requests } = await api.requests(PAGE_SIZE, { ...wanted, ...(before ? { before } : {}) });
+    if (wanted === filters) recent.append(requests);
+  } catch (error) {
+    console.warn(`Dashboard: ${(error as Error).message}`);
+    recent.append(null);
+  }
+}
 
 /** Filters the request list; the address keeps them, so the view can be shared, reloaded or gone back to. */
 function setFilters(next: Filters, push = true): void {
@@ -143,9 +204,30 @@ function setFilters(next: Filters, push = true): void {
   if (push) history.pushState(null, '', `${location.pathname}${writeFilters(location.search, filters)}`);
   renderFilters();
   void loadRequests();
+  void loadModels();
+  void loadSummary();
 }
 
+/** The export links carry the filters and the picked range: the file holds exactly what is filtered. */
+function renderExportLinks(): void {
+  for (const format of ['csv', 'json'] as const) {
+    const query = new URLSearchParams({ format, range });
+    for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
+    byId<HTMLAnchorElement>(`export-${format}`).href = `/api/export?${query}`;
+  }
+}
+
+const searchForm = byId<HTMLFormElement>('request-search');
+const searchInput = byId<HTMLInputElement>('request-search-input');
+searchForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const q = searchInput.value.trim();
+  setFilters({ ...filters, q: q === '' ? undefined : q });
+});
+
 function renderFilters(): void {
+  searchInput.value = filters.q ?? '';
+  renderExportLinks();
   renderFilterBar(
     filters,
     (key) => setFilters(key === 'all' ? {} : { ...filters, [key]: undefined }),
@@ -178,7 +260,7 @@ function drawCharts(data: ChartData): void {
 async function refreshAll(): Promise<void> {
   await Promise.all([
     loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting(), loadBudgets(),
-    loadAlerts(), loadTeam(), plan.load(), loadSessions(),
+    loadAlerts(), loadTeam(), plan.load(), loadSessions(), loadModels(),
   ]);
 }
 
@@ -188,7 +270,7 @@ function scheduleRefresh(): void {
   if (refreshTimer !== undefined) return;
   refreshTimer = setTimeout(() => {
     refreshTimer = undefined;
-    void Promise.all([loadSummary(), loadCharts(), loadProjects(), loadCache(), loadBudgets(), loadTeam(), loadSessions()]);
+    void Promise.all([loadSummary(), loadCharts(), loadProjects(), loadCache(), loadBudgets(), loadTeam(), loadSessions(), loadModels()]);
   }, REFRESH_MS);
 }
 
@@ -212,7 +294,8 @@ byId('range').addEventListener('click', (event) => {
   range = picked;
   localStorage.setItem(RANGE_KEY, range);
   renderRange();
-  void Promise.all([loadCharts(), loadSummary(), loadProjects(), loadTeam(), loadSessions()]);
+  renderExportLinks();
+  void Promise.all([loadCharts(), loadSummary(), loadProjects(), loadTeam(), loadSessions(), loadModels()]);
 });
 
 let lastStatus: ConnectionStatus = 'connecting';
@@ -231,7 +314,7 @@ connectLive('/api/events', {
   },
   request(entry) {
     recent.add(entry);
-    if (summary) showSummary(summaryWith(summary, entry));
+    if (summary && matchesFilters(filters, entry)) showSummary(summaryWith(summary, entry));
     showProjects(projectsWith(projectList, entry));
     scheduleRefresh();
   },

@@ -3,6 +3,7 @@ import './terminal.css';
 import { manageRequest, sessionManager } from './terminal/manager.js';
 import { SavedSessions } from './terminal/saved.js';
 import { TerminalTab, type TabHost, type TabProblem } from './terminal/tab.js';
+import { followTabCosts } from './terminal/tab-cost.js';
 import { followSystemTheme } from './terminal/theme.js';
 import { accessToken, adoptFragmentToken } from './token.js';
 
@@ -44,6 +45,7 @@ function problemText(problem: TabProblem): string {
 }
 
 function startPage(token: string): void {
+  const costs = followTabCosts(() => tabs);
   const host: TabHost = {
     socketUrl: socketUrl(token),
     paneParent: panes,
@@ -52,8 +54,9 @@ function startPage(token: string): void {
     select(tab) {
       for (const other of tabs) other.show(other === tab);
     },
-    saved(_tab, id, cwd) {
+    saved(tab, id, cwd) {
       saved.add({ id, cwd });
+      costs.refresh(tab);
     },
     removed(tab, problem) {
       const index = tabs.indexOf(tab);

@@ -267,7 +267,7 @@ describe('the dashboard in a real browser', () => {
       });
       await p.goto(`${empty.url}/`);
       await p.locator('body[data-ready="true"]').waitFor();
-      assert.equal(await p.locator('.chart-card.is-empty').count(), 4);
+      assert.equal(await p.locator('.chart-card.is-empty').count(), 7, 'requests, cost, models, latency, tokens, time to first byte, status codes');
       assert.match((await p.locator('[data-chart="requests"] .chart-empty').textContent()) ?? '', /No requests in the last hour yet/);
       assert.equal(await p.locator('svg.chart .axis-x .tick').first().isVisible(), true, 'the axes are still drawn');
       assert.equal(await p.locator('#welcome').isVisible(), true);

@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Router from '@koa/router';
 import WebSocket from 'ws';
 import type { TerminalClientMessage, TerminalServerMessage } from '../../shared/terminal.js';
 import { applyConfig, defaultConfig } from '../../main/common/config.js';
@@ -19,6 +20,24 @@ export interface TerminalDaemon {
   close(): Promise<void>;
 }
 
+/**
+ * What the terminal page reads besides its socket, with no usage store behind it: an event stream
+ * that stays quiet, and a tab's cost of nothing. The terminal tests are not about cost
+ * (terminal-cost.test.ts runs the whole daemon for that).
+ */
+function quietAnalytics(): Router {
+  const router = new Router();
+  router.get('/api/events', (ctx) => {
+    ctx.respond = false;
+    ctx.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    ctx.res.write(': quiet\n\n');
+  });
+  router.get('/api/launch/cost', (ctx) => {
+    ctx.body = { session: String(ctx.query.session), requests: 0, costUsd: 0, savedUsd: 0, costEstimated: false, lastSeen: null };
+  });
+  return router;
+}
+
 /** The real daemon with its terminal endpoint, on an ephemeral loopback port. */
 export async function startTerminalDaemon(options: Omit<TerminalEndpointOptions, 'version'> & { uiDir?: string }): Promise<TerminalDaemon> {
   const config = applyConfig(defaultConfig(), { port: 0, host: '127.0.0.1', upstream: 'http://127.0.0.1:9' });
@@ -29,6 +48,7 @@ export async function startTerminalDaemon(options: Omit<TerminalEndpointOptions,
     logger: silentLogger,
     token: TEST_TOKEN,
     ...(uiDir ? { uiDir } : {}),
+    routers: [quietAnalytics],
     upgrades: [terminalEndpoint({ ...endpoint, version: '0.0.0-test', onService: (s) => {
       service = s;
     } })],

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { Logger } from '../../common/logger.js';
 import type { ExportFormat } from '../usage/export.js';
 import type { SummaryRange } from '../usage/ranges.js';
+import type { RequestMatch } from '../usage/request-list.js';
 import type { UsageStore } from '../usage/store.js';
 import { errorMessage } from '../../common/format.js';
 
@@ -38,24 +39,26 @@ export async function serveExport(
   deps: { store: UsageStore; logger: Logger },
   format: ExportFormat,
   range: SummaryRange,
+  match: RequestMatch = {},
 ): Promise<void> {
   const from = deps.store.exportStart(range);
   // The first page is read before the headers go out, so a broken database still answers with an error.
-  let page = await deps.store.exportPage(format, from, null, 0);
+  let page = await deps.store.exportPage(format, from, null, 0, match);
+  const name = `cco-requests-${range}${Object.keys(match).length ? '-filtered' : ''}.${format}`;
   ctx.respond = false;
   const res = ctx.res;
   let written = 0;
   try {
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[format],
-      'content-disposition': `attachment; filename="cco-requests-${range}.${format}"`,
+      'content-disposition': `attachment; filename="${name}"`,
       'cache-control': 'no-store',
     });
     for (;;) {
       res.write(page.text);
       written += page.rows;
       if (page.next === null) break;
-      const next = deps.store.exportPage(format, from, page.next, written);
+      const next = deps.store.exportPage(format, from, page.next, written, match);
       const [ok] = await Promise.all([writable(res), new Promise((r) => setImmediate(r))]);
       page = await next;
       if (!ok) break;

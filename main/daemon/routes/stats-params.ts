@@ -1,7 +1,7 @@
 import type { ParsedUrlQuery } from 'node:querystring';
 import { HttpError } from '../http/errors.js';
 import type { CacheOutcome } from '../usage/record.js';
-import type { RequestFilter, StatusFilter } from '../usage/request-list.js';
+import type { RequestCursor, RequestFilter, RequestMatch, StatusFilter } from '../usage/request-list.js';
 
 export const MAX_REQUEST_LIMIT = 1000;
 const DEFAULT_REQUEST_LIMIT = 50;
@@ -51,18 +51,41 @@ function cacheOf(query: ParsedUrlQuery): CacheOutcome | undefined {
   return oneOf(query, 'cache', CACHE_OUTCOMES, 'hit');
 }
 
-export function requestFilterOf(query: ParsedUrlQuery): RequestFilter {
-  const filter: RequestFilter = { limit: limitOf(query) };
+const MAX_SEARCH_CHARS = 200;
+
+/** The filters a request list and an export share: project, model, status, cache, session, search. */
+export function requestMatchOf(query: ParsedUrlQuery): RequestMatch {
+  const match: RequestMatch = {};
   const project = param(query, 'project');
   const model = param(query, 'model');
   const status = statusOf(param(query, 'status'));
   const cache = cacheOf(query);
   const session = param(query, 'session');
-  if (session !== undefined) filter.session = session;
-  if (project !== undefined) filter.project = project;
-  if (model !== undefined) filter.model = model;
-  if (status !== undefined) filter.status = status;
-  if (cache !== undefined) filter.cache = cache;
+  const search = param(query, 'q')?.trim();
+  if (session !== undefined) match.session = session;
+  if (project !== undefined) match.project = project;
+  if (model !== undefined) match.model = model;
+  if (status !== undefined) match.status = status;
+  if (cache !== undefined) match.cache = cache;
+  if (search !== undefined && search !== '') {
+    if (search.length > MAX_SEARCH_CHARS) throw new HttpError(400, `q must be at most ${MAX_SEARCH_CHARS} characters`);
+    match.search = search;
+  }
+  return match;
+}
+
+/** `before=<startedAt>:<id>`: the page after the last row shown (the previous answer's last row). */
+function cursorOf(value: string | undefined): RequestCursor | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+):(\d+)$/.exec(value);
+  if (!m) throw new HttpError(400, `before must be "<startedAt>:<id>" of the last request shown, got "${value}"`);
+  return { startedAt: Number(m[1]), id: Number(m[2]) };
+}
+
+export function requestFilterOf(query: ParsedUrlQuery): RequestFilter {
+  const filter: RequestFilter = { limit: limitOf(query), ...requestMatchOf(query) };
+  const before = cursorOf(param(query, 'before'));
+  if (before !== undefined) filter.before = before;
   return filter;
 }
 

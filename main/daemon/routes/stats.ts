@@ -3,7 +3,9 @@ import type { Context } from 'koa';
 import type {
   AgentsResponse,
   CacheStatsResponse,
+  LaunchCostResponse,
   MachineStatsResponse,
+  ModelStatsResponse,
   ProjectStatsResponse,
   RequestsResponse,
   SessionsResponse,
@@ -20,7 +22,7 @@ import type { UsageStore } from '../usage/store.js';
 import { serveEvents } from './events.js';
 import { serveExport } from './export.js';
 import { createMachineProbe, type MachineProbe } from './machine-stats.js';
-import { oneOf, pageOf, requestFilterOf } from './stats-params.js';
+import { oneOf, pageOf, param, requestFilterOf, requestMatchOf } from './stats-params.js';
 
 export interface StatsRouterDeps {
   store: UsageStore;
@@ -66,7 +68,15 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
 
   // Every read runs on the store's reader thread; these handlers only await the answer.
   router.get('/api/stats/summary', guarded(async (ctx) => {
-    const summary = await store.summary(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'today'));
+    const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, 'today');
+    // The request list's filters narrow the summary too, so the cards show what is filtered.
+    const match = requestMatchOf(ctx.query);
+    const filtered = Object.keys(match).length > 0;
+    const [current, previous] = await Promise.all([
+      filtered ? store.filteredSummary(range, match) : store.summary(range),
+      store.previousPeriod(range, match),
+    ]);
+    const summary = { ...current, ...(filtered ? { filtered } : {}), ...(previous ? { previous } : {}) };
     noStore(ctx, (deps.cacheStats ? { ...summary, cache: deps.cacheStats() } : summary) satisfies SummaryResponse);
   }));
 
@@ -85,6 +95,22 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
     noStore(ctx, (await store.agents(oneOf(ctx.query, 'range', SUMMARY_RANGES, '7d'))) satisfies AgentsResponse);
   }));
 
+  // `project` narrows the table to one project (the roll-ups keep project and model together).
+  router.get('/api/model/stats', guarded(async (ctx) => {
+    const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all');
+    const models = await store.models(range, param(ctx.query, 'project'));
+    noStore(ctx, { models } satisfies ModelStatsResponse);
+  }));
+
+  // A terminal tab's cost so far: its launch id and start bound the read to its own rows.
+  router.get('/api/launch/cost', guarded(async (ctx) => {
+    const session = param(ctx.query, 'session');
+    if (session === undefined) throw new HttpError(400, 'session is required: the launch\'s X-CCO-Session id');
+    const since = param(ctx.query, 'since') ?? '0';
+    if (!/^\d+$/.test(since)) throw new HttpError(400, `since must be epoch milliseconds, got "${since}"`);
+    noStore(ctx, (await store.launchCost(session, Number(since))) satisfies LaunchCostResponse);
+  }));
+
   router.get('/api/machine/stats', guarded(async (ctx) => {
     const chartData = await store.charts(oneOf(ctx.query, 'range', CHART_RANGES, '1h'));
     noStore(ctx, { process: machine.process(), machine: machine.machine(), chartData } satisfies MachineStatsResponse);
@@ -101,7 +127,7 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
   router.get('/api/export', guarded((ctx) => {
     const format = oneOf(ctx.query, 'format', EXPORT_FORMATS, 'csv');
     const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all');
-    return serveExport(ctx, deps, format, range);
+    return serveExport(ctx, deps, format, range, requestMatchOf(ctx.query));
   }));
 
   return router;

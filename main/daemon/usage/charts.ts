@@ -53,7 +53,7 @@ function costSeries(db: Db, from: number, to: number, bucketMs: number): CostPoi
 }
 
 /** One histogram per bucket of the chart, of one metric. */
-function histogramsByBucket(db: Db, from: number, bucketMs: number, metric: number): Map<number, Histogram> {
+export function histogramsByBucket(db: Db, from: number, bucketMs: number, metric: number): Map<number, Histogram> {
   const byBucket = new Map<number, Histogram>();
   const rows = db
     .prepare(`SELECT (bucket / ${bucketMs}) * ${bucketMs} AS t, bin, SUM(count) AS c FROM rollup_hist

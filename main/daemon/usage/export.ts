@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { matchClauses, type RequestMatch } from './request-list.js';
 import { fromRow, REQUEST_COLUMNS } from './rows.js';
 import type { Db } from './schema.js';
 
@@ -90,14 +91,26 @@ export function exportPage(
   from: number,
   after: ExportPosition | null,
   written: number,
+  match: RequestMatch = {},
   limit = EXPORT_PAGE_ROWS,
 ): ExportPage {
   const f = FORMATS[format];
-  // `started_at >= ?` bounds the index walk, so each page starts where the last one stopped.
-  const where = after === null ? 'started_at >= ?' : 'started_at >= ? AND (started_at > ? OR id > ?)';
-  const params = after === null ? [from, limit] : [Math.max(from, after.startedAt), after.startedAt, after.id, limit];
+  // `started_at >= :from` bounds the index walk, so each page starts where the last one stopped.
+  const params: Record<string, string | number> = { from, limit };
+  const where = ['started_at >= :from', ...matchClauses(match, params)];
+  if (match.model !== undefined) {
+    where.push('(served_model = :model OR requested_model = :model)');
+    params.model = match.model;
+  }
+  if (after !== null) {
+    where.push('(started_at > :afterAt OR (started_at = :afterAt AND id > :afterId))');
+    params.from = Math.max(from, after.startedAt);
+    params.afterAt = after.startedAt;
+    params.afterId = after.id;
+  }
   const rows = db
-    .prepare(`SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests WHERE ${where} ORDER BY started_at, id LIMIT ?`)
+    .prepare(`SELECT ${REQUEST_COLUMNS.join(', ')} FROM requests WHERE ${where.join(' AND ')}
+      ORDER BY started_at, id LIMIT :limit`)
     .all(params) as Row[];
   let text = written === 0 && after === null ? f.head : '';
   rows.forEach((row, i) => {

@@ -9,8 +9,8 @@ export type StatusFilter =
   | { kind: 'error' }
   | { kind: 'ok' };
 
-export interface RequestFilter {
-  limit: number;
+/** What a request list or an export is narrowed to; the same for both, so an export is what was shown. */
+export interface RequestMatch {
   project?: string;
   /** Matches the served or the requested model. */
   model?: string;
@@ -18,6 +18,19 @@ export interface RequestFilter {
   session?: string;
   status?: StatusFilter;
   cache?: CacheOutcome;
+  /** Words found in project, model, status or error type (case-insensitive); bodies are not stored. */
+  search?: string;
+}
+
+/** Rows strictly older than this one (newest-first paging). */
+export interface RequestCursor {
+  startedAt: number;
+  id: number;
+}
+
+export interface RequestFilter extends RequestMatch {
+  limit: number;
+  before?: RequestCursor;
 }
 
 function statusClause(filter: StatusFilter): string {
@@ -36,25 +49,53 @@ function statusParams(filter: StatusFilter): Record<string, number> {
   return {};
 }
 
+const SEARCHED = ['project', 'served_model', 'requested_model', 'CAST(status AS TEXT)', 'error_type', 'cache'];
+
+/** `%`, `_` and the escape itself match literally. */
+function likePattern(word: string): string {
+  return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Each word must appear in one of the searched columns. */
+function searchClauses(search: string, params: Record<string, string | number>): string[] {
+  const words = search.trim().split(/\s+/).filter(Boolean).slice(0, 8);
+  return words.map((word, i) => {
+    params[`q${i}`] = likePattern(word);
+    return `(${SEARCHED.map((c) => `${c} LIKE :q${i} ESCAPE '\\'`).join(' OR ')})`;
+  });
+}
+
+/** The WHERE terms of a match (model excepted: callers decide how to walk its two indexes). */
+export function matchClauses(match: RequestMatch, params: Record<string, string | number>): string[] {
+  const where: string[] = [];
+  if (match.project !== undefined) {
+    where.push('project = :project');
+    params.project = match.project;
+  }
+  if (match.session !== undefined) {
+    where.push('COALESCE(session_id, session) = :session');
+    params.session = match.session;
+  }
+  if (match.status !== undefined) {
+    where.push(statusClause(match.status));
+    Object.assign(params, statusParams(match.status));
+  }
+  if (match.cache !== undefined) {
+    where.push('cache = :cache');
+    params.cache = match.cache;
+  }
+  if (match.search !== undefined) where.push(...searchClauses(match.search, params));
+  return where;
+}
+
 /** Newest first. Project, model, session and exact status walk their own index, newest first. */
 export function queryRequests(db: Db, filter: RequestFilter): StoredRequest[] {
-  const where: string[] = [];
   const params: Record<string, string | number> = { limit: Math.floor(filter.limit) };
-  if (filter.project !== undefined) {
-    where.push('project = :project');
-    params.project = filter.project;
-  }
-  if (filter.session !== undefined) {
-    where.push('COALESCE(session_id, session) = :session');
-    params.session = filter.session;
-  }
-  if (filter.status !== undefined) {
-    where.push(statusClause(filter.status));
-    Object.assign(params, statusParams(filter.status));
-  }
-  if (filter.cache !== undefined) {
-    where.push('cache = :cache');
-    params.cache = filter.cache;
+  const where = matchClauses(filter, params);
+  if (filter.before !== undefined) {
+    where.push('(started_at < :beforeAt OR (started_at = :beforeAt AND id < :beforeId))');
+    params.beforeAt = filter.before.startedAt;
+    params.beforeId = filter.before.id;
   }
   const select = (extra: string[]) => {
     const all = [...where, ...extra];

@@ -17,7 +17,10 @@ import { sessionDayStart } from './sessions.js';
 import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
 import { InlineReader, ThreadReader, type UsageReader } from './reader.js';
 import type { RequestRecord, RequestRecorder } from './record.js';
-import type { RequestFilter } from './request-list.js';
+import type { RequestFilter, RequestMatch } from './request-list.js';
+import type { ModelStats } from './models.js';
+import type { ChartExtras, LaunchCostResponse } from '../../../shared/api.js';
+import type { PreviousPeriod } from './previous-period.js';
 import { pruneCutoffs, type PruneResult } from './retention.js';
 import { rowValues, type StoredRequest } from './rows.js';
 import { BUSY_TIMEOUT_MS, openUsageDatabase, type Db } from './schema.js';
@@ -223,6 +226,21 @@ export class UsageStore implements RequestRecorder {
     return summaryWithPromptCache(summary, promptCacheReport(parts, this.options.pricer));
   }
 
+  /** Totals of the period before the range (as long, ending where it starts), narrowed like the summary. */
+  previousPeriod(range: SummaryRange, match: RequestMatch = {}): Promise<PreviousPeriod | null> {
+    return this.read('previousPeriod', { range, now: this.options.clock.now(), match });
+  }
+
+  /** What one launch (CCO's session id) cost since `since` (epoch ms; its start). */
+  launchCost(session: string, since: number): Promise<LaunchCostResponse> {
+    return this.read('launchCost', { session, since });
+  }
+
+  /** The summary of the requests the filters match (see filtered-summary.ts for what each reads). */
+  filteredSummary(range: SummaryRange, match: RequestMatch): Promise<UsageSummary> {
+    return this.read('filteredSummary', { range, now: this.options.clock.now(), match });
+  }
+
   /** Projects with activity in the range (default: all time). */
   async projects(range: SummaryRange = 'all'): Promise<ProjectStats[]> {
     const now = this.options.clock.now();
@@ -249,11 +267,17 @@ export class UsageStore implements RequestRecorder {
     return { range, from: range === 'all' ? null : sessionDayStart(summaryStart(range, now)), to: now, agents };
   }
 
+  /** Models used in the range, of one project or all: requests, tokens, cost, errors, latency. */
+  models(range: SummaryRange, project?: string): Promise<ModelStats[]> {
+    return this.read('models', { range, now: this.options.clock.now(), ...(project === undefined ? {} : { project }) });
+  }
+
   requests(filter: RequestFilter): Promise<StoredRequest[]> {
     return this.read('requests', { filter });
   }
 
-  charts(range: ChartRange): Promise<ChartData> {
+  /** The chart series, with tokens over time, time to first byte and status codes (chart-extras.ts). */
+  charts(range: ChartRange): Promise<ChartData & ChartExtras> {
     return this.read('charts', { range, now: this.options.clock.now() });
   }
 
@@ -280,8 +304,15 @@ export class UsageStore implements RequestRecorder {
   }
 
   /** One page of an export (rows after `after`), formatted on the reader's thread. */
-  exportPage(format: ExportFormat, from: number, after: ExportPosition | null, written: number): Promise<ExportPage> {
-    return this.read('exportPage', { format, from, after, written });
+  /** `match`: the request list's filters, so an export holds exactly what the page shows. */
+  exportPage(
+    format: ExportFormat,
+    from: number,
+    after: ExportPosition | null,
+    written: number,
+    match: RequestMatch = {},
+  ): Promise<ExportPage> {
+    return this.read('exportPage', { format, from, after, written, match });
   }
 
   /** Stops the timers, commits what is queued, closes the file. Safe to call twice. */

@@ -41,6 +41,9 @@ export class TerminalTab {
   readonly pane: HTMLDivElement;
   readonly button: HTMLButtonElement;
   private readonly label: HTMLSpanElement;
+  /** The session's cost so far, beside its name (tab-cost.ts keeps it current). */
+  private readonly costBadge: HTMLSpanElement;
+  private started: number | null = null;
   private readonly term: Terminal;
   private readonly fit = new FitAddon();
   private readonly search = new SearchAddon();
@@ -65,7 +68,7 @@ export class TerminalTab {
     this.banner.setAttribute('role', 'alert');
     this.banner.hidden = true;
     this.pane.append(this.banner);
-    ({ button: this.button, label: this.label } = this.makeButton());
+    ({ button: this.button, label: this.label, cost: this.costBadge } = this.makeButton());
     this.term = new Terminal({
       cursorBlink: true,
       fontFamily: 'ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
@@ -92,6 +95,18 @@ export class TerminalTab {
   /** Whether this page drives its session (not held by another page). */
   get holds(): boolean {
     return this.id !== null && this.banner.hidden && !this.removedAlready;
+  }
+
+  /** Epoch ms the session started, once the daemon said so. */
+  get startedAt(): number | null {
+    return this.started;
+  }
+
+  /** Shows the session's cost so far (text), with its detail on hover. */
+  setCost(text: string, title: string): void {
+    this.costBadge.textContent = text;
+    this.costBadge.title = title;
+    this.costBadge.hidden = false;
   }
 
   /** The daemon's id for this tab's session, once it has one. */
@@ -206,6 +221,8 @@ export class TerminalTab {
     // A reattach replays the recent output: start from a clean screen so nothing shows twice.
     if (message.attached) this.term.reset();
     this.id = message.id;
+    this.started = message.startedAt;
+    this.button.dataset.session = message.id;
     this.cwd = message.cwd;
     this.button.dataset.kind = message.kind;
     this.button.title = message.notice ? `${message.cwd}\n${message.notice}` : message.cwd;
@@ -262,7 +279,7 @@ export class TerminalTab {
     this.label.textContent = this.button.dataset.kind === 'shell' ? `${name} (shell)` : name;
   }
 
-  private makeButton(): { button: HTMLButtonElement; label: HTMLSpanElement } {
+  private makeButton(): { button: HTMLButtonElement; label: HTMLSpanElement; cost: HTMLSpanElement } {
     const item = document.createElement('span');
     item.className = 'tab';
     const button = document.createElement('button');
@@ -270,7 +287,10 @@ export class TerminalTab {
     button.setAttribute('role', 'tab');
     button.className = 'tab-select';
     const label = document.createElement('span');
-    button.append(label);
+    const cost = document.createElement('span');
+    cost.className = 'tab-cost';
+    cost.hidden = true;
+    button.append(label, cost);
     button.addEventListener('click', () => this.host.select(this));
     const close = document.createElement('button');
     close.type = 'button';
@@ -280,6 +300,6 @@ export class TerminalTab {
     close.addEventListener('click', () => this.close());
     item.append(button, close);
     this.host.tabBar.append(item);
-    return { button, label };
+    return { button, label, cost };
   }
 }

@@ -62,7 +62,44 @@ export function renderCards(summary: SummaryResponse): void {
         h('div', { class: 'stat-label' }, card.label),
         h('div', { class: 'stat-value' }, card.value(summary)),
         h('div', { class: 'stat-note' }, card.note?.(summary) ?? ''),
+        changeLine(card.key, summary),
       ),
     ),
   );
+}
+
+type Previous = NonNullable<SummaryResponse['previous']>;
+
+/** Each card's figure in the previous period: a relative change for amounts, points for rates. */
+const CHANGES: Record<string, { of(s: Previous | SummaryResponse): number | null; points: boolean }> = {
+  requests: { of: (s) => s.requests, points: false },
+  cost: { of: (s) => s.costUsd, points: false },
+  saved: { of: (s) => s.savedUsd, points: false },
+  errors: { of: (s) => (s.requests === 0 ? null : s.errors / s.requests), points: true },
+  'hit-rate': { of: (s) => (s.requests === 0 ? null : s.hitRate), points: true },
+};
+
+/** The change against the period before (as long, ending where this one starts). */
+export function changeText(key: string, s: SummaryResponse): string | null {
+  const change = CHANGES[key];
+  if (!change || !s.previous) return null;
+  const now = change.of(s);
+  const before = change.of(s.previous);
+  if (now === null || before === null) return null;
+  if (change.points) {
+    const pts = Math.round((now - before) * 1000) / 10;
+    return `${pts === 0 ? '±0' : pts > 0 ? `+${pts}` : `−${-pts}`} pts`;
+  }
+  if (before === 0) return now === 0 ? '±0%' : 'new';
+  const pct = Math.round(((now - before) / before) * 100);
+  return `${pct === 0 ? '±0' : pct > 0 ? `+${pct}` : `−${-pct}`}%`;
+}
+
+function changeLine(key: string, s: SummaryResponse): HTMLElement | null {
+  const text = changeText(key, s);
+  if (text === null) return null;
+  return h('div', {
+    class: 'stat-change', 'data-change': key,
+    title: `Against the ${s.range} before (${new Date(s.previous!.from).toLocaleString()} to ${new Date(s.previous!.to).toLocaleString()})`,
+  }, `${text} vs previous ${s.range}`);
 }

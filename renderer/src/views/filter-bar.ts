@@ -24,7 +24,9 @@ export function renderFilterBar(
   });
   fill(
     bar,
-    h('span', { class: 'muted' }, 'Showing requests of'),
+    // Charts, projects and the cache panel are not filtered: their roll-ups or counters lack some filters.
+    h('span', { class: 'muted', title: 'Charts, projects and the cache panel show every request' },
+      'Cards, models (project only) and requests show'),
     ...chips,
     h('button', { type: 'button', class: 'link-button', id: 'clear-filters', onclick: () => remove('all') }, 'Show all'),
   );

@@ -6,7 +6,8 @@ import { addRecentRequest, projectLabels, totalTokens } from '../charts/shape.js
 import { isFiltered, matchesFilters, type FilterKey, type Filters } from '../filters.js';
 import { requestDetails } from './request-details.js';
 
-const LIMIT = 50;
+/** Rows per page of the list; "Show more" asks the daemon for the next page. */
+export const PAGE_SIZE = 50;
 
 export const ESTIMATED_NOTE = 'Estimated: this model has no price of its own, so a similar model\'s price was used.';
 
@@ -44,6 +45,8 @@ function costText(r: RequestEntry): string {
 export interface RecentRequestsDeps {
   /** A project, model or status was clicked: filter the page by it. */
   filter(key: FilterKey, value: string): void;
+  /** Asks for the page after the last row shown. */
+  more?(): void;
 }
 
 /** A cell whose value filters the page when clicked. */
@@ -64,6 +67,9 @@ export function recentRequests(deps: RecentRequestsDeps) {
   let open: RequestEntry | null = null;
   /** Every project the page knows of (not only the listed ones), so filtered names stay told apart. */
   let known: string[] = [];
+  /** Whether the daemon may hold older matching rows (the last page came back full). */
+  let hasMore = false;
+  let loadingMore = false;
 
   function toggleDetails(r: RequestEntry): void {
     open = open === r ? null : r;
@@ -103,15 +109,45 @@ export function recentRequests(deps: RecentRequestsDeps) {
     const head = h('tr', {}, ...['Time', 'Project', 'Model', 'Outcome', 'Tokens', 'Cost', 'Latency', 'Status'].map((label, i) => h('th', { scope: 'col', class: i >= 4 ? 'num' : null }, label)));
     const empty = isFiltered(filters) ? 'No request matches these filters.' : 'No requests yet. They appear here as Claude Code sends them.';
     const body = rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: 8, class: 'empty-row' }, empty))];
-    fill(byId('requests'), h('table', { class: 'table stack no-head' }, h('thead', {}, head), h('tbody', {}, ...body)));
+    const table = h('table', { class: 'table stack no-head' }, h('thead', {}, head), h('tbody', {}, ...body));
+    const more = hasMore && deps.more
+      ? [h('div', { class: 'more-row' },
+        h('span', { class: 'muted', id: 'requests-count' }, `${list.length} shown`),
+        h('button', {
+          type: 'button', class: 'link-button', id: 'requests-more', disabled: loadingMore,
+          onclick: () => {
+            loadingMore = true;
+            render();
+            deps.more?.();
+          },
+        }, loadingMore ? 'Loading…' : `Show ${PAGE_SIZE} older`))]
+      : [];
+    fill(byId('requests'), table, ...more);
   }
 
   return {
     replace(next: RequestEntry[], nextFilters: Filters = filters) {
-      list = next.slice(0, LIMIT);
+      list = next.slice(0, PAGE_SIZE);
       filters = nextFilters;
+      hasMore = next.length >= PAGE_SIZE;
+      loadingMore = false;
       open = null;
       render();
+    },
+    /** The next older page (null: it failed, the button comes back). */
+    append(older: RequestEntry[] | null) {
+      loadingMore = false;
+      if (older !== null) {
+        const seen = new Set(list.map((r) => r.id));
+        list = [...list, ...older.filter((r) => r.id === undefined || !seen.has(r.id))];
+        hasMore = older.length >= PAGE_SIZE;
+      }
+      render();
+    },
+    /** The oldest row shown, where the next page starts (`before` of `GET /api/requests`). */
+    cursor(): string | null {
+      const last = list.at(-1);
+      return last?.id === undefined ? null : `${Math.round(last.startedAt)}:${last.id}`;
     },
     knownProjects(projects: string[]) {
       known = projects;
@@ -119,7 +155,7 @@ export function recentRequests(deps: RecentRequestsDeps) {
     },
     add(entry: RequestEntry) {
       if (!matchesFilters(filters, entry)) return;
-      list = addRecentRequest(list, entry, LIMIT);
+      list = addRecentRequest(list, entry, Math.max(PAGE_SIZE, list.length));
       render();
     },
   };
