@@ -1,22 +1,13 @@
-import type { AgentEntry, UsageSource } from '../../../shared/api.js';
+import type { AgentEntry, SessionEntry, UsageSource } from '../../../shared/api.js';
 import { busterParts, type BusterPart } from './prompt-cache.js';
 import { DAY_MS } from './rollup-schema.js';
 import type { Db } from './schema.js';
 
-/** One session from `session_rollup`, with its models' token sums (priced by the store). */
-export interface SessionRow {
-  session: string;
-  project: string;
-  projects: string[];
-  branches: string[];
-  sources: UsageSource[];
-  agentTypes: string[];
-  requests: number;
-  errors: number;
-  costUsd: number;
-  costSplit: { paygUsd: number; apiEquivalentUsd: number; estimatedUsd: number };
-  firstSeen: number;
-  lastSeen: number;
+/**
+ * One session from `session_rollup`, before the store prices it: the wire entry's fields (one
+ * declaration, shared/api.ts) with each model's token sums instead of the figures priced from them.
+ */
+export interface SessionRow extends Omit<SessionEntry, 'durationMs' | 'models' | 'promptCache'> {
   models: Array<{ model: string; requests: number; costUsd: number; input: number; read: number; creation: number;
     write1h: number }>;
   busters: BusterPart[];
