@@ -33,15 +33,20 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** Row i of `total`: 90 days, oldest first, 30 projects, 5 models, 5 % errors. Same input, same rows. */
+/**
+ * Row i of `total`: 90 days, oldest first, 30 projects, 5 models, 5 % errors; sessions of 200
+ * requests, each in one project (as a Claude Code session runs in one directory). Same input,
+ * same rows.
+ */
 function generated(rnd: () => number, i: number, total: number, end: number): RequestRecord {
   const int = (n: number) => Math.floor(rnd() * n);
+  const session = Math.floor(i / 200);
   const model = MODELS[int(MODELS.length)]!;
   const failed = rnd() < 0.05;
   const latency = Math.round(200 * Math.exp(rnd() * 4));
   return {
-    startedAt: end - 90 * DAY + Math.floor((i / total) * 90 * DAY) + int(1000), project: `/work/project-${int(30)}`,
-    session: `session-${Math.floor(i / 200)}`, method: 'POST', path: '/v1/messages', requestedModel: model, servedModel: model,
+    startedAt: end - 90 * DAY + Math.floor((i / total) * 90 * DAY) + int(1000), project: `/work/project-${(session * 7919) % 30}`,
+    session: `session-${session}`, method: 'POST', path: '/v1/messages', requestedModel: model, servedModel: model,
     provider: 'anthropic', status: failed ? 529 : 200, errorType: failed ? 'overloaded_error' : null,
     cache: CACHES[int(CACHES.length)]!, streaming: true, inputTokens: int(4000), outputTokens: int(2000),
     cacheCreationTokens: int(2000), cacheReadTokens: int(60_000), latencyMs: latency, ttfbMs: Math.round(latency / 4),
@@ -126,6 +131,12 @@ async function measure(rows: number, upstream: string, log: (line: string) => vo
         stats[`projects ${range}`] = await p95Of(`${base}/api/project/stats?range=${range}`);
       }
       for (const range of ['1h', '24h', '7d', '30d']) stats[`machine ${range}`] = await p95Of(`${base}/api/machine/stats?range=${range}`);
+      // The dashboard's other reads: models, sessions and agents of the picked range.
+      for (const range of ['24h', '30d', 'all']) {
+        stats[`models ${range}`] = await p95Of(`${base}/api/model/stats?range=${range}`);
+        stats[`sessions ${range}`] = await p95Of(`${base}/api/sessions?range=${range}`);
+        stats[`agents ${range}`] = await p95Of(`${base}/api/agents?range=${range}`);
+      }
       const filters: Record<string, number> = {};
       for (const q of ['', 'project=/work/project-3', 'project=nobody', 'model=claude-haiku-4-5', 'model=nothing', 'status=529',
         'status=418', 'status=error', 'status=ok', 'cache=coalesced', 'session=session-7', 'session=nobody']) {

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'libsql';
 import { ManualClock } from '../../main/daemon/usage/clock.js';
+import { statusCounts } from '../../main/daemon/usage/chart-extras.js';
 import { RELATIVE_ERROR } from '../../main/daemon/usage/histogram.js';
+import { queryModels } from '../../main/daemon/usage/models.js';
 import { summaryStart, type SummaryRange } from '../../main/daemon/usage/ranges.js';
 import { sumsBy } from '../../main/daemon/usage/rollup-read.js';
 import { ROLLUP_MEASURES } from '../../main/daemon/usage/rollup-schema.js';
+import { busterParts, promptCacheParts, type BusterPart } from '../../main/daemon/usage/prompt-cache.js';
 import { percentilesSince } from '../../main/daemon/usage/summary.js';
 import { FAILED_SQL } from '../../main/daemon/usage/totals.js';
 import { makeRecord, openTestStore, tempDir } from './usage-fixtures.js';
@@ -16,6 +19,8 @@ import { seeded } from './usage-v2-fixture.js';
 const tmp = tempDir('cco-rollup-');
 after(() => tmp.remove());
 const DAY = 86_400_000;
+
+const ANSWERED = `source != 'transcript' AND cache NOT IN ('hit', 'coalesced', 'budget') AND NOT ${FAILED_SQL}`;
 
 // Raw aggregation written independently of the roll-up code, straight in SQL.
 const RAW_MEASURES: Record<(typeof ROLLUP_MEASURES)[number], string> = {
@@ -35,6 +40,11 @@ const RAW_MEASURES: Record<(typeof ROLLUP_MEASURES)[number], string> = {
   api_equiv_nanos: "TOTAL(CASE WHEN billing = 'subscription' THEN CAST(ROUND(cost_usd * 1e9) AS INTEGER) END)",
   estimated_nanos: 'TOTAL(CASE WHEN cost_estimated = 1 THEN CAST(ROUND(cost_usd * 1e9) AS INTEGER) END)',
   saved_nanos: 'TOTAL(CAST(ROUND(saved_usd * 1e9) AS INTEGER))',
+  answered: `TOTAL(${ANSWERED})`,
+  answered_latency_ms: `TOTAL(CASE WHEN ${ANSWERED} THEN latency_ms END)`,
+  // The rows' own judgements (checked against a window over the raw rows in busters.test.ts).
+  buster_writes: 'TOTAL(cache_buster)',
+  buster_tokens: 'TOTAL(cache_buster * cache_creation_tokens)',
 };
 
 function rawSums(db: Database.Database, from: number, group: 'project' | 'model' | null): Map<string, number[]> {
@@ -65,6 +75,39 @@ function check(file: string, now: number, froms: number[]): void {
         const rolledPlain = new Map([...rolled].map(([k, s]) => [k, [...s.sums, s.lastSeen ?? 0]]));
         if (group === null && raw.size === 0) continue;
         assert.deepEqual(rolledPlain, raw, `from ${from} by ${group ?? 'nothing'}`);
+      }
+      // Busters judged as rows arrived (out of order, in batches) equal a window over the raw rows.
+      const grouped = (parts: BusterPart[], key: (b: BusterPart) => string) => {
+        const out = new Map<string, [number, number]>();
+        for (const b of parts) {
+          const [w, t] = out.get(key(b)) ?? [0, 0];
+          out.set(key(b), [w + b.writes, t + b.tokens]);
+        }
+        return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
+      };
+      const judged = promptCacheParts(db, from, now);
+      const raw = busterParts(db, from, now, null);
+      const byProject = (b: BusterPart) => `${b.project} ${b.model}`;
+      const byDay = (b: BusterPart) => `${b.model} ${b.day}`;
+      assert.ok(judged.busters.length > 0 || from > now - DAY, `busters found from ${from}`);
+      assert.deepEqual(grouped(judged.busters, byProject), grouped(raw, byProject), `busters from ${from}`);
+      assert.deepEqual(grouped(judged.dayBusters, byDay), grouped(raw, byDay), `busters by day from ${from}`);
+      // Statuses and the models' latency (schema v5) against the raw rows too.
+      const statuses = db.prepare('SELECT status, COUNT(*) AS count FROM requests WHERE started_at >= ? GROUP BY status')
+        .all([from]) as Array<{ status: number; count: number }>;
+      assert.deepEqual(
+        new Map(statusCounts(db, from, now).map((c) => [c.status, c.count])),
+        new Map(statuses.map((r) => [Number(r.status), Number(r.count)])), `statuses from ${from}`,
+      );
+      for (const m of queryModels(db, from, now)) {
+        const values = (db.prepare(`SELECT latency_ms AS v FROM requests WHERE started_at >= ? AND ${ANSWERED}
+          AND COALESCE(served_model, requested_model, '') = ? ORDER BY 1`).all([from, m.model]) as Array<{ v: number }>)
+          .map((r) => Number(r.v));
+        const exact = exactPercentile(values, 0.95);
+        if (exact === null || exact === 0) assert.equal(m.latencyMs.p95, exact, `${m.model} p95`);
+        else assert.ok(Math.abs(m.latencyMs.p95! / exact - 1) <= RELATIVE_ERROR + 1e-12, `${m.model} p95 ${m.latencyMs.p95} vs ${exact}`);
+        const avg = values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+        assert.equal(m.latencyMs.avg === null ? null : Math.round(m.latencyMs.avg * 1e6), avg === null ? null : Math.round(avg * 1e6));
       }
       const hit = "cache IN ('hit', 'coalesced')";
       for (const [metric, column, only] of [

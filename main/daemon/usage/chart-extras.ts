@@ -2,17 +2,12 @@ import type { ChartExtras, StatusCount, TokenPoint, TtfbPoint } from '../../../s
 import { histogramsByBucket } from './charts.js';
 import { histogramPercentile } from './histogram.js';
 import { bucketStarts, chartBuckets, type ChartRange } from './ranges.js';
-import { DAY_MS, HOUR_MS, METRIC_TTFB, MINUTE_MS } from './rollup-schema.js';
+import { planRange } from './rollup-read.js';
+import { METRIC_TTFB, resolutionFor } from './rollup-schema.js';
 import type { Db } from './schema.js';
 
 type Row = Record<string, unknown>;
 const n = (v: unknown): number => Number(v ?? 0);
-
-function sourceRes(bucketMs: number): number {
-  if (bucketMs % DAY_MS === 0) return DAY_MS;
-  if (bucketMs % HOUR_MS === 0) return HOUR_MS;
-  return MINUTE_MS;
-}
 
 /** Tokens by kind per bucket, from the per-project roll-up (sums, drawn like cost). */
 function tokenSeries(db: Db, from: number, to: number, bucketMs: number): TokenPoint[] {
@@ -20,7 +15,7 @@ function tokenSeries(db: Db, from: number, to: number, bucketMs: number): TokenP
     .prepare(`SELECT (bucket / ${bucketMs}) * ${bucketMs} AS t, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
         SUM(cache_read_tokens) AS cache_read, SUM(cache_creation_tokens) AS cache_write
       FROM rollup_project WHERE res = ? AND bucket >= ? GROUP BY 1`)
-    .all([sourceRes(bucketMs), Math.floor(from / bucketMs) * bucketMs]) as Row[];
+    .all([resolutionFor(bucketMs), Math.floor(from / bucketMs) * bucketMs]) as Row[];
   const found = new Map(rows.map((r) => [n(r.t), r]));
   return bucketStarts(from, to, bucketMs).map((t) => {
     const r = found.get(t);
@@ -36,12 +31,20 @@ function ttfbSeries(db: Db, from: number, to: number, bucketMs: number): TtfbPoi
   });
 }
 
-/** Status codes are not a roll-up dimension: counted from the stored rows of the range. */
-function statusCounts(db: Db, from: number): StatusCount[] {
-  const rows = db
-    .prepare('SELECT status, COUNT(*) AS count FROM requests WHERE started_at >= ? GROUP BY status')
-    .all([from]) as Row[];
-  return rows.map((r) => ({ status: n(r.status), count: n(r.count) }))
+/** Requests by HTTP status since `from`: `rollup_status`, and raw rows at the range's edge. */
+export function statusCounts(db: Db, from: number, now: number): StatusCount[] {
+  const counts = new Map<number, number>();
+  for (const p of planRange(from, now)) {
+    const rows = p.res === null
+      // Told which index: grouping by status would otherwise walk the whole status index.
+      ? db.prepare(`SELECT status, COUNT(*) AS n FROM requests INDEXED BY requests_started_at
+          WHERE started_at >= ? AND started_at < ? GROUP BY status`)
+        .all([p.from, p.to])
+      : db.prepare('SELECT status, SUM(requests) AS n FROM rollup_status WHERE res = ? AND bucket >= ? AND bucket < ? GROUP BY status')
+        .all([p.res, p.from, p.to]);
+    for (const r of rows as Row[]) counts.set(n(r.status), (counts.get(n(r.status)) ?? 0) + n(r.n));
+  }
+  return [...counts].map(([status, count]) => ({ status, count }))
     .sort((a, b) => b.count - a.count || a.status - b.status);
 }
 
@@ -52,6 +55,6 @@ export function queryChartExtras(db: Db, range: ChartRange, now: number): ChartE
   return {
     tokensPerBucket: tokenSeries(db, from, now, b.costMs),
     ttfbPerBucket: ttfbSeries(db, from, now, b.latencyMs),
-    statusCodes: statusCounts(db, from),
+    statusCodes: statusCounts(db, from, now),
   };
 }

@@ -2,7 +2,7 @@ import type { ChartData, CostPoint, LatencyPoint, ModelTokens, RequestPoint } fr
 import { addToHistogram, histogramPercentile, type Histogram } from './histogram.js';
 import { bucketStarts, chartBuckets, type ChartRange } from './ranges.js';
 import { sumsBy } from './rollup-read.js';
-import { DAY_MS, HOUR_MS, METRIC_HIT_LATENCY, METRIC_LATENCY, MINUTE_MS } from './rollup-schema.js';
+import { METRIC_HIT_LATENCY, METRIC_LATENCY, resolutionFor } from './rollup-schema.js';
 import type { Db } from './schema.js';
 import { totalsFromSums } from './totals.js';
 
@@ -18,15 +18,8 @@ function dense<P extends { t: number }>(from: number, to: number, bucketMs: numb
   return bucketStarts(from, to, bucketMs).map((t) => found.get(t) ?? zero(t));
 }
 
-/** The finest roll-up a chart bucket is made of (charts are bucket-aligned: the first bucket is whole). */
-function sourceRes(bucketMs: number): number {
-  if (bucketMs % DAY_MS === 0) return DAY_MS;
-  if (bucketMs % HOUR_MS === 0) return HOUR_MS;
-  return MINUTE_MS;
-}
-
 function grouped(db: Db, from: number, bucketMs: number, select: string): Row[] {
-  const res = sourceRes(bucketMs);
+  const res = resolutionFor(bucketMs);
   return db
     .prepare(`SELECT (bucket / ${bucketMs}) * ${bucketMs} AS t, ${select} FROM rollup_project
       WHERE res = ? AND bucket >= ? GROUP BY 1`)
@@ -58,7 +51,7 @@ export function histogramsByBucket(db: Db, from: number, bucketMs: number, metri
   const rows = db
     .prepare(`SELECT (bucket / ${bucketMs}) * ${bucketMs} AS t, bin, SUM(count) AS c FROM rollup_hist
       WHERE res = ? AND metric = ? AND bucket >= ? GROUP BY 1, 2`)
-    .all([sourceRes(bucketMs), metric, Math.floor(from / bucketMs) * bucketMs]) as Row[];
+    .all([resolutionFor(bucketMs), metric, Math.floor(from / bucketMs) * bucketMs]) as Row[];
   for (const r of rows) {
     const t = n(r.t);
     let h = byBucket.get(t);

@@ -1,10 +1,10 @@
 import type { ModelStats } from '../../../shared/api.js';
 import { addToHistogram, binOf, histogramPercentile, type Histogram } from './histogram.js';
-import { measuresOf, rollupRowFromDb } from './rollup.js';
+import { isAnswered, MEASURE_INDEX, measuresOf, rollupRowFromDb } from './rollup.js';
 import { emptySums, planRange, ROLLUP_SOURCE_COLUMNS, type Sums } from './rollup-read.js';
 import { ROLLUP_MEASURES } from './rollup-schema.js';
 import type { Db } from './schema.js';
-import { FAILED_SQL, totalsFromSums, usageTotals } from './totals.js';
+import { totalsFromSums, usageTotals } from './totals.js';
 
 export type { ModelStats };
 
@@ -34,7 +34,7 @@ function sumsByModel(db: Db, from: number, now: number, project: string | undefi
       }
       continue;
     }
-    const sql = `SELECT model, ${select}, MAX(last_seen) AS last_seen FROM rollup
+    const sql = `SELECT model, ${select}, MAX(last_seen) AS last_seen FROM ${project === undefined ? 'rollup_model' : 'rollup'}
       WHERE res = ? AND bucket >= ? AND bucket < ?${ofProject} GROUP BY model`;
     const args = project === undefined ? [p.res, p.from, p.to] : [p.res, p.from, p.to, project];
     for (const row of db.prepare(sql).all(args) as Array<Record<string, unknown>>) {
@@ -46,50 +46,60 @@ function sumsByModel(db: Db, from: number, now: number, project: string | undefi
   return out;
 }
 
-interface Latency {
-  sum: number;
-  count: number;
-  h: Histogram;
-}
-
 /**
- * Latency by model of the upstream calls that answered, from the raw rows (the latency histograms
- * are not kept per model). Runs on the reader's thread; rows older than the retention are gone,
- * so a range beyond it shows the latency of what is left.
+ * p95 latency by model of the upstream calls that answered: from `rollup_model_hist` (raw rows at
+ * the range's edge), or, for one project (the histograms are not kept per project), from the raw
+ * rows of that project, which its index finds.
  */
-function latencyByModel(db: Db, from: number, project: string | undefined): Map<string, Latency> {
-  const out = new Map<string, Latency>();
-  const sql = `SELECT COALESCE(served_model, requested_model, '') AS model, latency_ms FROM requests
-    WHERE started_at >= ? AND cache NOT IN ('hit', 'coalesced', 'budget') AND NOT ${FAILED_SQL}
-    ${project === undefined ? '' : 'AND project = ?'}`;
-  const rows = db.prepare(sql).all(project === undefined ? [from] : [from, project]) as Array<{
-    model: string; latency_ms: number;
-  }>;
-  for (const row of rows) {
-    let l = out.get(row.model);
-    if (!l) {
-      l = { sum: 0, count: 0, h: new Map() };
-      out.set(row.model, l);
+function p95ByModel(db: Db, from: number, now: number, project: string | undefined): Map<string, number | null> {
+  const byModel = new Map<string, Histogram>();
+  const add = (model: string, bin: number, count: number) => {
+    let h = byModel.get(model);
+    if (!h) {
+      h = new Map();
+      byModel.set(model, h);
     }
-    l.sum += Number(row.latency_ms);
-    l.count++;
-    addToHistogram(l.h, binOf(Number(row.latency_ms)), 1);
+    addToHistogram(h, bin, count);
+  };
+  const raw = (a: number, b: number) => {
+    const sql = `SELECT ${ROLLUP_SOURCE_COLUMNS} FROM requests WHERE started_at >= ? AND started_at < ?
+      ${project === undefined ? '' : 'AND project = ?'}`;
+    for (const row of db.prepare(sql).all(project === undefined ? [a, b] : [a, b, project]) as Array<Record<string, unknown>>) {
+      const r = rollupRowFromDb(row);
+      if (isAnswered(r)) add(r.model, binOf(r.latencyMs), 1);
+    }
+  };
+  if (project !== undefined) raw(from, Number.MAX_SAFE_INTEGER);
+  else {
+    for (const p of planRange(from, now)) {
+      if (p.res === null) {
+        raw(p.from, p.to);
+        continue;
+      }
+      const rows = db.prepare(`SELECT model, bin, SUM(count) AS n FROM rollup_model_hist
+        WHERE res = ? AND bucket >= ? AND bucket < ? GROUP BY model, bin`).all([p.res, p.from, p.to]) as
+        Array<{ model: string; bin: number; n: number }>;
+      for (const r of rows) add(String(r.model), Number(r.bin), Number(r.n));
+    }
   }
-  return out;
+  return new Map([...byModel].map(([model, h]) => [model, histogramPercentile(h, 0.95)]));
 }
 
 /** Every model used since `from`, the most expensive first; `project` narrows to one project. */
 export function queryModels(db: Db, from: number, now: number, project?: string): ModelStats[] {
-  const latency = latencyByModel(db, from, project);
+  const p95 = p95ByModel(db, from, now, project);
   return [...sumsByModel(db, from, now, project)]
     .map(([model, s]): ModelStats => {
       const totals = usageTotals(totalsFromSums(s));
-      const l = latency.get(model);
+      const answered = s.sums[MEASURE_INDEX.answered]!;
       return {
         model,
         ...totals,
         errorRate: totals.requests === 0 ? 0 : totals.errors / totals.requests,
-        latencyMs: { avg: l ? l.sum / l.count : null, p95: l ? histogramPercentile(l.h, 0.95) : null },
+        latencyMs: {
+          avg: answered === 0 ? null : s.sums[MEASURE_INDEX.answered_latency_ms]! / answered,
+          p95: p95.get(model) ?? null,
+        },
       };
     })
     .filter((m) => m.requests > 0)

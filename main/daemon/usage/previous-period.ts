@@ -2,7 +2,8 @@ import type { UsageTotals } from '../../../shared/api.js';
 import { matchedSums } from './filtered-summary.js';
 import { summaryStart, type SummaryRange } from './ranges.js';
 import type { RequestMatch } from './request-list.js';
-import { emptySums, sumsBy, type Sums } from './rollup-read.js';
+import { emptySums, keptFrom, sumsBy, type Sums } from './rollup-read.js';
+import { DAY_MS, HOUR_MS } from './rollup-schema.js';
 import type { Db } from './schema.js';
 import { totalsFromSums, usageTotals } from './totals.js';
 
@@ -10,6 +11,15 @@ import { totalsFromSums, usageTotals } from './totals.js';
 export interface PreviousPeriod extends UsageTotals {
   from: number;
   to: number;
+}
+
+/**
+ * Past the hour roll-ups' keep (a 30-day range's previous period), the period starts at the nearest
+ * UTC midnight: the day roll-ups answer it, where an exact start would need up to a day of raw rows.
+ * The answer says where it started.
+ */
+function alignedStart(from: number, now: number): number {
+  return from < keptFrom(HOUR_MS, now) ? Math.round(from / DAY_MS) * DAY_MS : from;
 }
 
 /**
@@ -25,7 +35,7 @@ export function queryPreviousPeriod(
 ): PreviousPeriod | null {
   if (range === 'all') return null;
   const to = summaryStart(range, now);
-  const from = to - (now - to);
+  const from = alignedStart(to - (now - to), now);
   const since = (start: number): Sums =>
     Object.keys(match).length === 0
       ? (sumsBy(db, start, now, null).get('') ?? emptySums())

@@ -88,10 +88,7 @@ export function promptCacheReport(p: PromptCacheParts, pricer: Pricer): PromptCa
   const sources: SourceCounts = { proxy: 0, transcript: 0 };
   const sourcesByProject = new Map<string, SourceCounts>();
   for (const part of p.parts) {
-    const t: CacheTokens = part;
-    for (const s of [total, bucket(byProject, part.project), bucket(byModel, part.model), bucket(byDay, part.day)]) {
-      addTokens(s, t, pricer);
-    }
+    for (const s of [total, bucket(byProject, part.project), bucket(byModel, part.model)]) addTokens(s, part, pricer);
     const source = part.source === 'transcript' ? 'transcript' : 'proxy';
     sources[source] += part.requests;
     let own = sourcesByProject.get(part.project);
@@ -101,11 +98,11 @@ export function promptCacheReport(p: PromptCacheParts, pricer: Pricer): PromptCa
     }
     own[source] += part.requests;
   }
+  for (const part of p.days) addTokens(bucket(byDay, part.day), part, pricer);
   for (const b of p.busters) {
-    for (const s of [total, bucket(byProject, b.project), bucket(byModel, b.model), bucket(byDay, b.day)]) {
-      addBusters(s, b);
-    }
+    for (const s of [total, bucket(byProject, b.project), bucket(byModel, b.model)]) addBusters(s, b);
   }
+  for (const b of p.dayBusters) addBusters(bucket(byDay, b.day), b);
   for (const s of [total, ...byProject.values(), ...byModel.values(), ...byDay.values()]) finish(s);
   return {
     total,

@@ -1,17 +1,22 @@
+import { CHAIN_MODEL_SQL, CHAIN_SESSION_SQL, expiredTails, FIVE_MINUTES, IN_CHAIN_SQL, ONE_HOUR } from './busters.js';
 import { planRange } from './rollup-read.js';
 import { DAY_MS } from './rollup-schema.js';
 import type { Db } from './schema.js';
 
 /**
- * Prompt-cache token sums by project, model, source and UTC day: what the reports price (see
- * prompt-cache-report.ts). Read from the roll-ups like every summary, raw rows only at the edges.
- * Answers from CCO's response cache made no upstream call, so their tokens are left out of the
- * prompt-cache sums (they still count as requests of their source).
+ * Prompt-cache token sums, what the reports price (see prompt-cache-report.ts): by project, model
+ * and source over the whole range, and by model and UTC day. Read from the roll-ups like every
+ * summary, raw rows only at the edges. Answers from CCO's response cache made no upstream call,
+ * so their tokens are left out of the prompt-cache sums (they still count as requests of their
+ * source).
  */
 export interface PromptCachePart {
+  /** '' in the sums by day. */
   project: string;
   model: string;
+  /** '' in the sums by day. */
   source: string;
+  /** The UTC day in the sums by day; 0 in the others. */
   day: number;
   requests: number;
   input: number;
@@ -22,7 +27,7 @@ export interface PromptCachePart {
   write1h: number;
 }
 
-/** A write not read back within its lifetime, summed by project, model, day and session. */
+/** Writes not read back within their lifetime, summed by project, model, day and session (each where known). */
 export interface BusterPart {
   project: string;
   model: string;
@@ -33,35 +38,46 @@ export interface BusterPart {
 }
 
 export interface PromptCacheParts {
+  /** By project, model and source; their busters by project and model (day 0). */
   parts: PromptCachePart[];
   busters: BusterPart[];
+  /** By model and day; their busters by model and day (project ''). */
+  days: PromptCachePart[];
+  dayBusters: BusterPart[];
 }
 
 const UPSTREAM = (outcome: string, column: string) =>
   `SUM(CASE WHEN ${outcome} IN ('hit', 'coalesced') THEN 0 ELSE COALESCE(${column}, 0) END)`;
 
-function measures(outcome: string, requests: string): string {
-  return `${requests} AS requests, ${UPSTREAM(outcome, 'input_tokens')} AS input,
+function measures(outcome: string, requests: string, busters: string): string {
+  return `${requests} AS requests, ${busters}, ${UPSTREAM(outcome, 'input_tokens')} AS input,
     ${UPSTREAM(outcome, 'cache_read_tokens')} AS rd,
     ${UPSTREAM(outcome, 'cache_creation_tokens')} AS creation, ${UPSTREAM(outcome, 'cache_write_5m_tokens')} AS w5m,
     ${UPSTREAM(outcome, 'cache_write_1h_tokens')} AS w1h`;
 }
 
-const MODEL_SQL = "COALESCE(served_model, requested_model, '')";
-const SESSION_SQL = 'COALESCE(session_id, session)';
+const MODEL_SQL = CHAIN_MODEL_SQL;
+const SESSION_SQL = CHAIN_SESSION_SQL;
+const RAW_MEASURES = measures('cache', 'COUNT(*)', 'SUM(cache_buster) AS bw, SUM(cache_buster * cache_creation_tokens) AS bt');
+const ROLLUP_MEASURES = measures('outcome', 'SUM(requests)', 'SUM(buster_writes) AS bw, SUM(buster_tokens) AS bt');
+const DAY_SQL = (column: string) => `(${column} / ${DAY_MS}) * ${DAY_MS}`;
 
-function rawSql(): string {
-  return `SELECT project, ${MODEL_SQL} AS model, source, (started_at / ${DAY_MS}) * ${DAY_MS} AS day,
-      ${measures('cache', 'COUNT(*)')}
-    FROM requests WHERE started_at >= ? AND started_at < ? GROUP BY 1, 2, 3, 4`;
-}
-
-function rollupSql(): string {
-  // Roll-up rows are sums already: `requests` is a measure, the token columns are summed per outcome.
-  return `SELECT project, model, source, (bucket / ${DAY_MS}) * ${DAY_MS} AS day,
-      ${measures('outcome', 'SUM(requests)')}
-    FROM rollup WHERE res = ? AND bucket >= ? AND bucket < ? GROUP BY 1, 2, 3, 4`;
-}
+/** The two groupings: the columns (project, model, source, day), for raw rows and for a roll-up table. */
+const GROUPINGS = {
+  whole: {
+    raw: `SELECT project, ${MODEL_SQL} AS model, source, 0 AS day, ${RAW_MEASURES}
+      FROM requests WHERE started_at >= ? AND started_at < ? GROUP BY 1, 2, 3`,
+    rollup: `SELECT project, model, source, 0 AS day, ${ROLLUP_MEASURES}
+      FROM rollup WHERE res = ? AND bucket >= ? AND bucket < ? GROUP BY 1, 2, 3`,
+  },
+  // Days come from the per-model table: a few rows a day, where `rollup` has one per project too.
+  days: {
+    raw: `SELECT '' AS project, ${MODEL_SQL} AS model, '' AS source, ${DAY_SQL('started_at')} AS day, ${RAW_MEASURES}
+      FROM requests WHERE started_at >= ? AND started_at < ? GROUP BY 2, 4`,
+    rollup: `SELECT '' AS project, model, '' AS source, ${DAY_SQL('bucket')} AS day, ${ROLLUP_MEASURES}
+      FROM rollup_model WHERE res = ? AND bucket >= ? AND bucket < ? GROUP BY 2, 4`,
+  },
+};
 
 function partOf(row: Record<string, unknown>): PromptCachePart {
   return {
@@ -71,19 +87,30 @@ function partOf(row: Record<string, unknown>): PromptCachePart {
   };
 }
 
-/** Token sums over [from, ∞). */
-export function promptCacheParts(db: Db, from: number, now: number): PromptCacheParts {
-  const merged = new Map<string, PromptCachePart>();
-  for (const p of planRange(from, now)) {
-    const rows = p.res === null
-      ? db.prepare(rawSql()).all([p.from, p.to])
-      : db.prepare(rollupSql()).all([p.res, p.from, p.to]);
+/** One grouping's parts and busters over [from, ∞). */
+function sumsOf(db: Db, from: number, now: number, grouping: keyof typeof GROUPINGS): [PromptCachePart[], BusterPart[]] {
+  const sql = GROUPINGS[grouping];
+  const parts = new Map<string, PromptCachePart>();
+  const busters = new Map<string, BusterPart>();
+  const addBusters = (b: Omit<BusterPart, 'session'>) => {
+    if (b.writes === 0) return;
+    const key = `${b.project}\0${b.model}\0${b.day}`;
+    const seen = busters.get(key);
+    if (seen) {
+      seen.writes += b.writes;
+      seen.tokens += b.tokens;
+    } else busters.set(key, { ...b, session: '' });
+  };
+  // Day sums need day buckets; the others take weeks where they can.
+  for (const p of planRange(from, now, grouping === 'days' ? DAY_MS : undefined)) {
+    const rows = p.res === null ? db.prepare(sql.raw).all([p.from, p.to]) : db.prepare(sql.rollup).all([p.res, p.from, p.to]);
     for (const row of rows as Array<Record<string, unknown>>) {
       const part = partOf(row);
+      addBusters({ project: part.project, model: part.model, day: part.day, writes: Number(row.bw ?? 0), tokens: Number(row.bt ?? 0) });
       const key = `${part.project}\0${part.model}\0${part.source}\0${part.day}`;
-      const seen = merged.get(key);
+      const seen = parts.get(key);
       if (!seen) {
-        merged.set(key, part);
+        parts.set(key, part);
         continue;
       }
       seen.requests += part.requests;
@@ -94,11 +121,22 @@ export function promptCacheParts(db: Db, from: number, now: number): PromptCache
       seen.write1h += part.write1h;
     }
   }
-  return { parts: [...merged.values()], busters: busterParts(db, from, now, null) };
+  for (const t of expiredTails(db, from, now)) {
+    const whole = grouping === 'whole';
+    addBusters({
+      project: whole ? t.project : '', model: t.model, day: whole ? 0 : Math.floor(t.at / DAY_MS) * DAY_MS, writes: 1,
+      tokens: t.creation,
+    });
+  }
+  return [[...parts.values()], [...busters.values()]];
 }
 
-const FIVE_MINUTES = 300_000;
-const ONE_HOUR = 3_600_000;
+/** Token sums over [from, ∞), and the busters judged so far (busters.ts): no raw row is sorted. */
+export function promptCacheParts(db: Db, from: number, now: number): PromptCacheParts {
+  const [parts, busters] = sumsOf(db, from, now, 'whole');
+  const [days, dayBusters] = sumsOf(db, from, now, 'days');
+  return { parts, busters, days, dayBusters };
+}
 
 /**
  * Busters from the raw rows (the roll-ups do not keep the order of requests): a write is read back
@@ -116,7 +154,7 @@ export function busterParts(db: Db, from: number, now: number, sessions: readonl
         CASE WHEN COALESCE(cache_write_1h_tokens, 0) > 0 THEN ${ONE_HOUR} ELSE ${FIVE_MINUTES} END AS life,
         LEAD(started_at) OVER w AS next_at, LEAD(cache_read_tokens) OVER w AS next_read
       FROM requests
-      WHERE started_at >= ? AND cache NOT IN ('hit', 'coalesced', 'budget') AND status < 400 ${bySession}
+      WHERE started_at >= ? AND ${IN_CHAIN_SQL} ${bySession}
       WINDOW w AS (PARTITION BY ${SESSION_SQL}, ${MODEL_SQL} ORDER BY started_at, id)
     )
     WHERE creation > 0

@@ -41,11 +41,13 @@ export interface ChartBuckets {
 }
 
 // A few hundred points at most per series: enough for a chart, small enough to send every poll.
+// Latency points are read from histograms (tens of bins a bucket), so the long ranges take hour
+// and day buckets: a 5-minute latency point over 24 hours would read 1440 minutes of bins.
 const CHART_BUCKETS: Record<ChartRange, ChartBuckets> = {
   '1h': { rangeMs: HOUR, requestsMs: MINUTE, latencyMs: MINUTE, costMs: 5 * MINUTE },
-  '24h': { rangeMs: DAY, requestsMs: 5 * MINUTE, latencyMs: 5 * MINUTE, costMs: HOUR },
+  '24h': { rangeMs: DAY, requestsMs: 5 * MINUTE, latencyMs: HOUR, costMs: HOUR },
   '7d': { rangeMs: 7 * DAY, requestsMs: HOUR, latencyMs: HOUR, costMs: HOUR },
-  '30d': { rangeMs: 30 * DAY, requestsMs: 4 * HOUR, latencyMs: 4 * HOUR, costMs: DAY },
+  '30d': { rangeMs: 30 * DAY, requestsMs: 4 * HOUR, latencyMs: DAY, costMs: DAY },
 };
 
 export function chartBuckets(range: ChartRange): ChartBuckets {

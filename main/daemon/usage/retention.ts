@@ -1,5 +1,5 @@
 import { keptFrom } from './rollup-read.js';
-import { HOUR_MS, MINUTE_MS } from './rollup-schema.js';
+import { HOUR_MS, METRIC_HIT_LATENCY, METRIC_LATENCY, METRIC_TTFB, MINUTE_MS } from './rollup-schema.js';
 import type { Db } from './schema.js';
 
 export { DAY_MS } from './rollup-schema.js';
@@ -41,13 +41,18 @@ export function pruneBatch(db: Db, cutoffs: PruneCutoffs, limit = PRUNE_BATCH): 
         (SELECT id FROM requests WHERE started_at < ? ORDER BY started_at LIMIT ?)`)
       .run([cutoffs.raw, limit]).changes;
     let other = 0;
+    // Chains whose last call is gone with the raw rows (busters.ts): once, when the raw rows are done.
+    if (raw < limit) {
+      other += db.prepare(`DELETE FROM cache_chain WHERE (session, model) IN
+        (SELECT session, model FROM cache_chain WHERE tail_at < ? AND state <> 1 LIMIT ?)`).run([cutoffs.raw, limit]).changes;
+    }
     // Roll-ups go one bucket (a few hundred rows) per table and resolution at a time.
     for (const [res, before] of [[MINUTE_MS, cutoffs.minute], [HOUR_MS, cutoffs.hour]] as const) {
-      // Every histogram bucket has latencies (metric 0), so its oldest bucket is the table's.
-      const tables = [['rollup', ''], ['rollup_project', ''], ['rollup_hist', ' AND metric IN (0, 1)']] as const;
+      // A table's buckets per histogram metric, so each MIN and DELETE walks its primary key.
+      const tables = [['rollup', ''], ['rollup_project', ''], ['rollup_model', ''], ['rollup_status', ''], ['rollup_model_hist', ''],
+        ...[METRIC_LATENCY, METRIC_TTFB, METRIC_HIT_LATENCY].map((m) => ['rollup_hist', ` AND metric = ${m}`])] as const;
       for (const [table, metric] of tables) {
-        const first = metric ? ' AND metric = 0' : '';
-        const oldest = db.prepare(`SELECT MIN(bucket) AS b FROM ${table} WHERE res = ?${first}`)
+        const oldest = db.prepare(`SELECT MIN(bucket) AS b FROM ${table} WHERE res = ?${metric}`)
           .get([res]) as { b: number | null };
         if (oldest.b === null || Number(oldest.b) >= before) continue;
         other += db.prepare(`DELETE FROM ${table} WHERE res = ?${metric} AND bucket = ?`).run([res, oldest.b]).changes;

@@ -1,7 +1,7 @@
 import { addToHistogram, binOf, type Histogram } from './histogram.js';
 import { measuresOf, rollupRowFromDb } from './rollup.js';
 import {
-  DAY_MS, fromResponseCache, HOUR_MS, METRIC_HIT_LATENCY, METRIC_TTFB, MINUTE_MS, ROLLUP_MEASURES,
+  DAY_MS, fromResponseCache, HOUR_MS, METRIC_HIT_LATENCY, METRIC_TTFB, MINUTE_MS, ROLLUP_MEASURES, WEEK_MS,
 } from './rollup-schema.js';
 import type { Db } from './schema.js';
 
@@ -28,15 +28,17 @@ const ceilTo = (t: number, step: number) => Math.ceil(t / step) * step;
 
 /**
  * Splits [from, ∞) into the coarsest pieces that cover it exactly: raw rows up to the next minute,
- * minutes up to the next hour, hours up to the next UTC day, then days. A query costs what its
- * answer costs (a few hundred buckets), not what the history holds.
+ * minutes up to the next hour, hours up to the next UTC day, days up to the next week, then weeks
+ * (or days to the end, when a query groups by day). A query costs what its answer costs (a few
+ * hundred buckets), not what the history holds.
  */
-export function planRange(from: number, now: number): Piece[] {
+export function planRange(from: number, now: number, coarsest: number = WEEK_MS): Piece[] {
   const end = Number.MAX_SAFE_INTEGER;
-  if (from <= Number.MIN_SAFE_INTEGER) return [{ res: DAY_MS, from, to: end }];
+  if (from <= Number.MIN_SAFE_INTEGER) return [{ res: coarsest, from, to: end }];
   const m1 = ceilTo(from, MINUTE_MS);
   const h1 = ceilTo(from, HOUR_MS);
   const d1 = ceilTo(from, DAY_MS);
+  const w1 = coarsest === WEEK_MS ? ceilTo(d1, WEEK_MS) : end;
   const pieces: Piece[] = [];
   if (h1 >= keptFrom(HOUR_MS, now)) {
     if (m1 >= keptFrom(MINUTE_MS, now)) pieces.push({ res: null, from, to: m1 }, { res: MINUTE_MS, from: m1, to: h1 });
@@ -45,7 +47,8 @@ export function planRange(from: number, now: number): Piece[] {
   } else {
     pieces.push({ res: null, from, to: d1 });
   }
-  pieces.push({ res: DAY_MS, from: d1, to: end });
+  pieces.push({ res: DAY_MS, from: d1, to: w1 }, { res: WEEK_MS, from: w1, to: end });
+  // `coarsest` DAY_MS: the week piece is empty (w1 is the end).
   return pieces.filter((p) => p.to > p.from);
 }
 
@@ -71,7 +74,7 @@ export const ROLLUP_SOURCE_COLUMNS = [
   'started_at', 'project', 'served_model', 'requested_model', 'cache', 'source', 'status', 'error_type',
   'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens', 'cache_write_5m_tokens',
   'cache_write_1h_tokens', 'cost_usd', 'saved_usd', 'cost_estimated', 'billing', 'latency_ms', 'ttfb_ms',
-  'session', 'session_id', 'git_branch', 'agent_type',
+  'session', 'session_id', 'git_branch', 'agent_type', 'cache_buster',
 ].join(', ');
 
 function rawRows(db: Db, p: Piece): Array<Record<string, unknown>> {
@@ -100,8 +103,9 @@ export function sumsBy(db: Db, from: number, now: number, group: GroupColumn | n
       }
       continue;
     }
-    // Totals and per-project sums read the per-project table: far fewer rows per bucket.
-    const table = group === 'model' ? 'rollup' : 'rollup_project';
+    // Totals and per-project sums read the per-project table, per-model sums the per-model one: far
+    // fewer rows per bucket than `rollup`, which has both (and outcome and source).
+    const table = group === 'model' ? 'rollup_model' : 'rollup_project';
     const sql = `SELECT ${group ?? "''"} AS g, ${select}, MAX(last_seen) AS last_seen FROM ${table}
       WHERE res = ? AND bucket >= ? AND bucket < ?${group ? ` GROUP BY ${group}` : ''}`;
     for (const row of db.prepare(sql).all([p.res, p.from, p.to]) as Array<Record<string, unknown>>) {

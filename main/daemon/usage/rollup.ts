@@ -30,6 +30,8 @@ export interface RollupRow {
   session: string;
   gitBranch: string | null;
   agentType: string | null;
+  /** A prompt-cache write judged never read back (busters.ts); false until judged. */
+  cacheBuster: boolean;
 }
 
 /** Cost in integer nano-dollars: the unit every roll-up sums in. */
@@ -63,7 +65,23 @@ export function measuresOf(r: RollupRow): number[] {
     r.billing === 'subscription' ? cost : 0,
     r.costEstimated ? cost : 0,
     nanos(r.savedUsd),
+    ...answeredMeasures(r),
+    ...busterMeasures(r),
   ];
+}
+
+/** An upstream call that answered: what the models table's latency is of. */
+export function isAnswered(r: Pick<RollupRow, 'status' | 'errorType' | 'outcome' | 'source'>): boolean {
+  return r.source !== 'transcript' && !fromResponseCache(r.outcome) && r.outcome !== 'budget' && !isFailed(r);
+}
+
+function answeredMeasures(r: RollupRow): number[] {
+  return isAnswered(r) ? [1, r.latencyMs] : [0, 0];
+}
+
+/** The buster measures (ROLLUP_MEASURES' last two) of a row already judged. */
+function busterMeasures(r: Pick<RollupRow, 'cacheBuster' | 'cacheCreationTokens'>): number[] {
+  return r.cacheBuster ? [1, r.cacheCreationTokens] : [0, 0];
 }
 
 export const MEASURE_INDEX = Object.fromEntries(ROLLUP_MEASURES.map((m, i) => [m, i])) as Record<RollupMeasure, number>;
@@ -91,13 +109,35 @@ function addCell(cells: Map<string, Cell>, key: Array<string | number>, sums: re
 export interface RollupDelta {
   cells: Map<string, Cell>;
   projects: Map<string, Cell>;
+  models: Map<string, Cell>;
   sessions: Map<string, Cell>;
   /** `res|metric|bucket` -> histogram */
   hists: Map<string, { res: number; metric: number; bucket: number; bins: Histogram }>;
+  /** `res|bucket|model` -> histogram of the answered calls' latency */
+  modelHists: Map<string, { res: number; bucket: number; model: string; bins: Histogram }>;
+  /** `res|bucket|status` -> requests */
+  statuses: Map<string, { res: number; bucket: number; status: number; count: number }>;
 }
 
 export function emptyDelta(): RollupDelta {
-  return { cells: new Map(), projects: new Map(), sessions: new Map(), hists: new Map() };
+  return { cells: new Map(), projects: new Map(), models: new Map(), sessions: new Map(), hists: new Map(), modelHists: new Map(), statuses: new Map() };
+}
+
+function addModelHist(delta: RollupDelta, res: number, bucket: number, model: string, value: number): void {
+  const id = `${res}|${bucket}|${model}`;
+  let h = delta.modelHists.get(id);
+  if (!h) {
+    h = { res, bucket, model, bins: new Map() };
+    delta.modelHists.set(id, h);
+  }
+  addToHistogram(h.bins, binOf(value), 1);
+}
+
+function addStatus(delta: RollupDelta, res: number, bucket: number, status: number): void {
+  const id = `${res}|${bucket}|${status}`;
+  const s = delta.statuses.get(id);
+  if (s) s.count++;
+  else delta.statuses.set(id, { res, bucket, status, count: 1 });
 }
 
 function addHist(delta: RollupDelta, res: number, metric: number, bucket: number, value: number): void {
@@ -111,24 +151,57 @@ function addHist(delta: RollupDelta, res: number, metric: number, bucket: number
 }
 
 /**
- * Adds a row to the delta. Minute and hour buckets older than they are kept (see keptFrom: an
- * upgrade's old rows, an import of old transcripts) are skipped: pruning would delete them anyway.
+ * What of a row goes into a delta: everything (a new row); only its judgement as a buster; only
+ * what schema v5 added (an upgrade's kept rows, whose other sums are there already).
  */
-export function addToDelta(delta: RollupDelta, r: RollupRow, now: number): void {
-  const sums = measuresOf(r);
+type Parts = 'row' | 'buster' | 'v5';
+
+/**
+ * Adds `sums` to the row's cells, and for a new row its latencies and status. Minute and hour
+ * buckets older than they are kept (see keptFrom: an upgrade's old rows, an import of old
+ * transcripts) are skipped: pruning would delete them anyway.
+ */
+function addToCells(delta: RollupDelta, r: RollupRow, sums: readonly number[], now: number, parts: Parts): void {
   for (const res of RESOLUTIONS) {
     const bucket = Math.floor(r.startedAt / res) * res;
     if (bucket < keptFrom(res, now)) continue;
     addCell(delta.cells, [res, bucket, r.project, r.model, r.outcome, r.source], sums, r.startedAt);
     addCell(delta.projects, [res, bucket, r.project], sums, r.startedAt);
+    addCell(delta.models, [res, bucket, r.model, r.outcome], sums, r.startedAt);
+    if (parts === 'buster') continue;
+    addStatus(delta, res, bucket, r.status);
+    if (isAnswered(r)) addModelHist(delta, res, bucket, r.model, r.latencyMs);
     // A transcript line has no latency (0 would pull every percentile down).
-    if (r.source === 'transcript') continue;
+    if (parts === 'v5' || r.source === 'transcript') continue;
     addHist(delta, res, fromResponseCache(r.outcome) ? METRIC_HIT_LATENCY : METRIC_LATENCY, bucket, r.latencyMs);
     if (r.ttfbMs !== null) addHist(delta, res, METRIC_TTFB, bucket, r.ttfbMs);
   }
   const day = Math.floor(r.startedAt / DAY_MS) * DAY_MS;
-  const sessionKey = [day, r.session, r.project, r.source, r.gitBranch ?? '', r.agentType ?? ''];
-  addCell(delta.sessions, sessionKey, sums, r.startedAt);
+  addCell(delta.sessions, [day, r.session, r.project, r.source, r.gitBranch ?? '', r.agentType ?? ''], sums, r.startedAt);
+}
+
+/** Adds a row to the delta: its measures, latencies and status. */
+export function addToDelta(delta: RollupDelta, r: RollupRow, now: number): void {
+  addToCells(delta, r, measuresOf(r), now, 'row');
+}
+
+/** The measures a sum vector holds at `measures` (by name), zero elsewhere. */
+function only(values: Partial<Record<RollupMeasure, number>>): number[] {
+  return ROLLUP_MEASURES.map((m) => values[m] ?? 0);
+}
+
+/**
+ * Adds (`sign` 1) or takes back (-1) a row's judgement as a buster, in the buckets of the row: the
+ * judgement comes with a later row, so it is added apart from the row's other measures.
+ */
+export function addBusterToDelta(delta: RollupDelta, r: RollupRow, sign: 1 | -1, now: number): void {
+  addToCells(delta, r, only({ buster_writes: sign, buster_tokens: sign * r.cacheCreationTokens }), now, 'buster');
+}
+
+/** Adds what schema v5 keeps of a row stored before it (its buster judgement comes apart). */
+export function addV5ToDelta(delta: RollupDelta, r: RollupRow, now: number): void {
+  const [answered, latency] = answeredMeasures(r);
+  addToCells(delta, r, only({ answered, answered_latency_ms: latency }), now, 'v5');
 }
 
 const list = (cols: readonly string[]) => cols.join(', ');
@@ -150,12 +223,27 @@ const PROJECT: Upsert = {
   width: 3 + ROLLUP_MEASURES.length + 1,
   tail: ` ON CONFLICT DO UPDATE SET ${adds}, last_seen = MAX(COALESCE(last_seen, 0), excluded.last_seen)`,
 };
+const MODEL: Upsert = {
+  head: `INSERT INTO rollup_model (res, bucket, model, outcome, ${list(ROLLUP_MEASURES)}, last_seen) VALUES `,
+  width: 4 + ROLLUP_MEASURES.length + 1,
+  tail: ` ON CONFLICT DO UPDATE SET ${adds}, last_seen = MAX(COALESCE(last_seen, 0), excluded.last_seen)`,
+};
 const SESSION: Upsert = {
   head: `INSERT INTO session_rollup (day, ${list(SESSION_DIMENSIONS)}, ${list(ROLLUP_MEASURES)}, first_seen, last_seen)
     VALUES `,
   width: 1 + SESSION_DIMENSIONS.length + ROLLUP_MEASURES.length + 2,
   tail: ` ON CONFLICT DO UPDATE SET ${adds}, first_seen = MIN(first_seen, excluded.first_seen),
     last_seen = MAX(last_seen, excluded.last_seen)`,
+};
+const MODEL_HIST: Upsert = {
+  head: 'INSERT INTO rollup_model_hist (res, bucket, model, bin, count) VALUES ',
+  width: 5,
+  tail: ' ON CONFLICT DO UPDATE SET count = count + excluded.count',
+};
+const STATUS: Upsert = {
+  head: 'INSERT INTO rollup_status (res, bucket, status, requests) VALUES ',
+  width: 4,
+  tail: ' ON CONFLICT DO UPDATE SET requests = requests + excluded.requests',
 };
 const HIST: Upsert = {
   head: 'INSERT INTO rollup_hist (res, metric, bucket, bin, count) VALUES ',
@@ -180,12 +268,19 @@ function upsertAll(db: Db, u: Upsert, rows: Array<Array<string | number>>): void
 export function applyDelta(db: Db, delta: RollupDelta): void {
   upsertAll(db, CELL, [...delta.cells.values()].map((c) => [...c.key, ...c.sums, c.last]));
   upsertAll(db, PROJECT, [...delta.projects.values()].map((c) => [...c.key, ...c.sums, c.last]));
+  upsertAll(db, MODEL, [...delta.models.values()].map((c) => [...c.key, ...c.sums, c.last]));
   upsertAll(db, SESSION, [...delta.sessions.values()].map((c) => [...c.key, ...c.sums, c.first, c.last]));
   const bins: Array<Array<string | number>> = [];
   for (const h of delta.hists.values()) {
     for (const [bin, count] of h.bins) bins.push([h.res, h.metric, h.bucket, bin, count]);
   }
   upsertAll(db, HIST, bins);
+  const modelBins: Array<Array<string | number>> = [];
+  for (const h of delta.modelHists.values()) {
+    for (const [bin, count] of h.bins) modelBins.push([h.res, h.bucket, h.model, bin, count]);
+  }
+  upsertAll(db, MODEL_HIST, modelBins);
+  upsertAll(db, STATUS, [...delta.statuses.values()].map((s) => [s.res, s.bucket, s.status, s.count]));
 }
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -216,5 +311,6 @@ export function rollupRowFromDb(row: Record<string, unknown>): RollupRow {
     session: str(row.session_id) ?? String(row.session),
     gitBranch: str(row.git_branch),
     agentType: str(row.agent_type),
+    cacheBuster: Number(row.cache_buster ?? 0) === 1,
   };
 }

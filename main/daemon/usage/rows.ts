@@ -1,5 +1,6 @@
 import type { PricedRecord, RecordCost } from './costing.js';
 import type { CacheOutcome, RequestRecord } from './record.js';
+import { BusterJudge } from './busters.js';
 import { addToDelta, applyDelta, emptyDelta, rollupRowFromDb, type RollupRow } from './rollup.js';
 import type { Db } from './schema.js';
 
@@ -85,23 +86,29 @@ function rollupRowOf(values: RowValues): RollupRow {
 
 /**
  * Inserts a batch and adds it to the roll-ups, in one transaction: a crash keeps all of it or
- * none of it, so rows and roll-ups can never disagree.
+ * none of it, so rows and roll-ups can never disagree. Each row is then linked into its
+ * prompt-cache chain (busters.ts), whose judgements go into the same roll-up delta.
  */
 export function insertRows(db: Db, batch: readonly RowValues[], now: number): void {
   db.transaction(() => {
     // Inside the transaction: no other writer can store the same response between check and insert.
     const rows = firstArrivals(db, batch);
     const delta = emptyDelta();
-    for (const values of rows) addToDelta(delta, rollupRowOf(values), now);
+    const terms = rows.map(rollupRowOf);
+    for (const r of terms) addToDelta(delta, r, now);
     const full = rows.length >= ROWS_PER_STATEMENT ? db.prepare(insertSql(ROWS_PER_STATEMENT)) : null;
     const rest = rows.length % ROWS_PER_STATEMENT;
     const tail = rest > 0 ? db.prepare(insertSql(rest)) : null;
+    const judge = new BusterJudge(db, delta, now);
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
       const end = Math.min(i + ROWS_PER_STATEMENT, rows.length);
       const values: RowValues = [];
       for (let r = i; r < end; r++) for (const v of rows[r]!) values.push(v);
-      (end - i === ROWS_PER_STATEMENT ? full : tail)!.run(values);
+      // A multi-row insert numbers its rows consecutively, the last one reported.
+      const last = Number((end - i === ROWS_PER_STATEMENT ? full : tail)!.run(values).lastInsertRowid);
+      for (let r = i; r < end; r++) judge.add(last - (end - 1 - r), terms[r]!);
     }
+    judge.finish();
     applyDelta(db, delta);
   }).immediate();
 }

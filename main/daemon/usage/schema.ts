@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'libsql';
 import { ensurePrivateDir, makePrivate, touchPrivateFile } from '../../common/private-fs.js';
 import { backfillRollups, type BackfillProgress } from './backfill.js';
-import { ROLLUP_TABLES } from './rollup-schema.js';
+import { CHAIN_TABLE } from './busters.js';
+import { ROLLUP_TABLES, V5_ROLLUP_TABLES } from './rollup-schema.js';
 
 export type Db = Database.Database;
 
@@ -94,6 +95,14 @@ const MIGRATIONS: readonly string[] = [
    CREATE UNIQUE INDEX requests_response ON requests (message_id, COALESCE(upstream_request_id, ''))
      WHERE message_id IS NOT NULL;
    CREATE INDEX requests_upstream_request_id ON requests (upstream_request_id) WHERE upstream_request_id IS NOT NULL;`,
+  // v5: what reports still read raw rows for, kept at write time: prompt-cache busters (busters.ts),
+  // HTTP statuses, and latency by model. The kept rows get them from the upgrade's backfill
+  // (`buster_next` up to `buster_until`); older days keep what they had.
+  `ALTER TABLE requests ADD COLUMN cache_buster INTEGER NOT NULL DEFAULT 0;
+   ${V5_ROLLUP_TABLES}
+   ${CHAIN_TABLE}
+   INSERT INTO usage_meta (key, value) SELECT 'buster_until', COALESCE(MAX(id), 0) FROM requests;
+   INSERT INTO usage_meta (key, value) VALUES ('buster_next', 0);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
