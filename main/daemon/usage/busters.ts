@@ -1,6 +1,7 @@
 import { addBusterToDelta, rollupRowFromDb, type RollupDelta, type RollupRow } from './rollup.js';
 import { ROLLUP_SOURCE_COLUMNS } from './rollup-read.js';
 import type { Db } from './schema.js';
+import { prepared } from './statements.js';
 
 /**
  * Prompt-cache busters, judged as rows are written (schema v5), so no report sorts raw rows.
@@ -95,18 +96,18 @@ export class BusterJudge {
   private readonly flag;
 
   constructor(private readonly db: Db, private readonly delta: RollupDelta, private readonly now: number) {
-    this.getChain = db.prepare(`SELECT project, tail_id, tail_at, life, creation, state FROM cache_chain
+    this.getChain = prepared(db, `SELECT project, tail_id, tail_at, life, creation, state FROM cache_chain
       WHERE session = ? AND model = ?`);
-    this.putChain = db.prepare(`INSERT OR REPLACE INTO cache_chain (session, model, project, tail_id, tail_at, life,
+    this.putChain = prepared(db, `INSERT OR REPLACE INTO cache_chain (session, model, project, tail_id, tail_at, life,
       creation, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     const sameChain = `${CHAIN_SESSION_SQL} = :session AND ${CHAIN_MODEL_SQL} = :model AND ${IN_CHAIN_SQL} AND id < :id`;
     // Only calls already linked (smaller ids) are neighbours: later rows of the batch come after.
-    this.before = db.prepare(`SELECT ${CALL_COLUMNS} FROM requests WHERE ${sameChain} AND started_at <= :at
+    this.before = prepared(db, `SELECT ${CALL_COLUMNS} FROM requests WHERE ${sameChain} AND started_at <= :at
       ORDER BY started_at DESC, id DESC LIMIT 1`);
-    this.after = db.prepare(`SELECT ${CALL_COLUMNS} FROM requests WHERE ${sameChain} AND started_at > :at
+    this.after = prepared(db, `SELECT ${CALL_COLUMNS} FROM requests WHERE ${sameChain} AND started_at > :at
       ORDER BY started_at, id LIMIT 1`);
-    this.rowById = db.prepare(`SELECT ${ROLLUP_SOURCE_COLUMNS} FROM requests WHERE id = ?`);
-    this.flag = db.prepare('UPDATE requests SET cache_buster = ? WHERE id = ?');
+    this.rowById = prepared(db, `SELECT ${ROLLUP_SOURCE_COLUMNS} FROM requests WHERE id = ?`);
+    this.flag = prepared(db, 'UPDATE requests SET cache_buster = ? WHERE id = ?');
   }
 
   private chainOf(session: string, model: string): Chain | null {
@@ -169,10 +170,10 @@ export class BusterJudge {
 
   /** Chains whose last write outlived its lifetime with no call after it: busters until a call comes. */
   private expire(): void {
-    const due = this.db.prepare(`SELECT session, model, tail_id FROM cache_chain
+    const due = prepared(this.db, `SELECT session, model, tail_id FROM cache_chain
       WHERE state = ${WAITING} AND tail_at < ? AND tail_at + life < ?`).all([this.now - FIVE_MINUTES, this.now]) as
       Array<{ session: string; model: string; tail_id: number }>;
-    const mark = this.db.prepare(`UPDATE cache_chain SET state = ${EXPIRED} WHERE session = ? AND model = ?`);
+    const mark = prepared(this.db, `UPDATE cache_chain SET state = ${EXPIRED} WHERE session = ? AND model = ?`);
     for (const c of due) {
       this.setFlag(Number(c.tail_id), false, true);
       mark.run([c.session, c.model]);

@@ -2,7 +2,7 @@ import type { ModelStats } from '../../../shared/api.js';
 import { addToHistogram, binOf, histogramPercentile, type Histogram } from './histogram.js';
 import { isAnswered, MEASURE_INDEX, measuresOf, rollupRowFromDb } from './rollup.js';
 import { emptySums, planRange, ROLLUP_SOURCE_COLUMNS, type Sums } from './rollup-read.js';
-import { ROLLUP_MEASURES } from './rollup-schema.js';
+import { DAY_MS, MINUTE_MS, ROLLUP_MEASURES } from './rollup-schema.js';
 import type { Db } from './schema.js';
 import { totalsFromSums, usageTotals } from './totals.js';
 
@@ -71,8 +71,9 @@ function p95ByModel(db: Db, from: number, now: number, project: string | undefin
   };
   if (project !== undefined) raw(from, Number.MAX_SAFE_INTEGER);
   else {
-    for (const p of planRange(from, now)) {
-      if (p.res === null) {
+    // rollup_model_hist has hour and day buckets only (rollup.ts).
+    for (const p of planRange(from, now, DAY_MS)) {
+      if (p.res === null || p.res === MINUTE_MS) {
         raw(p.from, p.to);
         continue;
       }

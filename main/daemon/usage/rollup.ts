@@ -1,10 +1,11 @@
 import { addToHistogram, binOf, type Histogram } from './histogram.js';
 import {
-  DAY_MS, fromResponseCache, METRIC_HIT_LATENCY, METRIC_LATENCY, METRIC_TTFB, RESOLUTIONS, ROLLUP_DIMENSIONS, ROLLUP_MEASURES, SESSION_DIMENSIONS,
+  DAY_MS, fromResponseCache, HOUR_MS, METRIC_HIT_LATENCY, METRIC_LATENCY, METRIC_TTFB, RESOLUTIONS, ROLLUP_DIMENSIONS, ROLLUP_MEASURES, SESSION_DIMENSIONS,
   type RollupMeasure,
 } from './rollup-schema.js';
 import { keptFrom } from './rollup-read.js';
 import type { Db } from './schema.js';
+import { prepared } from './statements.js';
 
 /** What the roll-ups need of one raw row (as written, or as read back during a backfill). */
 export interface RollupRow {
@@ -170,7 +171,9 @@ function addToCells(delta: RollupDelta, r: RollupRow, sums: readonly number[], n
     addCell(delta.models, [res, bucket, r.model, r.outcome], sums, r.startedAt);
     if (parts === 'buster') continue;
     addStatus(delta, res, bucket, r.status);
-    if (isAnswered(r)) addModelHist(delta, res, bucket, r.model, r.latencyMs);
+    // Per-model latency by hour and day only: the models table reads an hour of raw rows at its
+    // range's edge instead, where minute and week bins would cost every write more than it saves.
+    if (isAnswered(r) && (res === HOUR_MS || res === DAY_MS)) addModelHist(delta, res, bucket, r.model, r.latencyMs);
     // A transcript line has no latency (0 would pull every percentile down).
     if (parts === 'v5' || r.source === 'transcript') continue;
     addHist(delta, res, fromResponseCache(r.outcome) ? METRIC_HIT_LATENCY : METRIC_LATENCY, bucket, r.latencyMs);
@@ -256,10 +259,10 @@ const PER_STATEMENT = 16;
 
 function upsertAll(db: Db, u: Upsert, rows: Array<Array<string | number>>): void {
   const sql = (n: number) => u.head + Array(n).fill(`(${Array(u.width).fill('?').join(', ')})`).join(', ') + u.tail;
-  const full = rows.length >= PER_STATEMENT ? db.prepare(sql(PER_STATEMENT)) : null;
+  const full = rows.length >= PER_STATEMENT ? prepared(db, sql(PER_STATEMENT)) : null;
   for (let i = 0; i < rows.length; i += PER_STATEMENT) {
     const chunk = rows.slice(i, i + PER_STATEMENT);
-    const statement = chunk.length === PER_STATEMENT ? full! : db.prepare(sql(chunk.length));
+    const statement = chunk.length === PER_STATEMENT ? full! : prepared(db, sql(chunk.length));
     statement.run(chunk.flat());
   }
 }

@@ -3,6 +3,7 @@ import type { CacheOutcome, RequestRecord } from './record.js';
 import { BusterJudge } from './busters.js';
 import { addToDelta, applyDelta, emptyDelta, rollupRowFromDb, type RollupRow } from './rollup.js';
 import type { Db } from './schema.js';
+import { prepared } from './statements.js';
 
 /** A request as stored: the record, its cost, and the row id (a stable cursor for paging). */
 export interface StoredRequest extends PricedRecord {
@@ -60,8 +61,9 @@ const SOURCE = VALUE_COLUMNS.indexOf('source');
  */
 function firstArrivals(db: Db, rows: readonly RowValues[]): RowValues[] {
   if (!rows.some((v) => v[REQUEST_ID] !== null || v[MESSAGE_ID] !== null)) return rows as RowValues[];
-  const byRequest = db.prepare('SELECT 1 FROM requests WHERE upstream_request_id = ? LIMIT 1');
-  const byMessage = db.prepare(
+  const byRequest = prepared(db, 'SELECT 1 FROM requests WHERE upstream_request_id = ? LIMIT 1');
+  const byMessage = prepared(
+    db,
     "SELECT 1 FROM requests WHERE message_id = ? AND upstream_request_id IS NULL AND source = 'transcript' LIMIT 1",
   );
   const seen = new Set<string>();
@@ -72,7 +74,7 @@ function firstArrivals(db: Db, rows: readonly RowValues[]): RowValues[] {
     const key = requestId !== null ? `r\0${requestId}` : `m\0${messageId}`;
     if (seen.has(key)) return false;
     seen.add(key);
-    const found = requestId !== null ? byRequest.get(requestId) : byMessage.get(messageId);
+    const found = requestId !== null ? byRequest.get([requestId]) : byMessage.get([messageId]);
     return found === undefined;
   });
 }
@@ -96,9 +98,9 @@ export function insertRows(db: Db, batch: readonly RowValues[], now: number): vo
     const delta = emptyDelta();
     const terms = rows.map(rollupRowOf);
     for (const r of terms) addToDelta(delta, r, now);
-    const full = rows.length >= ROWS_PER_STATEMENT ? db.prepare(insertSql(ROWS_PER_STATEMENT)) : null;
+    const full = rows.length >= ROWS_PER_STATEMENT ? prepared(db, insertSql(ROWS_PER_STATEMENT)) : null;
     const rest = rows.length % ROWS_PER_STATEMENT;
-    const tail = rest > 0 ? db.prepare(insertSql(rest)) : null;
+    const tail = rest > 0 ? prepared(db, insertSql(rest)) : null;
     const judge = new BusterJudge(db, delta, now);
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
       const end = Math.min(i + ROWS_PER_STATEMENT, rows.length);
