@@ -2,7 +2,7 @@
 // generator, then the daemon's analytics endpoints, the request filters, `cco stats` and an HTTP
 // export (with proxied requests alongside) timed at each size, side by side.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,11 +117,35 @@ interface Figures {
   proxyErrors: number;
 }
 
+/**
+ * A filled store for `rows`: new each run, or, with BENCH_ANALYTICS_CACHE=dir, kept there and used
+ * again (filling 10M rows takes a quarter of an hour; the write figure is the one measured then).
+ */
+async function filledStore(rows: number, port: number, log: (line: string) => void): Promise<{ dataDir: string; writeUs: number; keep: boolean }> {
+  const cache = process.env.BENCH_ANALYTICS_CACHE;
+  const dataDir = cache ? join(cache, String(rows)) : mkdtempSync(join(tmpdir(), 'cco-bench-analytics-'));
+  const marker = join(dataDir, 'bench-fill.json');
+  const database = instanceFiles(dataDir, port).database;
+  if (cache && existsSync(marker)) {
+    const saved = JSON.parse(readFileSync(marker, 'utf8')) as { writeUs: number; file: string };
+    if (saved.file !== database) {
+      renameSync(saved.file, database);
+      writeFileSync(marker, JSON.stringify({ ...saved, file: database }));
+    }
+    log(`  using the store of ${rows} rows filled before (${dataDir})`);
+    return { dataDir, writeUs: saved.writeUs, keep: true };
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const writeUs = (await fill(database, rows, log)) * 1000;
+  if (cache) writeFileSync(marker, JSON.stringify({ writeUs, file: database }));
+  return { dataDir, writeUs, keep: cache !== undefined };
+}
+
 async function measure(rows: number, upstream: string, log: (line: string) => void): Promise<Figures> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cco-bench-analytics-'));
   const port = await freePort();
+  const { dataDir, writeUs: writeUsPerRow, keep } = await filledStore(rows, port, log);
+  if (process.env.BENCH_ANALYTICS_FILL_ONLY) throw new Error('filled only (BENCH_ANALYTICS_FILL_ONLY)');
   try {
-    const writeUsPerRow = (await fill(instanceFiles(dataDir, port).database, rows, log)) * 1000;
     const daemon = await startRole('host', [upstream, dataDir, String(port)]);
     try {
       const base = daemon.url;
@@ -190,7 +214,7 @@ async function measure(rows: number, upstream: string, log: (line: string) => vo
       await stopRole(daemon.child);
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
