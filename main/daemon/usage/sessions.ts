@@ -32,16 +32,20 @@ export function querySessions(db: Db, from: number, now: number, limit: number, 
   const day = sessionDayStart(from);
   // Active in the range: seen since `from`; their sums cover the whole days of the range.
   const since = Math.max(from, day);
-  const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM (SELECT session FROM session_rollup WHERE day >= ?
-    GROUP BY session HAVING MAX(last_seen) >= ?)`).get([day, since]) as { n: number }).n);
-  const rows = db.prepare(`SELECT session, SUM(requests) AS requests, SUM(errors) AS errors, SUM(cost_nanos) AS cost,
-      SUM(payg_nanos) AS payg, SUM(api_equiv_nanos) AS equiv, SUM(estimated_nanos) AS est,
+  // The page's sessions first, from two cheap columns; then the figures of those sessions alone.
+  const active = `SELECT session, MAX(last_seen) AS seen FROM session_rollup WHERE day >= ? GROUP BY session HAVING seen >= ?`;
+  const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM (${active})`).get([day, since]) as { n: number }).n);
+  const page = db.prepare(`${active} ORDER BY seen DESC, session LIMIT ? OFFSET ?`).raw()
+    .all([day, since, limit, offset]) as Array<[string, number]>;
+  const figures = page.length === 0 ? [] : db.prepare(`SELECT session, SUM(requests) AS requests, SUM(errors) AS errors,
+      SUM(cost_nanos) AS cost, SUM(payg_nanos) AS payg, SUM(api_equiv_nanos) AS equiv, SUM(estimated_nanos) AS est,
       MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen,
       json_group_array(DISTINCT project) AS projects, json_group_array(DISTINCT git_branch) AS branches,
       json_group_array(DISTINCT source) AS sources, json_group_array(DISTINCT agent_type) AS agents
-    FROM session_rollup WHERE day >= ? GROUP BY session HAVING MAX(last_seen) >= ?
-    ORDER BY MAX(last_seen) DESC, session LIMIT ? OFFSET ?`)
-    .all([day, since, limit, offset]) as Array<Record<string, unknown>>;
+    FROM session_rollup WHERE session IN (${page.map(() => '?').join(', ')}) AND day >= ? GROUP BY session`)
+    .all([...page.map((p) => p[0]), day]) as Array<Record<string, unknown>>;
+  const bySession = new Map(figures.map((r) => [String(r.session), r]));
+  const rows = page.map((p) => bySession.get(p[0])!);
   const names = rows.map((r) => String(r.session));
   const models = sessionModels(db, day, names);
   const busters = names.length === 0 ? [] : busterParts(db, day, now, names);
