@@ -16,7 +16,7 @@ import { systemClock } from '../main/daemon/usage/clock.js';
 import type { RequestRecord } from '../main/daemon/usage/record.js';
 import { openUsageStore } from '../main/daemon/usage/store.js';
 import { percentile, sequential } from './measure.js';
-import { startRole, stopRole } from './processes.js';
+import { loopDelayDuring, startRole, stopRole } from './processes.js';
 
 const CCO = fileURLToPath(new URL('../../bin/cco.js', import.meta.url));
 const DAY = 86_400_000;
@@ -115,6 +115,11 @@ interface Figures {
   proxyIdleP99: number;
   proxyDuringP99: number;
   proxyErrors: number;
+  /** The daemon's event-loop delay: proxying alone, then with the export and the dashboard. */
+  loopIdleP99: number;
+  loopDuringP99: number;
+  loopDuringMax: number;
+  refreshes: number;
 }
 
 /**
@@ -175,7 +180,7 @@ async function measure(rows: number, upstream: string, log: (line: string) => vo
         cli.push(performance.now() - t0);
       }
       const proxy = new Pool(base, { connections: 1 });
-      const idle = await sequential(proxy, 200, small('idle'), headers);
+      const idle = await loopDelayDuring([daemon.child], () => sequential(proxy, 200, small('idle'), headers));
       const rss = async () => ((await (await fetch(`${base}/api/machine/stats?range=1h`)).json()) as { process: { rssBytes: number } }).process.rssBytes;
       const rssBefore = await rss();
       let rssMax = rssBefore;
@@ -188,27 +193,42 @@ async function measure(rows: number, upstream: string, log: (line: string) => vo
         exporting = false;
         return bytes;
       })();
+      // The dashboard open meanwhile, refreshing back to back (the page itself waits 3 s between).
+      let refreshes = 0;
+      const dashboard = (async () => {
+        while (exporting) {
+          for (const path of ['/api/stats/summary?range=today', '/api/project/stats?range=today', '/api/machine/stats?range=1h',
+            '/api/requests?limit=50']) {
+            await (await fetch(base + path)).arrayBuffer();
+          }
+          refreshes++;
+        }
+      })();
       const during: number[] = [];
       let errors = 0;
       let i = 0;
-      while (exporting) {
-        const s = performance.now();
-        try {
-          const res = await proxy.request({ path: '/v1/messages', method: 'POST', headers, body: small('during')(i++) });
-          for await (const _ of res.body) { /* to the end */ }
-        } catch {
-          errors++;
+      const loaded = await loopDelayDuring([daemon.child], async () => {
+        while (exporting) {
+          const s = performance.now();
+          try {
+            const res = await proxy.request({ path: '/v1/messages', method: 'POST', headers, body: small('during')(i++) });
+            for await (const _ of res.body) { /* to the end */ }
+          } catch {
+            errors++;
+          }
+          during.push(performance.now() - s);
+          if (i % 50 === 0) rssMax = Math.max(rssMax, await rss());
         }
-        during.push(performance.now() - s);
-        if (i % 50 === 0) rssMax = Math.max(rssMax, await rss());
-      }
+      });
       const bytes = await exported;
+      await dashboard;
       const exportSeconds = (performance.now() - t0) / 1000;
       await proxy.close();
       during.sort((a, b) => a - b);
       return {
         writeUsPerRow, stats, filters, ccoStatsMs: [...cli].sort((a, b) => a - b)[2]!, exportSeconds, exportMb: bytes / 1e6,
-        rssGrowthMb: (rssMax - rssBefore) / 1e6, proxyIdleP99: idle.p99, proxyDuringP99: percentile(during, 99), proxyErrors: errors,
+        rssGrowthMb: (rssMax - rssBefore) / 1e6, proxyIdleP99: idle.result.p99, proxyDuringP99: percentile(during, 99), proxyErrors: errors,
+        loopIdleP99: idle.delays[0]!.p99, loopDuringP99: loaded.delays[0]!.p99, loopDuringMax: loaded.delays[0]!.max, refreshes,
       };
     } finally {
       await stopRole(daemon.child);
@@ -233,7 +253,10 @@ export async function analyticsBench(sizes: number[], upstream: string, log: (li
   lines.push(['export of all rows', ...results.map((r) => `${r.exportSeconds.toFixed(1)} s, ${r.exportMb.toFixed(0)} MB`)]);
   lines.push(['daemon RSS growth during export', ...results.map((r) => `${r.rssGrowthMb.toFixed(0)} MB`)]);
   lines.push(['proxied p99 idle', ...results.map((r) => ms(r.proxyIdleP99))]);
-  lines.push(['proxied p99 during export', ...results.map((r) => `${ms(r.proxyDuringP99)} (${r.proxyErrors} errors)`)]);
+  lines.push(['proxied p99 during export + dashboard', ...results.map((r) => `${ms(r.proxyDuringP99)} (${r.proxyErrors} errors)`)]);
+  lines.push(['  dashboard refreshes meanwhile', ...results.map((r) => String(r.refreshes))]);
+  lines.push(['daemon event-loop delay p99 idle', ...results.map((r) => ms(r.loopIdleP99))]);
+  lines.push(['  during export + dashboard (max)', ...results.map((r) => `${ms(r.loopDuringP99)} (${ms(r.loopDuringMax)})`)]);
   const widths = head.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
   return lines.map((l) => l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
 }
