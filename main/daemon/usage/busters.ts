@@ -23,7 +23,7 @@ export const IN_CHAIN_SQL = "cache NOT IN ('hit', 'coalesced', 'budget') AND sta
 
 /** `cache_chain.state`: the last call wrote nothing; wrote and waits; its lifetime passed (a buster for now). */
 const NO_WRITE = 0;
-const WAITING = 1;
+export const WAITING = 1;
 const EXPIRED = 2;
 
 export const CHAIN_TABLE = `

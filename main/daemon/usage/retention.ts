@@ -1,3 +1,4 @@
+import { WAITING } from './busters.js';
 import { keptFrom } from './rollup-read.js';
 import { HOUR_MS, METRIC_HIT_LATENCY, METRIC_LATENCY, METRIC_TTFB, MINUTE_MS } from './rollup-schema.js';
 import type { Db } from './schema.js';
@@ -44,7 +45,7 @@ export function pruneBatch(db: Db, cutoffs: PruneCutoffs, limit = PRUNE_BATCH): 
     // Chains whose last call is gone with the raw rows (busters.ts): once, when the raw rows are done.
     if (raw < limit) {
       other += db.prepare(`DELETE FROM cache_chain WHERE (session, model) IN
-        (SELECT session, model FROM cache_chain WHERE tail_at < ? AND state <> 1 LIMIT ?)`).run([cutoffs.raw, limit]).changes;
+        (SELECT session, model FROM cache_chain WHERE tail_at < ? AND state <> ${WAITING} LIMIT ?)`).run([cutoffs.raw, limit]).changes;
     }
     // Roll-ups go one bucket (a few hundred rows) per table and resolution at a time.
     for (const [res, before] of [[MINUTE_MS, cutoffs.minute], [HOUR_MS, cutoffs.hour]] as const) {
