@@ -1,4 +1,5 @@
 import { WAITING } from './busters.js';
+import { type CompactOutcome, convertToIncremental, fileShape, needsConversion } from './compact.js';
 import { keptFrom } from './rollup-read.js';
 import { HOUR_MS, METRIC_HIT_LATENCY, METRIC_LATENCY, METRIC_TTFB, MINUTE_MS } from './rollup-schema.js';
 import type { Db } from './schema.js';
@@ -25,6 +26,8 @@ export function pruneCutoffs(now: number, retentionDays: number): PruneCutoffs {
 export interface PruneResult {
   /** Raw rows deleted (their totals stay in the day roll-ups). */
   pruned: number;
+  /** An upgraded file rewritten once so that it shrinks (compact.ts), or why it was not. */
+  compacted?: CompactOutcome;
 }
 
 /** Rows deleted per transaction: a batch holds the write lock for a few milliseconds at most. */
@@ -68,14 +71,20 @@ export function releaseFreePages(db: Db, pages = 4096): void {
   db.prepare(`PRAGMA incremental_vacuum(${Math.floor(pages)})`).all();
 }
 
+/** The end of a prune: the freed pages go back to the file system, whatever the file's age. */
+export function finishPrune(db: Db, file: string, pruned: number): PruneResult {
+  releaseFreePages(db, 1 << 30);
+  if (pruned === 0 || !needsConversion(fileShape(db))) return { pruned };
+  return { pruned, compacted: convertToIncremental(db, file) };
+}
+
 /** Prunes everything due in small batches, on the calling thread (tests and tools). */
-export function pruneAll(db: Db, cutoffs: PruneCutoffs): PruneResult {
+export function pruneAll(db: Db, file: string, cutoffs: PruneCutoffs): PruneResult {
   let pruned = 0;
   for (;;) {
     const step = pruneBatch(db, cutoffs);
     pruned += step.pruned;
     if (!step.more) break;
   }
-  releaseFreePages(db, 1 << 30);
-  return { pruned };
+  return finishPrune(db, file, pruned);
 }

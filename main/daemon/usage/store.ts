@@ -6,6 +6,7 @@ import type { UsagePricer } from '../pricing/usage-cost.js';
 import type { BackfillProgress } from './backfill.js';
 import type { ChartData } from './charts.js';
 import type { Clock } from './clock.js';
+import { describeCompaction } from './compact.js';
 import { costOf, priceRecord, usagePricerOf, type PricedRecord } from './costing.js';
 import type { ExportFormat, ExportPage, ExportPosition } from './export.js';
 import type { ProjectStats } from './projects.js';
@@ -111,7 +112,7 @@ export class UsageStore implements RequestRecorder {
     const flushIntervalMs = positive('flushIntervalMs', options.flushIntervalMs ?? USAGE_DEFAULTS.flushIntervalMs);
     const pruneIntervalMs = positive('pruneIntervalMs', options.pruneIntervalMs ?? USAGE_DEFAULTS.pruneIntervalMs);
     this.health = new WriteHealth(options.file, options.logger, flushIntervalMs);
-    this.inline = new InlineWriter(db);
+    this.inline = new InlineWriter(db, options.file);
     this.writer = options.writer === 'thread'
       ? new ThreadWriter(options.file, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS, this.inline, options.logger)
       : this.inline;
@@ -201,6 +202,10 @@ export class UsageStore implements RequestRecorder {
       this.options.logger.info(
         `Usage: removed ${result.pruned} raw requests older than ${this.retentionDays} days (their totals are kept)`,
       );
+    }
+    if (result.compacted) {
+      const { level, message } = describeCompaction(this.file, result.compacted);
+      this.options.logger[level](message);
     }
     return result;
   }

@@ -1,7 +1,7 @@
 // Worker-thread entry of ThreadWriter: one connection, one transaction per batch (rows and their
 // roll-ups together), outcomes reported in order; prunes run in small batches between commits.
 import { workerData, type MessagePort, parentPort } from 'node:worker_threads';
-import { pruneBatch, releaseFreePages, type PruneCutoffs } from './retention.js';
+import { finishPrune, pruneBatch, releaseFreePages, type PruneCutoffs } from './retention.js';
 import { insertRows, type RowValues } from './rows.js';
 import { openReader } from './schema.js';
 
@@ -18,8 +18,7 @@ function pruneStep(pruneId: number, cutoffs: PruneCutoffs, pruned: number): void
     releaseFreePages(db, 512);
     // setImmediate lets the batches of rows that arrived meanwhile commit before the next step.
     if (step.more) return void setImmediate(() => pruneStep(pruneId, cutoffs, pruned + step.pruned));
-    releaseFreePages(db, 1 << 30);
-    parentPort!.postMessage({ pruneId, pruned: pruned + step.pruned, error: null });
+    parentPort!.postMessage({ pruneId, ...finishPrune(db, file, pruned + step.pruned), error: null });
   } catch (e) {
     parentPort!.postMessage({ pruneId, pruned, error: (e as Error).message });
   }

@@ -31,7 +31,10 @@ export interface UsageWriter {
 export class InlineWriter implements UsageWriter {
   private done: Settled[] = [];
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly file: string,
+  ) {}
 
   submit(records: readonly RequestRecord[], rows: RowValues[], now: number): void {
     try {
@@ -50,7 +53,7 @@ export class InlineWriter implements UsageWriter {
 
   prune(cutoffs: PruneCutoffs): Promise<PruneResult> {
     try {
-      return Promise.resolve(pruneAll(this.db, cutoffs));
+      return Promise.resolve(pruneAll(this.db, this.file, cutoffs));
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -61,6 +64,8 @@ export class InlineWriter implements UsageWriter {
 
   close(): void {}
 }
+
+type PruneMessage = PruneResult & { pruneId: number; error: string | null };
 
 interface Outcome {
   seq: number;
@@ -96,7 +101,7 @@ export class ThreadWriter implements UsageWriter {
       workerData: { file, busyTimeoutMs, progress: this.progress, port: port2 },
       transferList: [port2],
     });
-    this.worker.on('message', (m: { pruneId: number; pruned: number; error: string | null }) => this.pruned(m));
+    this.worker.on('message', (m: PruneMessage) => this.pruned(m));
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => { if (code !== 0) this.fail(new Error(`writer thread exited with code ${code}`)); });
     // Neither keeps the daemon alive; close() commits what is left.
@@ -127,10 +132,10 @@ export class ThreadWriter implements UsageWriter {
     });
   }
 
-  private pruned({ pruneId, pruned, error }: { pruneId: number; pruned: number; error: string | null }): void {
+  private pruned({ pruneId, error, ...result }: PruneMessage): void {
     const waiter = this.prunes.get(pruneId);
     this.prunes.delete(pruneId);
-    if (error === null) waiter?.resolve({ pruned });
+    if (error === null) waiter?.resolve(result);
     else waiter?.reject(new Error(error));
   }
 
