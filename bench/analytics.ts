@@ -146,10 +146,10 @@ async function filledStore(rows: number, port: number, log: (line: string) => vo
   return { dataDir, writeUs, keep: cache !== undefined };
 }
 
-async function measure(rows: number, upstream: string, log: (line: string) => void): Promise<Figures> {
-  const port = await freePort();
-  const { dataDir, writeUs: writeUsPerRow, keep } = await filledStore(rows, port, log);
-  if (process.env.BENCH_ANALYTICS_FILL_ONLY) throw new Error('filled only (BENCH_ANALYTICS_FILL_ONLY)');
+type FilledStore = Awaited<ReturnType<typeof filledStore>>;
+
+async function measure(rows: number, port: number, filled: FilledStore, upstream: string, log: (line: string) => void): Promise<Figures> {
+  const { dataDir, writeUs: writeUsPerRow, keep } = filled;
   try {
     const daemon = await startRole('host', [upstream, dataDir, String(port)]);
     try {
@@ -241,7 +241,13 @@ async function measure(rows: number, upstream: string, log: (line: string) => vo
 /** The analytics figures at each size, one column per size. */
 export async function analyticsBench(sizes: number[], upstream: string, log: (line: string) => void): Promise<string[]> {
   const results: Figures[] = [];
-  for (const rows of sizes) results.push(await measure(rows, upstream, log));
+  for (const rows of sizes) {
+    const port = await freePort();
+    const store = await filledStore(rows, port, log);
+    // Filling only: the stores are kept for a later run (BENCH_ANALYTICS_CACHE), nothing measured.
+    if (!process.env.BENCH_ANALYTICS_FILL_ONLY) results.push(await measure(rows, port, store, upstream, log));
+  }
+  if (results.length === 0) return [];
   const head = ['', ...sizes.map((n) => (n >= 1e6 ? `${n / 1e6}M rows` : `${n / 1e3}k rows`))];
   const lines: string[][] = [head];
   const ms = (v: number) => `${v.toFixed(1)} ms`;
