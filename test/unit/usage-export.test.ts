@@ -64,6 +64,8 @@ test('CSV fields are quoted only when they must be', () => {
   assert.equal(csvField('say "hi"'), '"say ""hi"""');
   assert.equal(csvField('two\nlines'), '"two\nlines"');
   assert.equal(csvField(' padded'), '" padded"');
+  assert.equal(csvField('padded\t'), '"padded\t"');
+  assert.equal(csvField(-0.25), '-0.25');
 });
 
 test('export pages carry every row once, in order, across pages that split equal timestamps', async () => {
