@@ -148,7 +148,7 @@ async function filledStore(rows: number, port: number, log: (line: string) => vo
 
 type FilledStore = Awaited<ReturnType<typeof filledStore>>;
 
-async function measure(rows: number, port: number, filled: FilledStore, upstream: string, log: (line: string) => void): Promise<Figures> {
+async function measure(port: number, filled: FilledStore, upstream: string): Promise<Figures> {
   const { dataDir, writeUs: writeUsPerRow, keep } = filled;
   try {
     const daemon = await startRole('host', [upstream, dataDir, String(port)]);
@@ -245,7 +245,7 @@ export async function analyticsBench(sizes: number[], upstream: string, log: (li
     const port = await freePort();
     const store = await filledStore(rows, port, log);
     // Filling only: the stores are kept for a later run (BENCH_ANALYTICS_CACHE), nothing measured.
-    if (!process.env.BENCH_ANALYTICS_FILL_ONLY) results.push(await measure(rows, port, store, upstream, log));
+    if (!process.env.BENCH_ANALYTICS_FILL_ONLY) results.push(await measure(port, store, upstream));
   }
   if (results.length === 0) return [];
   const head = ['', ...sizes.map((n) => (n >= 1e6 ? `${n / 1e6}M rows` : `${n / 1e3}k rows`))];
