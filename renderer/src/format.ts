@@ -104,3 +104,8 @@ export function projectName(project: string): string {
   const last = trimmed.split(/[/\\]/).pop();
   return last && last.length > 0 ? last : project;
 }
+
+/** A help text from the settings schema ("port the daemon listens on") as a sentence's start. */
+export function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -12,7 +12,10 @@ import type {
 } from '../../shared/bridge.js';
 import { BRIDGE_LOG_LEVELS } from '../../shared/bridge.js';
 import { byId, fill, h } from './dom.js';
+import { capitalize } from './format.js';
 import { adoptFragmentToken } from './token.js';
+import { appForm } from './views/settings-app-form.js';
+import { settingsBanners } from './views/settings-banners.js';
 
 type TextKey = Exclude<BridgeSettingKey, 'startAtLogin' | 'openDashboardOnStart' | 'logLevel'>;
 
@@ -26,7 +29,6 @@ const GROUPS: Array<{ title: string; keys: Array<TextKey | 'logLevel'> }> = [
   { title: 'Model routing', keys: ['routingFile'] },
 ];
 
-const SHARED_BANNER = 'shared-settings';
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
 
 adoptFragmentToken();
@@ -95,10 +97,6 @@ function fieldRow(key: TextKey | 'logLevel', v: BridgeSettingsView): HTMLElement
       h('span', { class: 'field-error', id: `${id}-error`, role: 'alert' }),
     ),
   );
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** A change clears that field's error; the host field warns when other machines could connect. */
@@ -178,86 +176,20 @@ function renderRouting(v: BridgeSettingsView): void {
   fill(el, h('code', { class: 'path', title: routing.path }, routing.path), open, status);
 }
 
-function checkbox(
-  id: string,
-  label: string,
-  help: string,
-  checked: boolean,
-  onChange: (checked: boolean) => void,
-): HTMLElement {
-  const box = h('input', { type: 'checkbox', id, 'aria-describedby': `${id}-help` });
-  box.checked = checked;
-  box.addEventListener('change', () => onChange(box.checked));
-  return h(
-    'div',
-    { class: 'check' },
-    box,
-    h(
-      'div',
-      {},
-      h('label', { for: id }, label),
-      h('div', { class: 'field-help', id: `${id}-help` }, help),
-      h('div', { class: 'field-error', id: `${id}-error`, role: 'alert' }),
-    ),
-  );
+function renderAppForm(v: BridgeSettingsView): void {
+  fill(byId('app-fields'), appForm(v, {
+    toggle: (key, on) => void saveToggle(key, on),
+    setNotifications: (notifications) => void setPrefs({ notifications }),
+  }));
 }
 
-function renderAppForm(v: BridgeSettingsView): void {
-  const notifications = h(
-    'select',
-    { id: 'notifications' },
-    ...(['all', 'problems', 'off'] as const).map((value) => {
-      const option = h(
-        'option',
-        { value },
-        { all: 'All', problems: 'Problems only', off: 'None (problems are still logged)' }[value],
-      );
-      option.selected = v.prefs.notifications === value;
-      return option;
-    }),
-  );
-  notifications.addEventListener(
-    'change',
-    () => void setPrefs({ notifications: notifications.value as BridgePrefs['notifications'] }),
-  );
-  fill(
-    byId('app-fields'),
-    h(
-      'fieldset',
-      { class: 'field-group' },
-      h('legend', {}, 'Desktop app'),
-      checkbox(
-        'startAtLogin',
-        'Start at login',
-        `${capitalize(v.fields.startAtLogin.help)}.`,
-        v.settings.startAtLogin === true,
-        (on) => void saveToggle('startAtLogin', on),
-      ),
-      checkbox(
-        'openDashboardOnStart',
-        'Open the dashboard on start',
-        `${capitalize(v.fields.openDashboardOnStart.help)}.`,
-        v.settings.openDashboardOnStart === true,
-        (on) => void saveToggle('openDashboardOnStart', on),
-      ),
-      h(
-        'div',
-        { class: 'field' },
-        h('label', { for: 'notifications' }, 'Notifications'),
-        h(
-          'div',
-          { class: 'field-control' },
-          notifications,
-          h(
-            'span',
-            { class: 'field-help' },
-            'Problems: a daemon crash or restart, settings that cannot be used. ' +
-              'All adds confirmations such as a cleared cache.',
-          ),
-        ),
-      ),
-    ),
-  );
+function renderBanners(): void {
+  if (!view || !bridge) return;
+  const dismissed = view.prefs.dismissedBanners;
+  fill(byId('banners'), ...settingsBanners(view, restartOffer, {
+    restart: () => void restart(),
+    dismiss: (id) => void setPrefs({ dismissedBanners: [...dismissed, id] }),
+  }));
 }
 
 async function saveToggle(key: 'startAtLogin' | 'openDashboardOnStart', on: boolean): Promise<void> {
@@ -281,73 +213,6 @@ async function setPrefs(patch: Partial<BridgePrefs>): Promise<void> {
 function failed(error: unknown): void {
   saveMessage = `Failed: ${(error as Error).message}`;
   byId('save-status').textContent = saveMessage;
-}
-
-function banner(kind: 'info' | 'warn' | 'error', id: string, message: string, ...actions: HTMLElement[]): HTMLElement {
-  return h(
-    'div',
-    { class: `banner ${kind}`, id, role: kind === 'info' ? 'note' : 'alert' },
-    h('p', {}, message),
-    actions.length ? h('div', { class: 'actions' }, ...actions) : null,
-  );
-}
-
-function renderBanners(): void {
-  if (!view || !bridge) return;
-  const v = view;
-  const list: HTMLElement[] = [];
-  if (v.fileProblem) {
-    list.push(
-      banner(
-        'error',
-        'file-problem',
-        `${v.settingsFile} cannot be used, so nothing can be saved here until it is fixed: ${v.fileProblem}`,
-      ),
-    );
-  }
-  const pending = v.pendingRestart.length > 0 ? v.pendingRestart : restartOffer;
-  if (pending.length > 0) {
-    const names = pending.map((key) => v.fields[key].label).join(', ');
-    const external = v.daemon.kind === 'running' && v.daemon.owner === 'external';
-    list.push(
-      external
-        ? banner(
-            'warn',
-            'restart-banner',
-            `Saved. The daemon was started outside the app: restart it (cco daemon restart) to apply ${names}.`,
-          )
-        : banner(
-            'warn',
-            'restart-banner',
-            `Saved. The daemon applies ${names} when it restarts. Requests under way finish first.`,
-            h(
-              'button',
-              { type: 'button', id: 'restart', class: 'primary', onclick: () => void restart() },
-              'Restart daemon now',
-            ),
-          ),
-    );
-  }
-  if (!v.prefs.dismissedBanners.includes(SHARED_BANNER)) {
-    list.push(
-      banner(
-        'info',
-        SHARED_BANNER,
-        `These settings are saved in ${v.settingsFile}, which the cco command reads too. ` +
-          'Environment variables and flags given to cco override them.',
-        h(
-          'button',
-          {
-            type: 'button',
-            'aria-label': 'Dismiss',
-            onclick: () => void setPrefs({ dismissedBanners: [...v.prefs.dismissedBanners, SHARED_BANNER] }),
-          },
-          'Got it',
-        ),
-      ),
-    );
-  }
-  fill(byId('banners'), ...list);
 }
 
 async function restart(): Promise<void> {
