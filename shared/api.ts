@@ -170,6 +170,11 @@ export interface SummaryResponse extends UsageTotals {
   filtered?: boolean;
   /** The period before the range, as long and narrowed alike, for the change; absent for `all`. */
   previous?: UsageTotals & { from: number; to: number };
+  /**
+   * A file from an older CCO being upgraded while the daemon serves: raw rows added to the roll-ups
+   * so far, of all. Until it is done, figures before the upgrade are incomplete. Absent otherwise.
+   */
+  upgrading?: { done: number; total: number };
 }
 
 export interface ProjectStats extends UsageTotals {

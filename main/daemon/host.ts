@@ -108,6 +108,8 @@ export async function runDaemonHost(options: HostOptions): Promise<RunningDaemon
     store = openUsageStore({
       file: files.database, pricer, priceTable: table, clock: systemClock, logger, writer: 'thread',
       readerDelayMs: options.usageReaderDelayMs,
+      // An older file is upgraded while the daemon serves: Claude Code never waits for it.
+      upgradeInBackground: true,
       // A one-time upgrade of an older file: a line every 10 %, so a long one is visibly moving.
       onUpgradeProgress: (done, total) => {
         const tenth = Math.floor((done / total) * 10);

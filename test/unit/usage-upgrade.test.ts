@@ -9,7 +9,8 @@ import Database from 'libsql';
 import { backfillRemaining } from '../../main/daemon/usage/backfill.js';
 import { openUsageDatabase } from '../../main/daemon/usage/schema.js';
 import { querySummary } from '../../main/daemon/usage/summary.js';
-import { tempDir } from './usage-fixtures.js';
+import { ManualClock } from '../../main/daemon/usage/clock.js';
+import { makeRecord, openTestStore, tempDir, waitFor } from './usage-fixtures.js';
 import { v2Totals, writeV2Database } from './usage-v2-fixture.js';
 
 const tmp = tempDir('cco-upgrade-');
@@ -78,4 +79,34 @@ test('a v2 file with 100k rows upgrades with identical totals, resuming after a 
     db.close();
   }
   assert.deepEqual(rollupTotals(file), before);
+});
+
+test('a daemon opens an older file at once and upgrades it while it records; nothing is pruned before the upgrade ends', async () => {
+  const file = join(tmp.dir, 'v2-background.db');
+  writeV2Database(file, ROWS, NOW);
+  const before = v2Totals(file);
+  const progress: number[] = [];
+  const { store, lines } = openTestStore(
+    file,
+    { writer: 'thread', reader: 'thread', upgradeInBackground: true, retentionDays: 30, onUpgradeProgress: (done) => progress.push(done) },
+    new ManualClock(NOW),
+  );
+  try {
+    const upgrade = store.upgrade;
+    assert.ok(upgrade !== null && upgrade.done < upgrade.total, 'the store opened before the upgrade ended');
+    // A request served meanwhile is recorded with the rows of the upgrade, and counted once.
+    for (let i = 0; i < 10; i++) store.record(makeRecord({ startedAt: NOW - 1000 - i }));
+    store.flush();
+    // Half the rows are past a 30-day retention: a prune now would lose the totals not yet rolled up.
+    const early = await store.prune();
+    assert.equal(early.pruned, 0, 'no prune while the upgrade is under way');
+    await waitFor(() => store.upgrade === null, 'the upgrade to end', 60_000);
+    assert.ok(progress.length > 2 && progress.at(-1) === upgrade.total, 'progress reported up to the whole');
+    await waitFor(() => lines.info.some((l) => l.startsWith('Usage: removed')), 'the prune that waited for the upgrade', 30_000);
+    const summary = await store.summary('all');
+    assert.equal(summary.requests, before.requests! + 10);
+    assert.equal(lines.error.length, 0, lines.error.join('\n'));
+  } finally {
+    store.close();
+  }
 });

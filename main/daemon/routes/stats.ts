@@ -76,7 +76,10 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
       filtered ? store.filteredSummary(range, match) : store.summary(range),
       store.previousPeriod(range, match),
     ]);
-    const summary = { ...current, ...(filtered ? { filtered } : {}), ...(previous ? { previous } : {}) };
+    const upgrading = store.upgrade;
+    const summary = {
+      ...current, ...(filtered ? { filtered } : {}), ...(previous ? { previous } : {}), ...(upgrading ? { upgrading } : {}),
+    };
     noStore(ctx, (deps.cacheStats ? { ...summary, cache: deps.cacheStats() } : summary) satisfies SummaryResponse);
   }));
 

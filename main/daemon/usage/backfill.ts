@@ -36,6 +36,11 @@ function span(c: Cursors): { from: number; until: number } | null {
   return { from: Math.min(...open.map((k) => k.next)), until: Math.max(...open.map((k) => k.until)) };
 }
 
+/** Whether an upgrade still has raw rows to add: until then none may be pruned (retention.ts). */
+export function backfillPending(db: Db): boolean {
+  return span(cursors(db)) !== null;
+}
+
 /** Raw rows still to be added to the roll-ups (an older file being upgraded); 0 once done. */
 export function backfillRemaining(db: Db): number {
   const s = span(cursors(db));
@@ -81,14 +86,30 @@ function backfillBatch(db: Db, batchRows: number, now: number): number {
 export function backfillRollups(db: Db, progress?: BackfillProgress, now = Date.now(), batchRows = BATCH_ROWS): void {
   const total = backfillRemaining(db);
   if (total === 0) return;
-  // A larger page cache while the roll-ups are built: their pages are touched in no order.
-  db.exec('PRAGMA cache_size = -65536');
+  widenCacheForBackfill(db);
   let done = 0;
   progress?.(0, total);
   for (;;) {
-    const added = db.transaction(() => backfillBatch(db, batchRows, now)).immediate();
+    const added = backfillStep(db, now, batchRows);
     if (added === 0) return;
     done += added;
     progress?.(Math.min(done, total), total);
   }
+}
+
+/**
+ * Rows per batch when the daemon upgrades while it serves. A batch holds the writer thread for
+ * up to a second: new rows wait that long to be committed, while the proxy and the reads (WAL
+ * readers) never wait. Smaller batches cost more than they save (each merges its roll-up buckets).
+ */
+export const BACKGROUND_BATCH_ROWS = BATCH_ROWS;
+
+/** A larger page cache while the roll-ups are built: their pages are touched in no order. */
+export function widenCacheForBackfill(db: Db): void {
+  db.exec('PRAGMA cache_size = -65536');
+}
+
+/** One batch in one transaction; the number of raw rows it added (0: the upgrade is complete). */
+export function backfillStep(db: Db, now: number, batchRows = BACKGROUND_BATCH_ROWS): number {
+  return db.transaction(() => backfillBatch(db, batchRows, now)).immediate();
 }

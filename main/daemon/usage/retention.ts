@@ -1,3 +1,4 @@
+import { backfillPending } from './backfill.js';
 import { WAITING } from './busters.js';
 import { type CompactOutcome, convertToIncremental, fileShape, needsConversion } from './compact.js';
 import { keptFrom } from './rollup-read.js';
@@ -40,6 +41,9 @@ export const PRUNE_BATCH = 2000;
  */
 export function pruneBatch(db: Db, cutoffs: PruneCutoffs, limit = PRUNE_BATCH): { pruned: number; more: boolean } {
   return db.transaction(() => {
+    // An upgrade under way has raw rows not yet in the roll-ups: deleting them would lose their
+    // totals. The prune after the upgrade catches up.
+    if (backfillPending(db)) return { pruned: 0, more: false };
     const raw = db
       .prepare(`DELETE FROM requests WHERE id IN
         (SELECT id FROM requests WHERE started_at < ? ORDER BY started_at LIMIT ?)`)

@@ -155,10 +155,16 @@ function configure(db: Db, busyTimeoutMs: number): void {
 }
 
 /**
- * Opens (creating if needed) and migrates the usage database of one daemon instance. Upgrading a
- * v2 file backfills its roll-ups from the raw rows, reporting `progress` (resumable if killed).
+ * Opens (creating if needed) and migrates the usage database of one daemon instance. Upgrading an
+ * older file backfills its roll-ups from the raw rows, reporting `progress` (resumable if killed):
+ * here, or `later` by the caller (the daemon does it on its writer thread while it serves).
  */
-export function openUsageDatabase(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS, progress?: BackfillProgress): Db {
+export function openUsageDatabase(
+  file: string,
+  busyTimeoutMs = BUSY_TIMEOUT_MS,
+  progress?: BackfillProgress,
+  backfill: 'at-open' | 'later' = 'at-open',
+): Db {
   ensurePrivateDir(dirname(file));
   // SQLite gives its -wal and -shm files the database file's mode: a private file keeps all three private.
   for (const side of ['', '-wal', '-shm']) makePrivate(file + side);
@@ -169,7 +175,7 @@ export function openUsageDatabase(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS,
     // Checked before any pragma that writes, so a newer file is left exactly as it was.
     migrate(db, file);
     configure(db, busyTimeoutMs);
-    backfillRollups(db, progress);
+    if (backfill === 'at-open') backfillRollups(db, progress);
     return db;
   } catch (error) {
     db.close();

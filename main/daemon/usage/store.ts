@@ -3,7 +3,7 @@ import type { Logger } from '../../common/logger.js';
 import type { Pricer } from '../pricing/pricer.js';
 import type { PriceTable } from '../pricing/table.js';
 import type { UsagePricer } from '../pricing/usage-cost.js';
-import type { BackfillProgress } from './backfill.js';
+import { backfillRemaining, type BackfillProgress } from './backfill.js';
 import type { ChartData } from './charts.js';
 import type { Clock } from './clock.js';
 import { describeCompaction } from './compact.js';
@@ -56,8 +56,20 @@ export interface UsageStoreOptions {
   reader?: 'inline' | 'thread';
   /** Test knob: every threaded read takes at least this long. */
   readerDelayMs?: number;
-  /** Progress of an upgrade's backfill (a v2 file), reported while the file opens. */
+  /** Progress of an upgrade's backfill (an older file), reported while the file opens. */
   onUpgradeProgress?: BackfillProgress;
+  /**
+   * With the `thread` writer: open at once and finish an upgrade's backfill on the writer thread,
+   * between commits, so a daemon serves (and records) from its first second. Reports until then
+   * include only the rows done so far; `upgrade` says how far it is.
+   */
+  upgradeInBackground?: boolean;
+}
+
+/** An upgrade's backfill under way: raw rows added to the roll-ups so far, of all. */
+export interface UpgradeProgress {
+  done: number;
+  total: number;
 }
 
 /** How long an inline read waits for pending commits, and close() for the last ones. */
@@ -372,6 +384,37 @@ export class UsageStore implements RequestRecorder {
     }
   }
 
+  private upgradeState: UpgradeProgress | null = null;
+
+  /** An upgrade's backfill under way in the background, or null. */
+  get upgrade(): UpgradeProgress | null {
+    return this.upgradeState;
+  }
+
+  /** Runs an upgrade's remaining backfill on the writer's thread; then prunes what waited for it. */
+  finishUpgrade(total: number): void {
+    this.upgradeState = { done: 0, total };
+    const progress: BackfillProgress = (done, all) => {
+      this.upgradeState = { done, total: all };
+      this.options.onUpgradeProgress?.(done, all);
+    };
+    const run = (): Promise<void> => this.writer.backfill(this.options.clock.now(), progress);
+    // A writer thread that died hands the rest to the inline writer: resumed, never counted twice.
+    run().catch((error: Error) => {
+      if (this.closed) throw error;
+      return run();
+    }).then(
+      () => {
+        this.upgradeState = null;
+        this.pruneQuietly();
+      },
+      (error: Error) => {
+        if (this.closed) return;
+        this.options.logger.error(`Usage database ${this.file}: upgrade stopped, it resumes at the next start: ${error.message}`);
+      },
+    );
+  }
+
   /** On the timer and at open: never awaited, never in the way of start-up. */
   pruneQuietly(): void {
     if (this.closed) return;
@@ -385,7 +428,8 @@ export class UsageStore implements RequestRecorder {
 
 /** Opens (creating and migrating) the database, starts pruning old rows and the commit timer. */
 export function openUsageStore(options: UsageStoreOptions): UsageStore {
-  const db = openUsageDatabase(options.file, options.busyTimeoutMs, options.onUpgradeProgress);
+  const later = options.upgradeInBackground === true && options.writer === 'thread';
+  const db = openUsageDatabase(options.file, options.busyTimeoutMs, options.onUpgradeProgress, later ? 'later' : 'at-open');
   let store: UsageStore;
   try {
     store = new UsageStore(db, options);
@@ -393,6 +437,8 @@ export function openUsageStore(options: UsageStoreOptions): UsageStore {
     db.close();
     throw error;
   }
-  store.pruneQuietly();
+  // A prune waits for an upgrade under way (retention.ts); the upgrade prunes when it is done.
+  if (later && backfillRemaining(db) > 0) store.finishUpgrade(backfillRemaining(db));
+  else store.pruneQuietly();
   return store;
 }

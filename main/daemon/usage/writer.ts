@@ -1,5 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Logger } from '../../common/logger.js';
+import { type BackfillProgress, backfillRollups } from './backfill.js';
 import type { RequestRecord } from './record.js';
 import { pruneAll, type PruneCutoffs, type PruneResult } from './retention.js';
 import { insertRows, type RowValues } from './rows.js';
@@ -21,6 +22,8 @@ export interface UsageWriter {
   waitIdle(timeoutMs: number): void;
   /** Deletes what is past the cutoffs, in small batches between commits. */
   prune(cutoffs: PruneCutoffs): Promise<PruneResult>;
+  /** Finishes an upgrade's backfill (backfill.ts), in small batches between commits. */
+  backfill(now: number, progress: BackfillProgress): Promise<void>;
   /** The sequence number of the last submitted batch, and the counter its commit moves (null: inline). */
   readonly submitted: number;
   readonly progress: Int32Array | null;
@@ -59,6 +62,15 @@ export class InlineWriter implements UsageWriter {
     }
   }
 
+  backfill(now: number, progress: BackfillProgress): Promise<void> {
+    try {
+      backfillRollups(this.db, progress, now);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
   readonly submitted = 0;
   readonly progress = null;
 
@@ -66,6 +78,7 @@ export class InlineWriter implements UsageWriter {
 }
 
 type PruneMessage = PruneResult & { pruneId: number; error: string | null };
+type BackfillMessage = { backfillDone: number; backfillTotal: number; finished: boolean } | { backfillError: string };
 
 interface Outcome {
   seq: number;
@@ -85,6 +98,7 @@ export class ThreadWriter implements UsageWriter {
   private readonly prunes = new Map<number, { resolve(r: PruneResult): void; reject(e: Error): void }>();
   private pruneId = 0;
   private readonly pending = new Map<number, readonly RequestRecord[]>();
+  private backfilling: { progress: BackfillProgress; resolve(): void; reject(e: Error): void } | null = null;
   private readonly fallbackDone: Settled[] = [];
   private seq = 0;
   private broken: Error | null = null;
@@ -101,7 +115,10 @@ export class ThreadWriter implements UsageWriter {
       workerData: { file, busyTimeoutMs, progress: this.progress, port: port2 },
       transferList: [port2],
     });
-    this.worker.on('message', (m: PruneMessage) => this.pruned(m));
+    this.worker.on('message', (m: PruneMessage | BackfillMessage) => {
+      if ('pruneId' in m) this.pruned(m);
+      else this.backfilled(m);
+    });
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => { if (code !== 0) this.fail(new Error(`writer thread exited with code ${code}`)); });
     // Neither keeps the daemon alive; close() commits what is left.
@@ -126,10 +143,10 @@ export class ThreadWriter implements UsageWriter {
   prune(cutoffs: PruneCutoffs): Promise<PruneResult> {
     if (this.broken) return this.fallback.prune(cutoffs);
     const pruneId = ++this.pruneId;
-    return new Promise((resolve, reject) => {
+    return this.awaited(new Promise((resolve, reject) => {
       this.prunes.set(pruneId, { resolve, reject });
       this.worker.postMessage({ pruneId, cutoffs });
-    });
+    }));
   }
 
   private pruned({ pruneId, error, ...result }: PruneMessage): void {
@@ -137,6 +154,37 @@ export class ThreadWriter implements UsageWriter {
     this.prunes.delete(pruneId);
     if (error === null) waiter?.resolve(result);
     else waiter?.reject(new Error(error));
+  }
+
+  backfill(now: number, progress: BackfillProgress): Promise<void> {
+    if (this.broken) return this.fallback.backfill(now, progress);
+    return this.awaited(new Promise((resolve, reject) => {
+      this.backfilling = { progress, resolve, reject };
+      this.worker.postMessage({ backfill: true, now });
+    }));
+  }
+
+  private waiting = 0;
+
+  /** While someone awaits the thread's answer, the thread keeps the process alive (a tool's prune). */
+  private awaited<T>(answer: Promise<T>): Promise<T> {
+    if (this.waiting++ === 0) this.worker.ref();
+    const done = () => {
+      if (--this.waiting === 0) this.worker.unref();
+    };
+    answer.then(done, done);
+    return answer;
+  }
+
+  private backfilled(m: BackfillMessage): void {
+    const waiter = this.backfilling;
+    if (!waiter) return;
+    // A failed batch is retried by the thread; the error is only worth a line in the log.
+    if ('backfillError' in m) return this.logger.warn(`Usage upgrade: a batch failed, retrying: ${m.backfillError}`);
+    waiter.progress(m.backfillDone, m.backfillTotal);
+    if (!m.finished) return;
+    this.backfilling = null;
+    waiter.resolve();
   }
 
   settled(): Settled[] {
@@ -174,5 +222,7 @@ export class ThreadWriter implements UsageWriter {
     this.pending.clear();
     for (const waiter of this.prunes.values()) waiter.reject(error);
     this.prunes.clear();
+    this.backfilling?.reject(error);
+    this.backfilling = null;
   }
 }

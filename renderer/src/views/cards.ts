@@ -52,9 +52,23 @@ const CARDS: Card[] = [
   },
 ];
 
+/** An older file being upgraded while the daemon serves: the figures are partial until it ends. */
+function upgradeNote(s: SummaryResponse): HTMLElement | null {
+  if (!s.upgrading) return null;
+  const { done, total } = s.upgrading;
+  const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+  return h(
+    'p',
+    { class: 'upgrade-note', id: 'upgrade-note', role: 'status' },
+    `Upgrading the usage history of an older CCO: ${pct} % (${formatCount(done)} of ${formatCount(total)} requests). ` +
+      'Until it finishes, figures from before the upgrade are incomplete. New requests are counted as usual.',
+  );
+}
+
 export function renderCards(summary: SummaryResponse): void {
   fill(
     byId('cards'),
+    upgradeNote(summary),
     ...CARDS.map((card) =>
       h(
         'div',
