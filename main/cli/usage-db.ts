@@ -3,6 +3,8 @@ import { instanceFiles } from '../common/paths.js';
 import type { Db } from '../daemon/usage/schema.js';
 import { CliError } from './errors.js';
 
+const UPGRADE_BUSY_TIMEOUT_MS = 10_000;
+
 /**
  * Opens an instance's usage database for reading, whether or not its daemon runs (WAL lets a
  * reader in beside the writer). Null when nothing was ever recorded on that port.
@@ -21,7 +23,9 @@ export async function openUsageForReading(dataDir: string, port: number): Promis
       lastTenth = tenth;
       process.stderr.write(`Upgrading the usage database: ${tenth * 10} % (${done} of ${total} requests)\n`);
     };
-    return { db: openUsageDatabase(file, undefined, progress), file };
+    // A daemon upgrading the same file holds the write lock a batch (about a second) at a time:
+    // wait for it, and take turns with it (each batch moves the shared cursor, none is done twice).
+    return { db: openUsageDatabase(file, UPGRADE_BUSY_TIMEOUT_MS, progress), file };
   } catch (error) {
     if (error instanceof UsageDatabaseError) throw new CliError(error.message);
     throw error;
