@@ -1,6 +1,12 @@
 // JSON shapes of the daemon's HTTP API, shared by the daemon and the dashboard.
 // Types only: this module emits no code and imports nothing.
 
+/**
+ * A dashboard panel another surface can open the page at (`/#panel=budgets`; the tray's
+ * "Budgets…"): the id of its element in the page.
+ */
+export type DashboardPanel = 'budgets';
+
 /** `budget`: refused before going upstream because an `enforce` budget is exhausted. */
 export type CacheOutcome = 'hit' | 'miss' | 'bypass' | 'coalesced' | 'budget';
 

@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { DashboardPanel } from '../../shared/api.js';
 import type { BridgeDaemonInfo, BridgeSaveResult, BridgeSettingKey, BridgeSettingsView } from '../../shared/bridge.js';
 import type { Logger } from '../common/logger.js';
 import { SETTINGS } from '../common/settings-schema.js';
@@ -96,6 +97,9 @@ export class AppController {
         case 'open-dashboard':
           this.openDashboard();
           return;
+        case 'open-budgets':
+          this.openDashboard('budgets');
+          return;
         case 'open-settings':
           this.openSettings();
           return;
@@ -170,10 +174,10 @@ export class AppController {
     });
   }
 
-  private openDashboard(): void {
+  private openDashboard(panel?: DashboardPanel): void {
     const state = this.deps.daemon.state;
     if (state.kind !== 'running') return;
-    this.deps.shell.windows.showDashboard(dashboardPageUrl(state.url, this.deps.token));
+    this.deps.shell.windows.showDashboard(dashboardPageUrl(state.url, this.deps.token, '/', panel), panel);
   }
 
   private openSettings(): void {

@@ -5,6 +5,7 @@ export type MenuAction =
   | 'start'
   | 'stop'
   | 'open-dashboard'
+  | 'open-budgets'
   | 'open-settings'
   | 'new-terminal'
   | 'clear-cache'
@@ -109,6 +110,8 @@ export function buildTrayView(state: DaemonState, options: MenuOptions): TrayVie
       ? { type: 'action', id: 'stop', label: state.owner === 'external' ? 'Stop Daemon (started outside the app)' : 'Stop Daemon', enabled: true }
       : { type: 'action', id: 'start', label: state.kind === 'error' ? 'Retry Starting Daemon' : 'Start Daemon', enabled: !busy },
     { type: 'action', id: 'open-dashboard', label: 'Open Dashboard', enabled: running },
+    // The tightest budget is a line above: this goes straight to the panel that changes it.
+    { type: 'action', id: 'open-budgets', label: 'Budgets…', enabled: running },
     { type: 'action', id: 'new-terminal', label: 'New Claude Code Terminal…', enabled: running },
     { type: 'action', id: 'clear-cache', label: 'Clear Cache', enabled: running },
     { type: 'separator' },

@@ -1,3 +1,5 @@
+import type { DashboardPanel } from '../../shared/api.js';
+
 /** Links the app may hand to the OS browser: web pages only, never file:, javascript: or custom schemes. */
 export function isExternalLinkAllowed(url: string): boolean {
   try {
@@ -23,9 +25,9 @@ export function originOf(url: string): string {
 }
 
 /** The dashboard URL with the token in the fragment: it never reaches the server's logs or the Referer. */
-export function dashboardPageUrl(daemonUrl: string, token: string, path = '/'): string {
+export function dashboardPageUrl(daemonUrl: string, token: string, path = '/', panel?: DashboardPanel): string {
   const url = new URL(path, daemonUrl);
-  url.hash = `token=${encodeURIComponent(token)}`;
+  url.hash = `token=${encodeURIComponent(token)}${panel ? `&panel=${panel}` : ''}`;
   return url.toString();
 }
 

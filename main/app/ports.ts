@@ -1,5 +1,6 @@
 // The narrow interface between the app's logic and Electron. main/app/electron/ implements it
 // with the real API; tests implement it with recorders. Nothing here imports electron.
+import type { DashboardPanel } from '../../shared/api.js';
 import type { BridgeEventChannel, BridgeEvents } from '../../shared/bridge.js';
 import type { HostRequest } from '../common/daemon-process.js';
 import type { TrayIconState } from './daemon-state.js';
@@ -11,8 +12,11 @@ export interface TrayPort {
 }
 
 export interface WindowsPort {
-  /** Shows the dashboard window on this URL, creating it or reusing and focusing the open one. */
-  showDashboard(url: string): void;
+  /**
+   * Shows the dashboard window on this URL, creating it or reusing and focusing the open one;
+   * `panel`: scrolled to that panel (an element id of the page), also in the open one.
+   */
+  showDashboard(url: string, panel?: DashboardPanel): void;
   /** A new terminal window on this URL. */
   openTerminal(url: string): void;
   /** Shows the settings window on this URL, creating it or focusing the open one. */

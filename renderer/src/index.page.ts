@@ -14,6 +14,7 @@ import { formatClock, formatCount, formatMs, formatUsd } from './format.js';
 import { matchesFilters, readFilters, writeFilters, type Filters } from './filters.js';
 import { renderFilterBar } from './views/filter-bar.js';
 import { connectLive, type ConnectionStatus } from './live.js';
+import { followPanelLinks } from './panel-link.js';
 import { accessToken, adoptFragmentToken } from './token.js';
 import { alertBanner, budgetsPanel } from './views/budgets-panel.js';
 import { cachePanel } from './views/cache-panel.js';
@@ -37,6 +38,7 @@ const RANGE_KEY = 'cco-range';
 const REFRESH_MS = 3000;
 
 adoptFragmentToken();
+followPanelLinks();
 // The settings page edits through the desktop app's bridge: offered only inside the app.
 if (window.cco) byId('nav-settings').hidden = false;
 const api = createApi(() => accessToken());

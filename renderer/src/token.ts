@@ -15,12 +15,18 @@ declare global {
 
 export const TOKEN_KEY = 'cco.token';
 
-/** Moves a `#token=` fragment into session storage and out of the address bar. */
+/**
+ * Moves a `#token=` fragment into session storage and out of the address bar. The rest of the
+ * fragment stays (`#token=…&panel=budgets` leaves `#panel=budgets`: panel-link.ts).
+ */
 export function adoptFragmentToken(win: Window = window): void {
-  const fromFragment = new URLSearchParams(win.location.hash.slice(1)).get('token');
+  const fragment = new URLSearchParams(win.location.hash.slice(1));
+  const fromFragment = fragment.get('token');
   if (fromFragment === null) return;
   if (fromFragment) win.sessionStorage.setItem(TOKEN_KEY, fromFragment);
-  win.history.replaceState(win.history.state, '', win.location.pathname + win.location.search);
+  fragment.delete('token');
+  const rest = fragment.toString();
+  win.history.replaceState(win.history.state, '', win.location.pathname + win.location.search + (rest ? `#${rest}` : ''));
 }
 
 /**

@@ -257,6 +257,20 @@ test('Quit quits even when stopping the daemon goes wrong', async () => {
   assert.equal(shell.quitCalls, 1);
 });
 
+test('the tray Budgets… item opens the dashboard at its budgets panel, with the token', async () => {
+  const { shell, app, port } = await appOnFreePort();
+  await app.start();
+  try {
+    await app.action('open-budgets');
+    assert.deepEqual(shell.dashboards, [`http://127.0.0.1:${port}/#token=tok-123&panel=budgets`]);
+    assert.deepEqual(shell.dashboardPanels, ['budgets'], 'an open dashboard window is moved to the panel too');
+    await app.action('open-dashboard');
+    assert.deepEqual(shell.dashboardPanels, ['budgets', null]);
+  } finally {
+    await app.quit();
+  }
+});
+
 test('settings window: the routing file is created, opened and validated live; notifications follow the preference', async () => {
   const { shell, app, port, dataDir } = await appOnFreePort();
   await app.start();

@@ -1,3 +1,4 @@
+import type { DashboardPanel } from '../../shared/api.js';
 import type { BridgeEventChannel, BridgeEvents } from '../../shared/bridge.js';
 import type { AppState, AppStatePort } from '../../main/app/app-state.js';
 import type { TrayIconState } from '../../main/app/daemon-state.js';
@@ -25,6 +26,7 @@ export class FakeShell implements Shell {
   click: ((action: MenuAction) => void) | null = null;
   notifications: Array<{ title: string; body: string }> = [];
   dashboards: string[] = [];
+  dashboardPanels: Array<DashboardPanel | null> = [];
   terminals: string[] = [];
   settingsWindows: string[] = [];
   followed: string[] = [];
@@ -49,7 +51,10 @@ export class FakeShell implements Shell {
   };
 
   windows = {
-    showDashboard: (url: string) => void this.dashboards.push(url),
+    showDashboard: (url: string, panel?: DashboardPanel) => {
+      this.dashboards.push(url);
+      this.dashboardPanels.push(panel ?? null);
+    },
     openTerminal: (url: string) => void this.terminals.push(url),
     showSettings: (url: string) => void this.settingsWindows.push(url),
     followDaemon: (origin: string) => void this.followed.push(origin),

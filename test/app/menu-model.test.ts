@@ -18,7 +18,7 @@ test('running: status line shows port, requests today, hit rate and cost; Stop a
   const view = buildTrayView(running, options);
   assert.deepEqual(labels(view.menu), ['Running on port 3000', 'Today: 12 requests · 25% cache hits · $1.23']);
   const actions = enabledActions(view.menu);
-  for (const id of ['stop', 'open-dashboard', 'new-terminal', 'clear-cache', 'install-cli', 'open-logs', 'quit'] as const) {
+  for (const id of ['stop', 'open-dashboard', 'open-budgets', 'new-terminal', 'clear-cache', 'install-cli', 'open-logs', 'quit'] as const) {
     assert.ok(actions.includes(id), `${id} is enabled`);
   }
   assert.ok(!actions.includes('start'));
@@ -32,7 +32,7 @@ test('stopped: Start is offered, dashboard, terminal and cache actions are disab
   assert.deepEqual(labels(view.menu), ['Daemon stopped']);
   const actions = enabledActions(view.menu);
   assert.ok(actions.includes('start'));
-  for (const id of ['stop', 'open-dashboard', 'new-terminal', 'clear-cache'] as const) assert.ok(!actions.includes(id), `${id} is disabled`);
+  for (const id of ['stop', 'open-dashboard', 'open-budgets', 'new-terminal', 'clear-cache'] as const) assert.ok(!actions.includes(id), `${id} is disabled`);
   assert.ok(actions.includes('quit') && actions.includes('open-logs') && actions.includes('install-cli'));
   assert.equal(trayIconFor(state), 'stopped');
 });

@@ -74,6 +74,38 @@ test('the dashboard shows budgets as bars with their reset, a live alert banner 
   }
 });
 
+test('a #panel=budgets link (the tray Budgets… item) opens the page at the budgets panel, keeping the token', { skip: chromiumMissing() }, async () => {
+  const context = await chromium.browser.newContext({ viewport: { width: 420, height: 800 }, reducedMotion: 'reduce' });
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    await page.goto(`${daemon.url}/#token=${token}&panel=budgets`);
+    await page.waitForSelector('body[data-ready="true"]');
+    const position = async () => JSON.parse(String(await page.evaluate(`JSON.stringify({
+      top: document.getElementById('budgets').closest('section').getBoundingClientRect().top, y: window.scrollY,
+      max: document.documentElement.scrollHeight - window.innerHeight })`))) as { top: number; y: number; max: number };
+    const inView = async () => {
+      const { top, y, max } = await position();
+      // At the top of the window, or as near as the page's end lets it come.
+      return y > 0 && top >= 0 && (top < 140 || y >= max - 1);
+    };
+    await waitFor(inView, { message: 'the budgets panel at the top of the window' }).catch(async (e) => { throw new Error(`${(e as Error).message}: ${JSON.stringify(await position())}`); });
+    assert.equal(await page.evaluate('location.hash'), '#panel=budgets', 'the token left the address, the panel stayed');
+    assert.equal(await page.evaluate(`sessionStorage.getItem('cco.token')`), token);
+    assert.equal(await page.evaluate(`document.activeElement && document.activeElement.getAttribute('aria-labelledby')`), 'budgets-title');
+    await page.screenshot({ path: screenshotPath('budgets-panel-link-420') });
+
+    // An open window is only given the fragment again (windows.ts): it scrolls back to the panel.
+    await page.evaluate(`window.scrollTo(0, 0); location.hash = ''`);
+    await page.evaluate(`location.hash = 'panel=budgets'`);
+    await waitFor(inView, { message: 'scrolled to the panel again' });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('without the token, the page cannot change budgets and says why', { skip: chromiumMissing() }, async () => {
   const context = await chromium.browser.newContext();
   try {

@@ -1,4 +1,5 @@
 import { app, BrowserWindow, session, shell, type WebContents } from 'electron';
+import type { DashboardPanel } from '../../../shared/api.js';
 import type { BridgeEventChannel, BridgeEvents } from '../../../shared/bridge.js';
 import type { AppStateStore, WindowBounds, WindowKind } from '../app-state.js';
 import type { Logger } from '../../common/logger.js';
@@ -70,11 +71,13 @@ export class ElectronWindows implements WindowsPort {
     return window !== null && this.all.has(window);
   }
 
-  showDashboard(url: string): void {
+  showDashboard(url: string, panel?: DashboardPanel): void {
     this.allowedOrigin = originOf(url);
     if (this.dashboard && !this.dashboard.isDestroyed()) {
-      // Same daemon: keep the page as it is. A daemon on another port: load its dashboard.
+      // Same daemon: keep the page as it is (its filters too), only moved to the panel asked for.
+      // A daemon on another port: load its dashboard.
       if (!sameOrigin(this.dashboard.webContents.getURL(), this.allowedOrigin)) this.load(this.dashboard, url);
+      else if (panel) this.showPanel(this.dashboard, panel);
       this.bringToFront(this.dashboard);
       return;
     }
@@ -134,6 +137,13 @@ export class ElectronWindows implements WindowsPort {
     if (window.isMinimized()) window.restore();
     this.bringToFront(window);
     return true;
+  }
+
+  /** The page scrolls to a panel on a `#panel=` fragment (renderer/src/panel-link.ts). */
+  private showPanel(window: BrowserWindow, panel: DashboardPanel): void {
+    window.webContents
+      .executeJavaScript(`location.hash = ${JSON.stringify(`panel=${panel}`)}`)
+      .catch((error: Error) => this.options.logger.warn(`Could not show the ${panel} panel: ${error.message}`));
   }
 
   private bringToFront(window: BrowserWindow): void {

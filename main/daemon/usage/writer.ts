@@ -180,7 +180,10 @@ export class ThreadWriter implements UsageWriter {
     const waiter = this.backfilling;
     if (!waiter) return;
     // A failed batch is retried by the thread; the error is only worth a line in the log.
-    if ('backfillError' in m) return this.logger.warn(`Usage upgrade: a batch failed, retrying: ${m.backfillError}`);
+    if ('backfillError' in m) {
+      this.logger.warn(`Usage upgrade: a batch failed, retrying: ${m.backfillError}`);
+      return;
+    }
     waiter.progress(m.backfillDone, m.backfillTotal);
     if (!m.finished) return;
     this.backfilling = null;
