@@ -354,6 +354,10 @@ byId('custom-toggle').addEventListener('click', () => {
   byId('custom-error').textContent = '';
   customFrom.focus();
 });
+// An error message is about the dates as they were: gone once one is changed.
+customForm.addEventListener('input', () => {
+  byId('custom-error').textContent = '';
+});
 customForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const from = customFrom.value;

@@ -11,22 +11,22 @@ type Row = Record<string, unknown>;
 const n = (v: unknown): number => Number(v ?? 0);
 
 /** Tokens by kind per bucket, from the per-project roll-up (sums, drawn like cost). */
-function tokenSeries(db: Db, from: number, to: number, bucketMs: number): TokenPoint[] {
+function tokenSeries(db: Db, from: number, last: number, bucketMs: number): TokenPoint[] {
   const rows = db
     .prepare(`SELECT (bucket / ${bucketMs}) * ${bucketMs} AS t, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
         SUM(cache_read_tokens) AS cache_read, SUM(cache_creation_tokens) AS cache_write
-      FROM rollup_project WHERE res = ? AND bucket >= ? AND bucket < ? GROUP BY 1`)
-    .all([resolutionFor(bucketMs), Math.floor(from / bucketMs) * bucketMs, to]) as Row[];
+      FROM rollup_project WHERE res = ? AND bucket >= ? AND bucket <= ? GROUP BY 1`)
+    .all([resolutionFor(bucketMs), Math.floor(from / bucketMs) * bucketMs, last]) as Row[];
   const found = new Map(rows.map((r) => [n(r.t), r]));
-  return bucketStarts(from, to, bucketMs).map((t) => {
+  return bucketStarts(from, last, bucketMs).map((t) => {
     const r = found.get(t);
     return { t, input: n(r?.input), output: n(r?.output), cacheRead: n(r?.cache_read), cacheWrite: n(r?.cache_write) };
   });
 }
 
-function ttfbSeries(db: Db, from: number, to: number, bucketMs: number): TtfbPoint[] {
-  const byBucket = histogramsByBucket(db, { from, to }, bucketMs, METRIC_TTFB);
-  return bucketStarts(from, to, bucketMs).map((t) => {
+function ttfbSeries(db: Db, from: number, last: number, bucketMs: number): TtfbPoint[] {
+  const byBucket = histogramsByBucket(db, from, last, bucketMs, METRIC_TTFB);
+  return bucketStarts(from, last, bucketMs).map((t) => {
     const h = byBucket.get(t);
     return { t, p50: h ? histogramPercentile(h, 0.5) : null, p95: h ? histogramPercentile(h, 0.95) : null };
   });
@@ -51,10 +51,10 @@ export function statusCounts(db: Db, span: Span, now: number): StatusCount[] {
 
 /** Tokens over time, time to first byte, and status codes, over the chart's window. */
 export function queryChartExtras(db: Db, w: Window, now: number): ChartExtras {
-  const { from, to, buckets: b } = chartSpan(w, now);
+  const { from, last, buckets: b } = chartSpan(w, now);
   return {
-    tokensPerBucket: tokenSeries(db, from, to, b.costMs),
-    ttfbPerBucket: ttfbSeries(db, from, to, b.latencyMs),
+    tokensPerBucket: tokenSeries(db, from, last, b.costMs),
+    ttfbPerBucket: ttfbSeries(db, from, last, b.latencyMs),
     statusCodes: statusCounts(db, readableSpan({ from, to: w.to }, now), now),
   };
 }
