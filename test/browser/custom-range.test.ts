@@ -157,6 +157,9 @@ describe('a custom date range on the dashboard, in a real browser', () => {
           assert.equal(rows.length, IN_WINDOW);
           await noSideways(page, width);
           await page.screenshot({ path: screenshotPath(`custom-range-${width}-${scheme}`), fullPage: true });
+          // The range picker under the sticky header, as a user scrolled to it sees it.
+          await page.evaluate('scrollTo(0, document.getElementById("activity-title").getBoundingClientRect().top + scrollY - 120)');
+          await page.screenshot({ path: screenshotPath(`custom-range-activity-${width}-${scheme}`) });
 
           // A reload (or a shared link) restores it.
           await page.reload();
