@@ -99,7 +99,7 @@ function windowOption(from: string | boolean | undefined, to: string | boolean |
   try {
     return parseWindow(typeof from === 'string' ? from : undefined, typeof to === 'string' ? to : undefined, Date.now());
   } catch (error) {
-    if (error instanceof WindowError) throw new UsageError(`--${error.message}`, 'cco stats');
+    if (error instanceof WindowError) throw new UsageError(error.message.replace(/\b(from|to)\b/g, '--$1'), 'cco stats');
     throw error;
   }
 }
@@ -120,7 +120,9 @@ function topOption(value: string | boolean | undefined): number {
 /** "1 Nov – 15 Nov": a custom window's days, its end day inclusive. */
 function windowTitle(s: UsageSummary): string {
   const day = (t: number) => new Date(t).toLocaleDateString('en-GB', { day: 'numeric', month: 'short' });
-  return s.from === null ? 'all time' : `${day(s.from)} – ${day(s.to - 1)}`;
+  if (s.from === null) return 'all time';
+  const [first, last] = [day(s.from), day(s.to - 1)];
+  return first === last ? first : `${first} – ${last}`;
 }
 
 const rangeTitle = (s: UsageSummary) => (s.range === 'custom' ? windowTitle(s) : RANGE_TITLES[s.range]);
