@@ -58,9 +58,9 @@ export function customDays(custom: CustomWindow): number {
   return Math.round((dayOf(custom.to).getTime() - dayOf(custom.from).getTime()) / 86_400_000) + 1;
 }
 
-/** The period in a sentence: "in the last 24h", "1 Nov – 15 Nov". */
+/** The period in a sentence: "in the last 24h", "in 1 Nov – 15 Nov". */
 export function periodText(period: Period): string {
-  return typeof period === 'string' ? `in the last ${period}` : customLabel(period);
+  return typeof period === 'string' ? `in the last ${period}` : `in ${customLabel(period)}`;
 }
 
 /** YYYY-MM-DD of a local date (what a date input holds). */

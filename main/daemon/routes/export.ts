@@ -12,10 +12,13 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',
 };
 
-/** The range's name, or a custom window's dates (UTC), for the file name. */
+/** The range's name, or a custom window's first and last local days, for the file name. */
 function fileLabel(w: Window): string {
   if (w.range !== 'custom') return w.range;
-  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const day = (t: number) => {
+    const d = new Date(t);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  };
   return `${day(w.from)}-to-${day(Math.min(w.to, Date.now()) - 1)}`;
 }
 
