@@ -64,5 +64,5 @@ export function parseWindow(from: string | undefined, to: string | undefined, no
   if (start >= end) throw new WindowError(`from must be before to, got from=${from} to=${to}`);
   if (end > now + MAX_AHEAD_MS) throw new WindowError(`to must not be more than 2 days ahead, got "${to}"`);
   if (start > now) throw new WindowError(`from must not be in the future, got "${from}"`);
-  return { range: 'custom', from: start, to: Math.min(end, now) === now && end > now ? OPEN_END : end };
+  return { range: 'custom', from: start, to: end > now ? OPEN_END : end };
 }
