@@ -166,6 +166,18 @@ async function measure(port: number, filled: FilledStore, upstream: string): Pro
         stats[`sessions ${range}`] = await p95Of(`${base}/api/sessions?range=${range}`);
         stats[`agents ${range}`] = await p95Of(`${base}/api/agents?range=${range}`);
       }
+      // Custom windows (local dates): one inside the hour roll-ups' keep, one with edges past it.
+      const day = (ago: number) => {
+        const d = new Date(Date.now() - ago * 86_400_000);
+        return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+      };
+      for (const [name, from, to] of [['custom 14d', 20, 7], ['custom 60d', 75, 16]] as const) {
+        const q = `from=${day(from)}&to=${day(to)}`;
+        for (const [what, path] of [['summary', 'stats/summary'], ['projects', 'project/stats'], ['machine', 'machine/stats'],
+          ['models', 'model/stats'], ['sessions', 'sessions']] as const) {
+          stats[`${what} ${name}`] = await p95Of(`${base}/api/${path}?${q}`);
+        }
+      }
       const filters: Record<string, number> = {};
       for (const q of ['', 'project=/work/project-3', 'project=nobody', 'model=claude-haiku-4-5', 'model=nothing', 'status=529',
         'status=418', 'status=error', 'status=ok', 'cache=coalesced', 'session=session-7', 'session=nobody']) {

@@ -159,11 +159,15 @@ export interface DayPromptCache extends PromptCacheStats {
   day: string;
 }
 
-/** `GET /api/stats/summary?range=1h|24h|today|7d|30d|all`, and the `stats` event of `/api/events` (without `cache`). */
+/**
+ * `GET /api/stats/summary?range=1h|24h|today|7d|30d|all` (or `from=..&to=..`: a custom window,
+ * `range` then 'custom'), and the `stats` event of `/api/events` (without `cache`).
+ */
 export interface SummaryResponse extends UsageTotals {
-  range: '1h' | '24h' | 'today' | '7d' | '30d' | 'all';
+  range: '1h' | '24h' | 'today' | '7d' | '30d' | 'all' | 'custom';
   /** Epoch ms the range starts at; null for `all`. */
   from: number | null;
+  /** Where it ends: now, or a custom window's end. Past the 32 days hours are kept, at a UTC midnight. */
   to: number;
   /** From the roll-ups' histograms: within 2 % of the exact nearest-rank figure; null without requests. */
   latencyMs: { p50: number | null; p95: number | null };
@@ -248,6 +252,15 @@ export interface AgentsResponse {
 
 export type ChartRange = '1h' | '24h' | '7d' | '30d';
 
+/**
+ * A custom window as the dashboard and the API take it (`from`, `to`): epoch ms, or dates
+ * YYYY-MM-DD (local midnight; `to` takes in that whole day).
+ */
+export interface CustomWindow {
+  from: string;
+  to: string;
+}
+
 export interface RequestPoint {
   /** Bucket start, epoch ms. */
   t: number;
@@ -286,7 +299,7 @@ export interface ModelTokens {
 }
 
 export interface ChartData {
-  range: ChartRange;
+  range: ChartRange | 'custom';
   from: number;
   to: number;
   /** The width of one point of each series; the series names keep their usual (1h) meaning. */

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { PromptCacheStats } from '../../shared/api.js';
 import { silentLogger } from '../common/logger.js';
 import type { ProjectStats } from '../daemon/usage/projects.js';
-import { isSummaryRange, SUMMARY_RANGES, summaryStart, type SummaryRange } from '../daemon/usage/ranges.js';
+import { isSummaryRange, SUMMARY_RANGES, type SummaryRange } from '../daemon/usage/ranges.js';
+import { parseWindow, rangeWindow, WindowError, type Window } from '../daemon/usage/window.js';
 import type { UsageSummary } from '../daemon/usage/summary.js';
 import { resolveCliConfig } from './config.js';
 import type { CliContext } from './context.js';
@@ -15,13 +16,14 @@ import { noUsageMessage, openUsageForReading } from './usage-db.js';
 
 export function statsHelp(): string {
   return renderHelp(
-    'cco stats [--team] [--range 1h|24h|today|7d|30d|all] [--top N] [--json] [--port N]',
+    'cco stats [--team] [--range 1h|24h|today|7d|30d|all | --from DATE --to DATE] [--top N] [--json] [--port N]',
     'Prints what Claude Code cost through this daemon: requests, tokens, cost, what the response cache saved,\n' +
       'the prompt-cache ratio (input read from the provider\'s cache), latency, and the most expensive\n' +
       'projects, and plan usage (5-hour and 7-day quota of a Pro/Max login). Figures marked ≈ contain an\n' +
       'estimated price. Reads the usage database and the saved plan readings; the daemon need not run.',
     [
       { names: '--range R', help: `summary period: ${SUMMARY_RANGES.join(', ')} (default: today)` },
+      { names: '--from D, --to D', help: 'a custom period instead: dates YYYY-MM-DD (local; --to includes its day) or epoch ms' },
       { names: '--top N', help: 'projects to list (default: 10)' },
       { names: '--json', help: 'print {summary, projects, plan} as JSON for scripts (prompt cache, cost split, sources included)' },
       { names: '--team', help: 'the whole team from the team ledger (--team-db, CCO_TEAM_DB): totals, machines, projects' },
@@ -36,6 +38,8 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
   const specs = {
     ...configSpecs(true),
     range: { type: 'string' as const },
+    from: { type: 'string' as const },
+    to: { type: 'string' as const },
     top: { type: 'string' as const },
     json: { type: 'boolean' as const },
     team: { type: 'boolean' as const },
@@ -48,8 +52,10 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
     return EXIT.ok;
   }
   const range = rangeOption(values.range, 'cco stats');
+  const custom = windowOption(values.from, values.to);
   const top = topOption(values.top);
   if (values.team) {
+    if (custom !== null) throw new UsageError('--from/--to are not taken with --team; use --range', 'cco stats');
     const { teamStats } = await import('./team-stats.js');
     return teamStats(resolveCliConfig(ctx, configFlagsFrom(values)), range, top, values.json === true, ctx);
   }
@@ -69,15 +75,16 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
       import('../daemon/pricing/pricer.js'),
     ]);
   const now = Date.now();
+  const window = custom ?? rangeWindow(range, now);
   let summary: UsageSummary;
   let projects: ProjectStats[];
   try {
     // The daemon's prices (pricing.json included) value what prompt caching saved.
     const table = loadPriceTable(join(dataDir, 'pricing.json'), silentLogger);
-    const cache = report.promptCacheReport(promptCacheParts(opened.db, summaryStart(range, now), now),
+    const cache = report.promptCacheReport(promptCacheParts(opened.db, window, now),
       createPricer(table, silentLogger));
-    summary = report.summaryWithPromptCache(querySummary(opened.db, range, now), cache);
-    const listed = queryProjects(opened.db, summaryStart(range, now), now).slice(0, top);
+    summary = report.summaryWithPromptCache(querySummary(opened.db, window, now), cache);
+    const listed = queryProjects(opened.db, window, now).slice(0, top);
     projects = report.projectsWithPromptCache(listed, cache);
   } finally {
     opened.db.close();
@@ -85,6 +92,16 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
   if (values.json) ctx.out(JSON.stringify({ summary, projects, plan }, null, 2));
   else for (const line of [...renderStats(summary, projects, config.port), '', ...renderPlanUsage(plan)]) ctx.out(line);
   return EXIT.ok;
+}
+
+/** `--from`/`--to`: the API's parser (window.ts), its messages as usage errors. */
+function windowOption(from: string | boolean | undefined, to: string | boolean | undefined): Window | null {
+  try {
+    return parseWindow(typeof from === 'string' ? from : undefined, typeof to === 'string' ? to : undefined, Date.now());
+  } catch (error) {
+    if (error instanceof WindowError) throw new UsageError(error.message.replace(/\b(from|to)\b/g, '--$1'), 'cco stats');
+    throw error;
+  }
 }
 
 export function rangeOption(value: string | boolean | undefined, command: string, fallback: SummaryRange = 'today'): SummaryRange {
@@ -99,6 +116,16 @@ function topOption(value: string | boolean | undefined): number {
   if (typeof value !== 'string' || !Number.isInteger(n) || n < 1) throw new UsageError(`--top must be a whole number ≥ 1, got '${String(value)}'`, 'cco stats');
   return n;
 }
+
+/** "1 Nov – 15 Nov": a custom window's days, its end day inclusive. */
+function windowTitle(s: UsageSummary): string {
+  const day = (t: number) => new Date(t).toLocaleDateString('en-GB', { day: 'numeric', month: 'short' });
+  if (s.from === null) return 'all time';
+  const [first, last] = [day(s.from), day(s.to - 1)];
+  return first === last ? first : `${first} – ${last}`;
+}
+
+const rangeTitle = (s: UsageSummary) => (s.range === 'custom' ? windowTitle(s) : RANGE_TITLES[s.range]);
 
 const RANGE_TITLES: Record<SummaryRange, string> = {
   '1h': 'the last hour', '24h': 'the last 24 hours', today: 'today', '7d': 'the last 7 days', '30d': 'the last 30 days', all: 'all time' };
@@ -124,7 +151,7 @@ function ms(value: number | null): string {
 export function renderStats(s: UsageSummary, projects: readonly ProjectStats[], port: number): string[] {
   const t = s.tokens;
   const lines = [
-    `Usage on port ${port}, ${RANGE_TITLES[s.range]}`,
+    `Usage on port ${port}, ${rangeTitle(s)}`,
     `  Requests   ${s.requests}${s.errors > 0 ? ` (${s.errors} errors)` : ''}`,
     `  Cost       ${estimatedMark(s)}${money(s.costUsd)}${s.unpricedRequests > 0 ? ` + ${s.unpricedRequests} requests of unknown price` : ''}`,
     ...costSplitLines(s),
@@ -142,7 +169,7 @@ export function renderStats(s: UsageSummary, projects: readonly ProjectStats[], 
   const fmt = (r: string[]) => `  ${r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()}`;
   const note = projects.some((p) => (p.costSplit?.estimatedUsd ?? 0) > 0) || (s.costSplit?.estimatedUsd ?? 0) > 0
     ? ['', `  ${ESTIMATED} the figure contains an estimated price (a model without a price of its own)`] : [];
-  return [...lines, '', `Projects, ${RANGE_TITLES[s.range]}, most expensive first`, fmt(head), ...rows.map(fmt), ...note];
+  return [...lines, '', `Projects, ${rangeTitle(s)}, most expensive first`, fmt(head), ...rows.map(fmt), ...note];
 }
 
 /** Marks a figure that contains an estimated price. */

@@ -16,6 +16,7 @@ import type {
   SummaryResponse,
   TeamOverviewResponse,
 } from '../../shared/api.js';
+import { periodParams, type Period } from './period.js';
 
 /** The header the daemon reads the per-install token from on admin actions. */
 export const TOKEN_HEADER = 'x-cco-token';
@@ -29,14 +30,14 @@ export class ApiError extends Error {
 export interface Api {
   health(): Promise<HealthResponse>;
   /** `filters`: the drill-down's, so the cards show what is filtered. */
-  summary(range: ChartRange, filters?: Readonly<Record<string, string | undefined>>): Promise<SummaryResponse>;
-  projects(range: ChartRange): Promise<ProjectStatsResponse>;
-  charts(range: ChartRange): Promise<MachineStatsResponse>;
+  summary(period: Period, filters?: Readonly<Record<string, string | undefined>>): Promise<SummaryResponse>;
+  projects(period: Period): Promise<ProjectStatsResponse>;
+  charts(period: Period): Promise<MachineStatsResponse>;
   /** `project`: one project's models only. */
-  models(range: ChartRange, project?: string): Promise<ModelStatsResponse>;
+  models(period: Period, project?: string): Promise<ModelStatsResponse>;
   /** `filters`: project, model, status, as the drill-down sets them. */
   requests(limit: number, filters?: Readonly<Record<string, string | undefined>>): Promise<RequestsResponse>;
-  sessions(range: ChartRange, limit: number): Promise<SessionsResponse>;
+  sessions(period: Period, limit: number): Promise<SessionsResponse>;
   cacheStats(): Promise<CacheStatsResponse>;
   routing(): Promise<RoutingResponse>;
   clearCache(): Promise<CacheClearResponse>;
@@ -71,15 +72,15 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
   }
   return {
     health: () => call('/health'),
-    summary: (range, filters = {}) => {
-      const query = new URLSearchParams({ range });
+    summary: (period, filters = {}) => {
+      const query = new URLSearchParams(periodParams(period));
       for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
       return call(`/api/stats/summary?${query}`);
     },
-    projects: (range) => call(`/api/project/stats?range=${encodeURIComponent(range)}`),
-    charts: (range) => call(`/api/machine/stats?range=${encodeURIComponent(range)}`),
-    models: (range, project) => {
-      const query = new URLSearchParams({ range });
+    projects: (period) => call(`/api/project/stats?${new URLSearchParams(periodParams(period))}`),
+    charts: (period) => call(`/api/machine/stats?${new URLSearchParams(periodParams(period))}`),
+    models: (period, project) => {
+      const query = new URLSearchParams(periodParams(period));
       if (project !== undefined) query.set('project', project);
       return call(`/api/model/stats?${query}`);
     },
@@ -88,7 +89,10 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
       for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
       return call(`/api/requests?${query}`);
     },
-    sessions: (range, limit) => call(`/api/sessions?range=${encodeURIComponent(range)}&limit=${limit}`),
+    sessions: (period, limit) => {
+      const query = new URLSearchParams({ ...periodParams(period), limit: String(limit) });
+      return call(`/api/sessions?${query}`);
+    },
     cacheStats: () => call('/api/cache/stats'),
     routing: () => call('/api/routing'),
     clearCache: () => admin('/api/cache/clear'),

@@ -1,6 +1,6 @@
 // The dashboard page: wires the API, the live event stream and the views together.
 import './index.css';
-import type { ChartData, ChartExtras, ChartRange, ProjectStats, SummaryResponse } from '../../shared/api.js';
+import type { ChartData, ChartExtras, ChartRange, CustomWindow, ProjectStats, SummaryResponse } from '../../shared/api.js';
 import { createApi } from './api.js';
 import { costLines, latencyLines, projectLabels } from './charts/shape.js';
 import { lineChart } from './charts/line-chart.js';
@@ -12,6 +12,7 @@ import { projectsWith, summaryWith } from './deltas.js';
 import { byId } from './dom.js';
 import { formatClock, formatCount, formatMs, formatUsd } from './format.js';
 import { matchesFilters, readFilters, writeFilters, type Filters } from './filters.js';
+import { customLabel, isoDay, periodKey, periodParams, periodText, readCustom, writeCustom, type Period } from './period.js';
 import { renderFilterBar } from './views/filter-bar.js';
 import { connectLive, type ConnectionStatus } from './live.js';
 import { followPanelLinks } from './panel-link.js';
@@ -119,6 +120,13 @@ const banner = alertBanner();
 const team = teamPanel();
 
 let range: ChartRange = RANGES.find((r) => r === localStorage.getItem(RANGE_KEY)) ?? '1h';
+/** A custom window of days (the address's `from`, `to`): when set, everything shows it instead of `range`. */
+let custom: CustomWindow | null = readCustom(location.search);
+const period = (): Period => custom ?? range;
+/** Whether an answer asked for `wanted` is still what the page shows. */
+const stillWanted = (wanted: Period): boolean => periodKey(wanted) === periodKey(period());
+/** Live requests count in the period on screen unless it is a custom window that ended before today. */
+const liveCounts = (): boolean => custom === null || custom.to >= isoDay(new Date());
 let daemonPid: number | null = null;
 
 /** A failed load leaves the last good numbers on screen; the status pill says why nothing moves. */
@@ -153,31 +161,31 @@ function showProjects(next: ProjectStats[]): void {
   projects.update(next);
 }
 const loadSummary = quietly(async () => {
-  const wanted = range;
+  const wanted = period();
   const wantedFilters = filters;
   const next = await api.summary(wanted, { ...wantedFilters });
-  if (wanted === range && wantedFilters === filters) showSummary(next);
+  if (stillWanted(wanted) && wantedFilters === filters) showSummary(next);
 });
 const loadProjects = quietly(async () => {
-  const wanted = range;
+  const wanted = period();
   const { projects: list } = await api.projects(wanted);
-  if (wanted === range) showProjects(list);
+  if (stillWanted(wanted)) showProjects(list);
   knownProjects = list.map((p) => p.project);
   recent.knownProjects(knownProjects);
   renderFilters();
 });
 const loadSessions = quietly(async () => {
-  const wanted = range;
+  const wanted = period();
   const page = await api.sessions(wanted, SESSION_ROWS);
-  if (wanted === range) sessions.update(page.sessions, page.total);
+  if (stillWanted(wanted)) sessions.update(page.sessions, page.total);
 });
 // The models table follows the range and the project filter (the roll-ups keep both dimensions).
 const models = modelsTable({ filter: (model) => setFilters({ ...filters, model }) });
 const loadModels = quietly(async () => {
-  const wanted = { range, project: filters.project };
-  const { models: list } = await api.models(wanted.range, wanted.project);
-  if (wanted.range === range && wanted.project === filters.project) {
-    models.update(list, `${wanted.project === undefined ? '' : 'of this project '}in the last ${wanted.range}`);
+  const wanted = { period: period(), project: filters.project };
+  const { models: list } = await api.models(wanted.period, wanted.project);
+  if (stillWanted(wanted.period) && wanted.project === filters.project) {
+    models.update(list, `${wanted.project === undefined ? '' : 'of this project '}${periodText(wanted.period)}`);
   }
 });
 const loadCache = quietly(async () => cache.update(await api.cacheStats()));
@@ -210,10 +218,10 @@ function setFilters(next: Filters, push = true): void {
   void loadSummary();
 }
 
-/** The export links carry the filters and the picked range: the file holds exactly what is filtered. */
+/** The export links carry the filters and the picked period: the file holds exactly what is filtered. */
 function renderExportLinks(): void {
   for (const format of ['csv', 'json'] as const) {
-    const query = new URLSearchParams({ format, range });
+    const query = new URLSearchParams({ format, ...periodParams(period()) });
     for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
     byId<HTMLAnchorElement>(`export-${format}`).href = `/api/export?${query}`;
   }
@@ -236,7 +244,14 @@ function renderFilters(): void {
     (key, value) => (key === 'project' ? (projectLabels([...knownProjects, value]).get(value) ?? value) : value),
   );
 }
-window.addEventListener('popstate', () => setFilters(readFilters(location.search), false));
+window.addEventListener('popstate', () => {
+  const next = readCustom(location.search);
+  if (periodKey(next ?? range) !== periodKey(period())) {
+    custom = next;
+    periodChanged();
+  }
+  setFilters(readFilters(location.search), false);
+});
 const loadBudgets = quietly(async () => budgets.update(await api.budgets()));
 const loadTeam = quietly(async () => {
   const wanted = range;
@@ -244,18 +259,19 @@ const loadTeam = quietly(async () => {
   if (wanted === range) team.update(next);
 });
 const loadAlerts = quietly(async () => banner.replace((await api.alerts()).alerts));
-let chartsLoaded: ChartRange | null = null;
+/** periodKey of the period the charts show. */
+let chartsLoaded: string | null = null;
 const loadCharts = quietly(async () => {
-  const wanted = range;
+  const wanted = period();
   const { chartData } = await api.charts(wanted);
-  if (wanted !== range) return; // a newer range was picked meanwhile
-  drawCharts(chartData);
+  if (!stillWanted(wanted)) return; // a newer period was picked meanwhile
+  drawCharts(chartData, periodKey(wanted));
 });
 
-function drawCharts(data: ChartData): void {
-  chartsLoaded = data.range;
+function drawCharts(data: ChartData, key: string): void {
+  chartsLoaded = key;
   for (const chart of charts) chart.update(data);
-  document.body.dataset.chartsRange = chartsLoaded;
+  document.body.dataset.chartsRange = data.range;
   renderRange();
 }
 
@@ -282,22 +298,78 @@ function scheduleRefresh(): void {
  */
 function renderRange(): void {
   const offline = document.body.dataset.connection === 'disconnected' || document.body.dataset.connection === 'reconnecting';
-  for (const button of byId('range').querySelectorAll<HTMLButtonElement>('button[data-range]')) {
-    button.setAttribute('aria-pressed', String(button.dataset.range === (chartsLoaded ?? range)));
-    button.setAttribute('aria-busy', String(button.dataset.range === range && range !== chartsLoaded));
+  const asked = periodKey(period());
+  const shown = chartsLoaded ?? asked;
+  const toggle = byId<HTMLButtonElement>('custom-toggle');
+  const buttons = [...byId('range').querySelectorAll<HTMLButtonElement>('button[data-range]'), toggle];
+  for (const button of buttons) {
+    const key = button === toggle ? (custom === null ? null : periodKey(custom)) : button.dataset.range;
+    button.setAttribute('aria-pressed', String(key === shown));
+    button.setAttribute('aria-busy', String(key === asked && asked !== chartsLoaded));
     button.disabled = offline;
-    button.title = offline ? 'Not connected to the daemon: the range cannot load.' : '';
+    button.title = offline ? 'Not connected to the daemon: the range cannot load.' : button === toggle ? 'Pick the days to show' : '';
   }
+  toggle.textContent = custom === null ? 'Custom…' : customLabel(custom);
+  for (const input of customForm.querySelectorAll<HTMLInputElement | HTMLButtonElement>('input, button')) input.disabled = offline;
+}
+
+/** Everything that follows the period loads it anew (the team panel takes the named ranges only). */
+function periodChanged(): void {
+  renderRange();
+  renderExportLinks();
+  void Promise.all([loadCharts(), loadSummary(), loadProjects(), loadTeam(), loadSessions(), loadModels()]);
+}
+
+/** Picks a period and keeps it in the address: a custom window as `from`/`to`, a named range clears them. */
+function pickPeriod(next: Period): void {
+  if (periodKey(next) === periodKey(period())) return;
+  custom = typeof next === 'string' ? null : next;
+  if (typeof next === 'string') {
+    range = next;
+    localStorage.setItem(RANGE_KEY, range);
+  }
+  history.pushState(null, '', `${location.pathname}${writeCustom(location.search, custom)}`);
+  periodChanged();
 }
 
 byId('range').addEventListener('click', (event) => {
   const picked = RANGES.find((r) => r === (event.target as HTMLElement).closest<HTMLButtonElement>('button')?.dataset.range);
-  if (!picked || picked === range) return;
-  range = picked;
-  localStorage.setItem(RANGE_KEY, range);
-  renderRange();
-  renderExportLinks();
-  void Promise.all([loadCharts(), loadSummary(), loadProjects(), loadTeam(), loadSessions(), loadModels()]);
+  if (!picked) return;
+  customForm.hidden = true;
+  byId('custom-toggle').setAttribute('aria-expanded', 'false');
+  pickPeriod(picked);
+});
+
+const customForm = byId<HTMLFormElement>('custom-range');
+const customFrom = byId<HTMLInputElement>('custom-from');
+const customTo = byId<HTMLInputElement>('custom-to');
+byId('custom-toggle').addEventListener('click', () => {
+  customForm.hidden = !customForm.hidden;
+  byId('custom-toggle').setAttribute('aria-expanded', String(!customForm.hidden));
+  if (customForm.hidden) return;
+  // The shown window, else the last seven days.
+  const today = new Date();
+  customFrom.value = custom?.from ?? isoDay(new Date(today.getFullYear(), today.getMonth(), today.getDate() - 6));
+  customTo.value = custom?.to ?? isoDay(today);
+  customTo.max = isoDay(today);
+  customFrom.max = isoDay(today);
+  byId('custom-error').textContent = '';
+  customFrom.focus();
+});
+// An error message is about the dates as they were: gone once one is changed.
+customForm.addEventListener('input', () => {
+  byId('custom-error').textContent = '';
+});
+customForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const from = customFrom.value;
+  const to = customTo.value;
+  const error = from === '' || to === '' ? 'Pick both days.' : from > to ? 'The first day must not be after the last.' : '';
+  byId('custom-error').textContent = error;
+  if (error !== '') return;
+  customForm.hidden = true;
+  byId('custom-toggle').setAttribute('aria-expanded', 'false');
+  pickPeriod({ from, to });
 });
 
 let lastStatus: ConnectionStatus = 'connecting';
@@ -316,8 +388,10 @@ connectLive('/api/events', {
   },
   request(entry) {
     recent.add(entry);
-    if (summary && matchesFilters(filters, entry)) showSummary(summaryWith(summary, entry));
-    showProjects(projectsWith(projectList, entry));
+    if (liveCounts()) {
+      if (summary && matchesFilters(filters, entry)) showSummary(summaryWith(summary, entry));
+      showProjects(projectsWith(projectList, entry));
+    }
     scheduleRefresh();
   },
   alert(entry) {

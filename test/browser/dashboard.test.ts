@@ -324,8 +324,13 @@ describe('the dashboard in a real browser', () => {
     const port = daemon.port;
     await daemon.close(0);
     await waitFor(async () => /^(Reconnecting…|Disconnected)$/.test(await statusText()), { message: 'status leaves Connected' });
+    // No range can load meanwhile: the range buttons and the custom range are disabled.
+    await page.locator('#range button[data-range="24h"]:disabled').waitFor();
+    assert.equal(await page.locator('#custom-toggle').isDisabled(), true);
+    assert.equal(await page.locator('#custom-apply').isDisabled(), true);
     daemon = await startHost(port);
     await page.locator('#status-text', { hasText: /^Connected$/ }).waitFor({ timeout: 8000 });
+    assert.equal(await page.locator('#custom-toggle').isDisabled(), false);
     await page.locator('[data-card="requests"] .stat-value', { hasText: /^6$/ }).waitFor();
   });
 });

@@ -92,6 +92,26 @@ describe('cco stats and cco export', () => {
     assert.equal((await statsJson(sandbox, ['--range', 'all'])).summary?.requests, 3);
   });
 
+  it('takes a custom period of days with --from and --to, the API\'s parser', async () => {
+    const day = (offset: number) => {
+      const d = new Date();
+      d.setDate(d.getDate() + offset);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
+    assert.equal((await statsJson(sandbox, ['--from', day(-1), '--to', day(0)])).summary?.requests, 3);
+    assert.equal((await statsJson(sandbox, ['--from', day(-3), '--to', day(-1)])).summary?.requests, 0);
+    const text = await runCco(['stats', '--from', day(0), '--to', day(0)], { env: sandbox.env });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^Usage on port \d+, \d{1,2} [A-Z][a-z]{2}\n/);
+    const alone = await runCco(['stats', '--from', day(-1)], { env: sandbox.env });
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /--from and --to must be given together/);
+    const backwards = await runCco(['stats', '--from', day(0), '--to', day(-2)], { env: sandbox.env });
+    assert.match(backwards.stderr, /--from must be before --to/);
+    const team = await runCco(['stats', '--team', '--from', day(-1), '--to', day(0)], { env: sandbox.env });
+    assert.equal(team.code, 2);
+  });
+
   it('refuses bad options with the reason and exit 2', async () => {
     const range = await runCco(['stats', '--range', 'week'], { env: sandbox.env });
     assert.equal(range.code, 2);

@@ -23,7 +23,7 @@ function total(parts: BusterPart[]): [number, number] {
 function judgedAndRaw(file: string, from: number, now: number): { judged: [number, number]; raw: [number, number] } {
   const db = new Database(file, { readonly: true });
   try {
-    return { judged: total(promptCacheParts(db, from, now).busters), raw: total(busterParts(db, from, now, null)) };
+    return { judged: total(promptCacheParts(db, { from, to: Number.MAX_SAFE_INTEGER }, now).busters), raw: total(busterParts(db, { from, to: Number.MAX_SAFE_INTEGER }, now, null)) };
   } finally {
     db.close();
   }
@@ -102,7 +102,7 @@ test('a write whose lifetime ran out is a buster until a late call shows it was 
   assert.deepEqual(after.judged, [1, 500], 'only the other session\'s write is left a buster');
   const db = new Database(file, { readonly: true });
   try {
-    const sums = sumsBy(db, 0, NOON + 11 * MINUTE, null).get('')!.sums;
+    const sums = sumsBy(db, { from: 0, to: Number.MAX_SAFE_INTEGER }, NOON + 11 * MINUTE, null).get('')!.sums;
     assert.equal(sums[MEASURE_INDEX.buster_writes], 1, 'the roll-ups took the first judgement back');
   } finally {
     db.close();

@@ -81,7 +81,7 @@ test('export pages carry every row once, in order, across pages that split equal
       let written = 0;
       let pages = 0;
       for (;;) {
-        const page: ExportPage = await store.exportPage(format, store.exportStart('all'), after, written);
+        const page: ExportPage = await store.exportPage(format, 'all', after, written);
         text += page.text;
         written += page.rows;
         pages++;

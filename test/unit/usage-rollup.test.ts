@@ -65,13 +65,16 @@ function exactPercentile(sorted: number[], q: number): number | null {
 
 const MODELS = ['claude-sonnet-4-5', 'claude-opus-4-1', 'mystery-model', 'claude-opus-4-8'];
 
+/** [from, now and on): what the named ranges read. */
+const since = (from: number) => ({ from, to: Number.MAX_SAFE_INTEGER });
+
 function check(file: string, now: number, froms: number[]): void {
   const db = new Database(file, { readonly: true });
   try {
     for (const from of froms) {
       for (const group of [null, 'project', 'model'] as const) {
         const raw = rawSums(db, from, group);
-        const rolled = sumsBy(db, from, now, group);
+        const rolled = sumsBy(db, since(from), now, group);
         const rolledPlain = new Map([...rolled].map(([k, s]) => [k, [...s.sums, s.lastSeen ?? 0]]));
         if (group === null && raw.size === 0) continue;
         assert.deepEqual(rolledPlain, raw, `from ${from} by ${group ?? 'nothing'}`);
@@ -85,8 +88,8 @@ function check(file: string, now: number, froms: number[]): void {
         }
         return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
       };
-      const judged = promptCacheParts(db, from, now);
-      const raw = busterParts(db, from, now, null);
+      const judged = promptCacheParts(db, since(from), now);
+      const raw = busterParts(db, since(from), now, null);
       const byProject = (b: BusterPart) => `${b.project} ${b.model}`;
       const byDay = (b: BusterPart) => `${b.model} ${b.day}`;
       assert.ok(judged.busters.length > 0 || from > now - DAY, `busters found from ${from}`);
@@ -96,10 +99,10 @@ function check(file: string, now: number, froms: number[]): void {
       const statuses = db.prepare('SELECT status, COUNT(*) AS count FROM requests WHERE started_at >= ? GROUP BY status')
         .all([from]) as Array<{ status: number; count: number }>;
       assert.deepEqual(
-        new Map(statusCounts(db, from, now).map((c) => [c.status, c.count])),
+        new Map(statusCounts(db, since(from), now).map((c) => [c.status, c.count])),
         new Map(statuses.map((r) => [Number(r.status), Number(r.count)])), `statuses from ${from}`,
       );
-      for (const m of queryModels(db, from, now)) {
+      for (const m of queryModels(db, since(from), now)) {
         const values = (db.prepare(`SELECT latency_ms AS v FROM requests WHERE started_at >= ? AND ${ANSWERED}
           AND COALESCE(served_model, requested_model, '') = ? ORDER BY 1`).all([from, m.model]) as Array<{ v: number }>)
           .map((r) => Number(r.v));
@@ -115,7 +118,7 @@ function check(file: string, now: number, froms: number[]): void {
       ] as const) {
         const values = (db.prepare(`SELECT ${column} AS v FROM requests WHERE started_at >= ? AND ${column} IS NOT NULL
           AND ${only} ORDER BY 1`).all([from]) as Array<{ v: number }>).map((r) => Number(r.v));
-        const got = percentilesSince(db, from, now, metric);
+        const got = percentilesSince(db, since(from), now, metric);
         for (const [q, estimate] of [[0.5, got.p50], [0.95, got.p95]] as const) {
           const exact = exactPercentile(values, q);
           if (exact === null) assert.equal(estimate, null);

@@ -10,6 +10,7 @@ import { backfillRemaining } from '../../main/daemon/usage/backfill.js';
 import { openUsageDatabase } from '../../main/daemon/usage/schema.js';
 import { querySummary } from '../../main/daemon/usage/summary.js';
 import { ManualClock } from '../../main/daemon/usage/clock.js';
+import { rangeWindow } from '../../main/daemon/usage/window.js';
 import { makeRecord, openTestStore, tempDir, waitFor } from './usage-fixtures.js';
 import { v2Totals, writeV2Database } from './usage-v2-fixture.js';
 
@@ -66,7 +67,7 @@ test('a v2 file with 100k rows upgrades with identical totals, resuming after a 
   try {
     assert.equal(progress[0]?.[1], left, 'the second run resumes with only what was left');
     assert.equal(backfillRemaining(db), 0);
-    const summary = querySummary(db, 'all', NOW);
+    const summary = querySummary(db, rangeWindow('all', NOW), NOW);
     assert.equal(summary.requests, before.requests);
     assert.deepEqual(
       [summary.tokens.input, summary.tokens.output, summary.tokens.cacheCreation, summary.tokens.cacheRead],

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import type { Logger } from '../../common/logger.js';
 import type { ExportFormat } from '../usage/export.js';
-import type { SummaryRange } from '../usage/ranges.js';
+import type { Window } from '../usage/window.js';
 import type { RequestMatch } from '../usage/request-list.js';
 import type { UsageStore } from '../usage/store.js';
 import { errorMessage } from '../../common/format.js';
@@ -11,6 +11,16 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
 };
+
+/** The range's name, or a custom window's first and last local days, for the file name. */
+function fileLabel(w: Window): string {
+  if (w.range !== 'custom') return w.range;
+  const day = (t: number) => {
+    const d = new Date(t);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  };
+  return `${day(w.from)}-to-${day(Math.min(w.to, Date.now()) - 1)}`;
+}
 
 /** Resolves true once the client can take more, false if it went away. */
 function writable(res: ServerResponse): Promise<boolean> {
@@ -38,13 +48,12 @@ export async function serveExport(
   ctx: Context,
   deps: { store: UsageStore; logger: Logger },
   format: ExportFormat,
-  range: SummaryRange,
+  window: Window,
   match: RequestMatch = {},
 ): Promise<void> {
-  const from = deps.store.exportStart(range);
   // The first page is read before the headers go out, so a broken database still answers with an error.
-  let page = await deps.store.exportPage(format, from, null, 0, match);
-  const name = `cco-requests-${range}${Object.keys(match).length ? '-filtered' : ''}.${format}`;
+  let page = await deps.store.exportPage(format, window, null, 0, match);
+  const name = `cco-requests-${fileLabel(window)}${Object.keys(match).length ? '-filtered' : ''}.${format}`;
   ctx.respond = false;
   const res = ctx.res;
   let written = 0;
@@ -58,7 +67,7 @@ export async function serveExport(
       res.write(page.text);
       written += page.rows;
       if (page.next === null) break;
-      const next = deps.store.exportPage(format, from, page.next, written, match);
+      const next = deps.store.exportPage(format, window, page.next, written, match);
       const [ok] = await Promise.all([writable(res), new Promise((r) => setImmediate(r))]);
       page = await next;
       if (!ok) break;

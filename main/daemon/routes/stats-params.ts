@@ -1,5 +1,8 @@
 import type { ParsedUrlQuery } from 'node:querystring';
 import { HttpError } from '../http/errors.js';
+import type { Clock } from '../usage/clock.js';
+import { rangeWindow, parseWindow, WindowError, type Window } from '../usage/window.js';
+import type { SummaryRange } from '../usage/ranges.js';
 import type { CacheOutcome } from '../usage/record.js';
 import type { RequestCursor, RequestFilter, RequestMatch, StatusFilter } from '../usage/request-list.js';
 
@@ -27,6 +30,27 @@ export function oneOf<T extends string>(
     throw new HttpError(400, `${name} must be one of ${allowed.join(', ')}, got "${value}"`);
   }
   return value as T;
+}
+
+/**
+ * The window a range-taking endpoint reads: `from` and `to` (epoch ms or YYYY-MM-DD, window.ts)
+ * when given, overriding `range`; else `range`, one of `ranges`.
+ */
+export function windowOf<R extends SummaryRange>(
+  query: ParsedUrlQuery,
+  ranges: readonly R[],
+  fallback: R,
+  clock: Clock,
+): Window {
+  const now = clock.now();
+  try {
+    const custom = parseWindow(param(query, 'from'), param(query, 'to'), now);
+    if (custom !== null) return custom;
+  } catch (error) {
+    if (error instanceof WindowError) throw new HttpError(400, error.message);
+    throw error;
+  }
+  return rangeWindow(oneOf(query, 'range', ranges, fallback), now);
 }
 
 function limitOf(query: ParsedUrlQuery): number {

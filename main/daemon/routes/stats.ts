@@ -22,7 +22,7 @@ import type { UsageStore } from '../usage/store.js';
 import { serveEvents } from './events.js';
 import { serveExport } from './export.js';
 import { createMachineProbe, type MachineProbe } from './machine-stats.js';
-import { oneOf, pageOf, param, requestFilterOf, requestMatchOf } from './stats-params.js';
+import { oneOf, pageOf, param, requestFilterOf, requestMatchOf, windowOf } from './stats-params.js';
 
 export interface StatsRouterDeps {
   store: UsageStore;
@@ -68,13 +68,13 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
 
   // Every read runs on the store's reader thread; these handlers only await the answer.
   router.get('/api/stats/summary', guarded(async (ctx) => {
-    const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, 'today');
+    const window = windowOf(ctx.query, SUMMARY_RANGES, 'today', deps.clock);
     // The request list's filters narrow the summary too, so the cards show what is filtered.
     const match = requestMatchOf(ctx.query);
     const filtered = Object.keys(match).length > 0;
     const [current, previous] = await Promise.all([
-      filtered ? store.filteredSummary(range, match) : store.summary(range),
-      store.previousPeriod(range, match),
+      filtered ? store.filteredSummary(window, match) : store.summary(window),
+      store.previousPeriod(window, match),
     ]);
     const upgrading = store.upgrade;
     const summary = {
@@ -84,24 +84,24 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
   }));
 
   router.get('/api/project/stats', guarded(async (ctx) => {
-    const projects = await store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all'));
+    const projects = await store.projects(windowOf(ctx.query, SUMMARY_RANGES, 'all', deps.clock));
     noStore(ctx, { projects } satisfies ProjectStatsResponse);
   }));
 
   router.get('/api/sessions', guarded(async (ctx) => {
     const { limit, offset } = pageOf(ctx.query);
-    const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, '7d');
-    noStore(ctx, (await store.sessions(range, limit, offset)) satisfies SessionsResponse);
+    const window = windowOf(ctx.query, SUMMARY_RANGES, '7d', deps.clock);
+    noStore(ctx, (await store.sessions(window, limit, offset)) satisfies SessionsResponse);
   }));
 
   router.get('/api/agents', guarded(async (ctx) => {
-    noStore(ctx, (await store.agents(oneOf(ctx.query, 'range', SUMMARY_RANGES, '7d'))) satisfies AgentsResponse);
+    noStore(ctx, (await store.agents(windowOf(ctx.query, SUMMARY_RANGES, '7d', deps.clock))) satisfies AgentsResponse);
   }));
 
   // `project` narrows the table to one project (the roll-ups keep project and model together).
   router.get('/api/model/stats', guarded(async (ctx) => {
-    const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all');
-    const models = await store.models(range, param(ctx.query, 'project'));
+    const window = windowOf(ctx.query, SUMMARY_RANGES, 'all', deps.clock);
+    const models = await store.models(window, param(ctx.query, 'project'));
     noStore(ctx, { models } satisfies ModelStatsResponse);
   }));
 
@@ -115,7 +115,7 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
   }));
 
   router.get('/api/machine/stats', guarded(async (ctx) => {
-    const chartData = await store.charts(oneOf(ctx.query, 'range', CHART_RANGES, '1h'));
+    const chartData = await store.charts(windowOf(ctx.query, CHART_RANGES, '1h', deps.clock));
     noStore(ctx, { process: machine.process(), machine: machine.machine(), chartData } satisfies MachineStatsResponse);
   }));
 
@@ -129,8 +129,8 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
 
   router.get('/api/export', guarded((ctx) => {
     const format = oneOf(ctx.query, 'format', EXPORT_FORMATS, 'csv');
-    const range = oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all');
-    return serveExport(ctx, deps, format, range, requestMatchOf(ctx.query));
+    const window = windowOf(ctx.query, SUMMARY_RANGES, 'all', deps.clock);
+    return serveExport(ctx, deps, format, window, requestMatchOf(ctx.query));
   }));
 
   return router;

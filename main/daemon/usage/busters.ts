@@ -1,5 +1,5 @@
 import { addBusterToDelta, rollupRowFromDb, type RollupDelta, type RollupRow } from './rollup.js';
-import { ROLLUP_SOURCE_COLUMNS } from './rollup-read.js';
+import { ROLLUP_SOURCE_COLUMNS, type Span } from './rollup-read.js';
 import type { Db } from './schema.js';
 import { prepared } from './statements.js';
 
@@ -196,9 +196,9 @@ export class BusterJudge {
 }
 
 /** Last writes whose lifetime has passed since the writer last looked: busters as of `now`. */
-export function expiredTails(db: Db, from: number, now: number): Array<{ project: string; model: string; at: number; creation: number }> {
+export function expiredTails(db: Db, span: Span, now: number): Array<{ project: string; model: string; at: number; creation: number }> {
   const rows = db.prepare(`SELECT project, model, tail_at, creation FROM cache_chain
     WHERE state = ${WAITING} AND tail_at >= ? AND tail_at < ? AND tail_at + life < ?`)
-    .all([from, now - FIVE_MINUTES, now]) as Array<Record<string, unknown>>;
+    .all([span.from, Math.min(span.to, now - FIVE_MINUTES), now]) as Array<Record<string, unknown>>;
   return rows.map((r) => ({ project: String(r.project), model: String(r.model), at: Number(r.tail_at), creation: Number(r.creation) }));
 }

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { matchClauses, type RequestMatch } from './request-list.js';
 import { fromRow, REQUEST_COLUMNS } from './rows.js';
+import type { Span } from './rollup-read.js';
 import type { Db } from './schema.js';
 import { prepared } from './statements.js';
 
@@ -114,16 +115,17 @@ function positionOf(row: Row | unknown[]): ExportPosition {
 export function exportPage(
   db: Db,
   format: ExportFormat,
-  from: number,
+  span: Span,
   after: ExportPosition | null,
   written: number,
   match: RequestMatch = {},
   limit = EXPORT_PAGE_ROWS,
 ): ExportPage {
   const f = FORMATS[format];
+  const from = span.from;
   // `started_at >= :from` bounds the index walk, so each page starts where the last one stopped.
-  const params: Record<string, string | number> = { from, limit };
-  const where = ['started_at >= :from', ...matchClauses(match, params)];
+  const params: Record<string, string | number> = { from, to: span.to, limit };
+  const where = ['started_at >= :from', 'started_at < :to', ...matchClauses(match, params)];
   if (match.model !== undefined) {
     where.push('(served_model = :model OR requested_model = :model)');
     params.model = match.model;

@@ -1,12 +1,12 @@
 import { addToHistogram, binOf, histogramPercentile, type Histogram } from './histogram.js';
 import { measuresOf, rollupRowFromDb } from './rollup.js';
-import { emptySums, planRange, ROLLUP_SOURCE_COLUMNS, type Sums } from './rollup-read.js';
+import { emptySums, planRange, ROLLUP_SOURCE_COLUMNS, type Span, type Sums } from './rollup-read.js';
 import { fromResponseCache, ROLLUP_MEASURES } from './rollup-schema.js';
-import { summaryStart, type SummaryRange } from './ranges.js';
 import { matchClauses, type RequestMatch } from './request-list.js';
 import type { Db } from './schema.js';
-import type { UsageSummary } from './summary.js';
+import { coverage, type UsageSummary } from './summary.js';
 import { totalsFromSums, usageTotals } from './totals.js';
+import type { Window } from './window.js';
 
 /**
  * The summary of the requests a filter matches. Project, model and cache outcome are dimensions of
@@ -15,11 +15,11 @@ import { totalsFromSums, usageTotals } from './totals.js';
  * model, else the requested one, as the roll-ups and the models table count it. Latency and time
  * to first byte come from the raw rows either way (their histograms are not kept per dimension).
  */
-/** Measure sums since `from` of the requests the filter matches (roll-ups where they can answer). */
-export function matchedSums(db: Db, from: number, now: number, match: RequestMatch): Sums {
-  if (onlyRolledUp(match)) return rolledUpSums(db, from, now, match);
+/** Measure sums over the span of the requests the filter matches (roll-ups where they can answer). */
+export function matchedSums(db: Db, span: Span, now: number, match: RequestMatch): Sums {
+  if (onlyRolledUp(match)) return rolledUpSums(db, span, now, match);
   const sums = emptySums();
-  for (const row of rawRows(db, from, match)) {
+  for (const row of rawRows(db, span, match)) {
     const r = rollupRowFromDb(row);
     add(sums, measuresOf(r), r.startedAt);
   }
@@ -30,13 +30,12 @@ function onlyRolledUp(match: RequestMatch): boolean {
   return match.status === undefined && match.session === undefined && match.search === undefined;
 }
 
-export function queryFilteredSummary(db: Db, range: SummaryRange, now: number, match: RequestMatch): UsageSummary {
-  const from = summaryStart(range, now);
+export function queryFilteredSummary(db: Db, w: Window, now: number, match: RequestMatch): UsageSummary {
   const rolledUp = onlyRolledUp(match);
-  const sums = rolledUp ? rolledUpSums(db, from, now, match) : emptySums();
+  const sums = rolledUp ? rolledUpSums(db, w, now, match) : emptySums();
   const latency: Histogram = new Map();
   const ttfb: Histogram = new Map();
-  for (const row of rawRows(db, from, match)) {
+  for (const row of rawRows(db, w, match)) {
     const r = rollupRowFromDb(row);
     if (!rolledUp) add(sums, measuresOf(r), r.startedAt);
     // The roll-ups' rule (rollup.ts), so a filter matching everything shows the unfiltered figures.
@@ -44,9 +43,7 @@ export function queryFilteredSummary(db: Db, range: SummaryRange, now: number, m
     if (r.ttfbMs !== null) addToHistogram(ttfb, binOf(r.ttfbMs), 1);
   }
   return {
-    range,
-    from: range === 'all' ? null : from,
-    to: now,
+    ...coverage(w, now),
     ...usageTotals(totalsFromSums(sums)),
     latencyMs: { p50: histogramPercentile(latency, 0.5), p95: histogramPercentile(latency, 0.95) },
     ttfbMs: { p50: histogramPercentile(ttfb, 0.5), p95: histogramPercentile(ttfb, 0.95) },
@@ -58,9 +55,9 @@ function add(into: Sums, sums: readonly number[], lastSeen: number | null): void
   if (lastSeen !== null && (into.lastSeen === null || lastSeen > into.lastSeen)) into.lastSeen = lastSeen;
 }
 
-/** The raw rows since `from` that the filter matches. */
-function rawRows(db: Db, from: number, match: RequestMatch, to = Number.MAX_SAFE_INTEGER): Array<Record<string, unknown>> {
-  const params: Record<string, string | number> = { from, to };
+/** The raw rows in the span that the filter matches. */
+function rawRows(db: Db, span: Span, match: RequestMatch): Array<Record<string, unknown>> {
+  const params: Record<string, string | number> = { from: span.from, to: span.to };
   const where = ['started_at >= :from', 'started_at < :to', ...matchClauses(match, params)];
   if (match.model !== undefined) {
     where.push('COALESCE(served_model, requested_model, \'\') = :model');
@@ -71,7 +68,7 @@ function rawRows(db: Db, from: number, match: RequestMatch, to = Number.MAX_SAFE
 }
 
 /** Sums from the `rollup` table, narrowed by project, model and outcome; raw rows for the newest minute. */
-function rolledUpSums(db: Db, from: number, now: number, match: RequestMatch): Sums {
+function rolledUpSums(db: Db, span: Span, now: number, match: RequestMatch): Sums {
   const sums = emptySums();
   const terms: string[] = [];
   const args: string[] = [];
@@ -88,9 +85,9 @@ function rolledUpSums(db: Db, from: number, now: number, match: RequestMatch): S
     args.push(match.cache);
   }
   const select = ROLLUP_MEASURES.map((m) => `SUM(${m}) AS ${m}`).join(', ');
-  for (const p of planRange(from, now)) {
+  for (const p of planRange(span, now)) {
     if (p.res === null) {
-      for (const row of rawRows(db, p.from, match, p.to)) {
+      for (const row of rawRows(db, p, match)) {
         const r = rollupRowFromDb(row);
         add(sums, measuresOf(r), r.startedAt);
       }

@@ -1,7 +1,7 @@
 import type { ModelStats } from '../../../shared/api.js';
 import { addToHistogram, binOf, histogramPercentile, type Histogram } from './histogram.js';
 import { isAnswered, MEASURE_INDEX, measuresOf, rollupRowFromDb } from './rollup.js';
-import { emptySums, planRange, ROLLUP_SOURCE_COLUMNS, type Sums } from './rollup-read.js';
+import { emptySums, planRange, ROLLUP_SOURCE_COLUMNS, type Span, type Sums } from './rollup-read.js';
 import { DAY_MS, MINUTE_MS, ROLLUP_MEASURES } from './rollup-schema.js';
 import type { Db } from './schema.js';
 import { totalsFromSums, usageTotals } from './totals.js';
@@ -19,11 +19,11 @@ function addInto(out: Map<string, Sums>, key: string, sums: readonly number[], l
 }
 
 /** Roll-up sums by model since `from`, of one project or all (the `rollup` table has both dimensions). */
-function sumsByModel(db: Db, from: number, now: number, project: string | undefined): Map<string, Sums> {
+function sumsByModel(db: Db, span: Span, now: number, project: string | undefined): Map<string, Sums> {
   const out = new Map<string, Sums>();
   const select = ROLLUP_MEASURES.map((m) => `SUM(${m}) AS ${m}`).join(', ');
   const ofProject = project === undefined ? '' : ' AND project = ?';
-  for (const p of planRange(from, now)) {
+  for (const p of planRange(span, now)) {
     if (p.res === null) {
       const rows = db
         .prepare(`SELECT ${ROLLUP_SOURCE_COLUMNS} FROM requests WHERE started_at >= ? AND started_at < ?${ofProject}`)
@@ -51,7 +51,7 @@ function sumsByModel(db: Db, from: number, now: number, project: string | undefi
  * the range's edge), or, for one project (the histograms are not kept per project), from the raw
  * rows of that project, which its index finds.
  */
-function p95ByModel(db: Db, from: number, now: number, project: string | undefined): Map<string, number | null> {
+function p95ByModel(db: Db, span: Span, now: number, project: string | undefined): Map<string, number | null> {
   const byModel = new Map<string, Histogram>();
   const add = (model: string, bin: number, count: number) => {
     let h = byModel.get(model);
@@ -69,10 +69,10 @@ function p95ByModel(db: Db, from: number, now: number, project: string | undefin
       if (isAnswered(r)) add(r.model, binOf(r.latencyMs), 1);
     }
   };
-  if (project !== undefined) raw(from, Number.MAX_SAFE_INTEGER);
+  if (project !== undefined) raw(span.from, span.to);
   else {
     // rollup_model_hist has hour and day buckets only (rollup.ts).
-    for (const p of planRange(from, now, DAY_MS)) {
+    for (const p of planRange(span, now, DAY_MS)) {
       if (p.res === null || p.res === MINUTE_MS) {
         raw(p.from, p.to);
         continue;
@@ -86,10 +86,10 @@ function p95ByModel(db: Db, from: number, now: number, project: string | undefin
   return new Map([...byModel].map(([model, h]) => [model, histogramPercentile(h, 0.95)]));
 }
 
-/** Every model used since `from`, the most expensive first; `project` narrows to one project. */
-export function queryModels(db: Db, from: number, now: number, project?: string): ModelStats[] {
-  const p95 = p95ByModel(db, from, now, project);
-  return [...sumsByModel(db, from, now, project)]
+/** Every model used in the span, the most expensive first; `project` narrows to one project. */
+export function queryModels(db: Db, span: Span, now: number, project?: string): ModelStats[] {
+  const p95 = p95ByModel(db, span, now, project);
+  return [...sumsByModel(db, span, now, project)]
     .map(([model, s]): ModelStats => {
       const totals = usageTotals(totalsFromSums(s));
       const answered = s.sums[MEASURE_INDEX.answered]!;

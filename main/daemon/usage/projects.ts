@@ -1,17 +1,15 @@
 import type { ProjectStats } from '../../../shared/api.js';
-import { sumsBy } from './rollup-read.js';
+import { sumsBy, type Span } from './rollup-read.js';
 import type { Db } from './schema.js';
 import { totalsFromSums, usageTotals } from './totals.js';
 
 export type { ProjectStats };
 
-/** Every project seen since `from` (epoch ms; default all time), the most expensive first. */
-export function queryProjects(
-  db: Db,
-  from: number = Number.MIN_SAFE_INTEGER,
-  now: number = Date.now(),
-): ProjectStats[] {
-  return [...sumsBy(db, from, now, 'project')]
+const ALL_TIME: Span = { from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
+
+/** Every project seen in the span (default all time), the most expensive first. */
+export function queryProjects(db: Db, span: Span = ALL_TIME, now: number = Date.now()): ProjectStats[] {
+  return [...sumsBy(db, span, now, 'project')]
     .map(([project, s]) => {
       const t = totalsFromSums(s);
       return { project, ...usageTotals(t), lastSeen: t.lastSeen };

@@ -1,5 +1,5 @@
 import { CHAIN_MODEL_SQL, CHAIN_SESSION_SQL, expiredTails, FIVE_MINUTES, IN_CHAIN_SQL, ONE_HOUR } from './busters.js';
-import { planRange } from './rollup-read.js';
+import { planRange, type Span } from './rollup-read.js';
 import { DAY_MS } from './rollup-schema.js';
 import type { Db } from './schema.js';
 
@@ -87,8 +87,8 @@ function partOf(row: Record<string, unknown>): PromptCachePart {
   };
 }
 
-/** One grouping's parts and busters over [from, ∞). */
-function sumsOf(db: Db, from: number, now: number, grouping: keyof typeof GROUPINGS): [PromptCachePart[], BusterPart[]] {
+/** One grouping's parts and busters over the span. */
+function sumsOf(db: Db, span: Span, now: number, grouping: keyof typeof GROUPINGS): [PromptCachePart[], BusterPart[]] {
   const sql = GROUPINGS[grouping];
   const parts = new Map<string, PromptCachePart>();
   const busters = new Map<string, BusterPart>();
@@ -102,7 +102,7 @@ function sumsOf(db: Db, from: number, now: number, grouping: keyof typeof GROUPI
     } else busters.set(key, { ...b, session: '' });
   };
   // Day sums need day buckets; the others take weeks where they can.
-  for (const p of planRange(from, now, grouping === 'days' ? DAY_MS : undefined)) {
+  for (const p of planRange(span, now, grouping === 'days' ? DAY_MS : undefined)) {
     const rows = p.res === null ? db.prepare(sql.raw).all([p.from, p.to]) : db.prepare(sql.rollup).all([p.res, p.from, p.to]);
     for (const row of rows as Array<Record<string, unknown>>) {
       const part = partOf(row);
@@ -121,7 +121,7 @@ function sumsOf(db: Db, from: number, now: number, grouping: keyof typeof GROUPI
       seen.write1h += part.write1h;
     }
   }
-  for (const t of expiredTails(db, from, now)) {
+  for (const t of expiredTails(db, span, now)) {
     const whole = grouping === 'whole';
     addBusters({
       project: whole ? t.project : '', model: t.model, day: whole ? 0 : Math.floor(t.at / DAY_MS) * DAY_MS, writes: 1,
@@ -131,10 +131,10 @@ function sumsOf(db: Db, from: number, now: number, grouping: keyof typeof GROUPI
   return [[...parts.values()], [...busters.values()]];
 }
 
-/** Token sums over [from, ∞), and the busters judged so far (busters.ts): no raw row is sorted. */
-export function promptCacheParts(db: Db, from: number, now: number): PromptCacheParts {
-  const [parts, busters] = sumsOf(db, from, now, 'whole');
-  const [days, dayBusters] = sumsOf(db, from, now, 'days');
+/** Token sums over the span, and the busters judged so far (busters.ts): no raw row is sorted. */
+export function promptCacheParts(db: Db, span: Span, now: number): PromptCacheParts {
+  const [parts, busters] = sumsOf(db, span, now, 'whole');
+  const [days, dayBusters] = sumsOf(db, span, now, 'days');
   return { parts, busters, days, dayBusters };
 }
 
@@ -144,7 +144,7 @@ export function promptCacheParts(db: Db, from: number, now: number): PromptCache
  * read from the cache. A write still within its lifetime with no call after it is not judged yet.
  * Rows older than retention keeps are not judged at all.
  */
-export function busterParts(db: Db, from: number, now: number, sessions: readonly string[] | null): BusterPart[] {
+export function busterParts(db: Db, span: Span, now: number, sessions: readonly string[] | null): BusterPart[] {
   const bySession = sessions === null ? '' : `AND ${SESSION_SQL} IN (${sessions.map(() => '?').join(', ') || "''"})`;
   const sql = `SELECT project, model, (started_at / ${DAY_MS}) * ${DAY_MS} AS day, sess AS session,
       COUNT(*) AS writes, SUM(creation) AS tokens
@@ -157,10 +157,12 @@ export function busterParts(db: Db, from: number, now: number, sessions: readonl
       WHERE started_at >= ? AND ${IN_CHAIN_SQL} ${bySession}
       WINDOW w AS (PARTITION BY ${SESSION_SQL}, ${MODEL_SQL} ORDER BY started_at, id)
     )
-    WHERE creation > 0
+    WHERE creation > 0 AND started_at < ?
       AND ((next_at IS NULL AND ? - started_at > life) OR next_at - started_at > life OR next_read = 0)
     GROUP BY 1, 2, 3, 4`;
-  const args = [Math.max(from, Number.MIN_SAFE_INTEGER), ...(sessions ?? []), now];
+  // The span bounds the writes judged, not the calls after them: a write near its end is judged by
+  // the call that followed, even past the end.
+  const args = [Math.max(span.from, Number.MIN_SAFE_INTEGER), ...(sessions ?? []), span.to, now];
   return (db.prepare(sql).all(args) as Array<Record<string, unknown>>).map((r) => ({
     project: String(r.project), model: String(r.model), day: Number(r.day), session: String(r.session),
     writes: Number(r.writes), tokens: Number(r.tokens),

@@ -6,41 +6,42 @@ import { queryChartExtras } from './chart-extras.js';
 import { queryModels } from './models.js';
 import { queryPreviousPeriod } from './previous-period.js';
 import { queryProjects } from './projects.js';
-import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
 import { queryRequests, type RequestFilter, type RequestMatch } from './request-list.js';
 import type { Db } from './schema.js';
 import { promptCacheParts } from './prompt-cache.js';
 import { queryAgents, querySessions } from './sessions.js';
+import { readableSpan } from './rollup-read.js';
 import { querySummary } from './summary.js';
+import type { Window } from './window.js';
 
 /**
  * Every read the API makes, by name: the reader runs them on its own thread and connection, so
  * none of them ever runs on the thread that proxies. Arguments and results are plain data.
  */
 export const QUERIES = {
-  summary: (db: Db, a: { range: SummaryRange; now: number }) => querySummary(db, a.range, a.now),
-  filteredSummary: (db: Db, a: { range: SummaryRange; now: number; match: RequestMatch }) =>
-    queryFilteredSummary(db, a.range, a.now, a.match),
-  previousPeriod: (db: Db, a: { range: SummaryRange; now: number; match: RequestMatch }) =>
-    queryPreviousPeriod(db, a.range, a.now, a.match),
+  summary: (db: Db, a: { window: Window; now: number }) => querySummary(db, readableSpan(a.window, a.now), a.now),
+  filteredSummary: (db: Db, a: { window: Window; now: number; match: RequestMatch }) =>
+    queryFilteredSummary(db, readableSpan(a.window, a.now), a.now, a.match),
+  previousPeriod: (db: Db, a: { window: Window; now: number; match: RequestMatch }) =>
+    queryPreviousPeriod(db, a.window, a.now, a.match),
   launchCost: (db: Db, a: { session: string; since: number }) => queryLaunchCost(db, a.session, a.since),
-  projects: (db: Db, a: { range: SummaryRange; now: number }) => queryProjects(db, summaryStart(a.range, a.now), a.now),
-  models: (db: Db, a: { range: SummaryRange; now: number; project?: string }) =>
-    queryModels(db, summaryStart(a.range, a.now), a.now, a.project),
-  charts: (db: Db, a: { range: ChartRange; now: number }) => ({
-    ...queryCharts(db, a.range, a.now),
-    ...queryChartExtras(db, a.range, a.now),
+  projects: (db: Db, a: { window: Window; now: number }) => queryProjects(db, readableSpan(a.window, a.now), a.now),
+  models: (db: Db, a: { window: Window; now: number; project?: string }) =>
+    queryModels(db, readableSpan(a.window, a.now), a.now, a.project),
+  charts: (db: Db, a: { window: Window; now: number }) => ({
+    ...queryCharts(db, a.window, a.now),
+    ...queryChartExtras(db, a.window, a.now),
   }),
   requests: (db: Db, a: { filter: RequestFilter }) => queryRequests(db, a.filter),
-  promptCache: (db: Db, a: { range: SummaryRange; now: number }) =>
-    promptCacheParts(db, summaryStart(a.range, a.now), a.now),
-  sessions: (db: Db, a: { range: SummaryRange; now: number; limit: number; offset: number }) =>
-    querySessions(db, summaryStart(a.range, a.now), a.now, a.limit, a.offset),
-  agents: (db: Db, a: { range: SummaryRange; now: number }) => queryAgents(db, summaryStart(a.range, a.now)),
+  promptCache: (db: Db, a: { window: Window; now: number }) =>
+    promptCacheParts(db, readableSpan(a.window, a.now), a.now),
+  sessions: (db: Db, a: { window: Window; now: number; limit: number; offset: number }) =>
+    querySessions(db, a.window, a.now, a.limit, a.offset),
+  agents: (db: Db, a: { window: Window }) => queryAgents(db, a.window),
   exportPage: (
     db: Db,
-    a: { format: ExportFormat; from: number; after: ExportPosition | null; written: number; match?: RequestMatch },
-  ) => exportPage(db, a.format, a.from, a.after, a.written, a.match ?? {}),
+    a: { format: ExportFormat; window: Window; after: ExportPosition | null; written: number; match?: RequestMatch },
+  ) => exportPage(db, a.format, a.window, a.after, a.written, a.match ?? {}),
 };
 
 export type QueryName = keyof typeof QUERIES;

@@ -41,17 +41,39 @@ export interface ChartBuckets {
 }
 
 // A few hundred points at most per series: enough for a chart, small enough to send every poll.
-// Latency points are read from histograms (tens of bins a bucket), so the long ranges take hour
-// and day buckets: a 5-minute latency point over 24 hours would read 1440 minutes of bins.
-const CHART_BUCKETS: Record<ChartRange, ChartBuckets> = {
-  '1h': { rangeMs: HOUR, requestsMs: MINUTE, latencyMs: MINUTE, costMs: 5 * MINUTE },
-  '24h': { rangeMs: DAY, requestsMs: 5 * MINUTE, latencyMs: HOUR, costMs: HOUR },
-  '7d': { rangeMs: 7 * DAY, requestsMs: HOUR, latencyMs: HOUR, costMs: HOUR },
-  '30d': { rangeMs: 30 * DAY, requestsMs: 4 * HOUR, latencyMs: DAY, costMs: DAY },
-};
+// Latency points are read from histograms (tens of bins a bucket), so long spans take hour and day
+// buckets: a 5-minute latency point over 24 hours would read 1440 minutes of bins.
+const MAX_POINTS = 300;
+const BUCKET_LADDER = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 4 * HOUR, DAY, 7 * DAY];
+
+/** The finest bucket of the ladder that draws `spanMs` in at most MAX_POINTS points, no finer than `floorMs`. */
+function bucketFor(spanMs: number, floorMs: number): number {
+  const fits = BUCKET_LADDER.find((b) => b >= floorMs && spanMs / b <= MAX_POINTS);
+  return fits ?? BUCKET_LADDER[BUCKET_LADDER.length - 1]!;
+}
+
+/**
+ * Bucket sizes for a chart of `spanMs`. `floorMs` is the finest roll-up still kept at the span's
+ * start (minutes are kept 2 days, hours 32): a finer bucket would find its roll-ups pruned. The
+ * named ranges come out as they always were: 1h by the minute, 24h by 5 minutes (latency and cost
+ * by the hour), 7d by the hour, 30d by 4 hours (latency and cost by the day).
+ */
+export function bucketsForSpan(spanMs: number, floorMs = MINUTE): ChartBuckets {
+  const requestsMs = bucketFor(spanMs, floorMs);
+  const histogramFloor = spanMs > 10 * DAY ? DAY : spanMs > 2 * HOUR ? HOUR : MINUTE;
+  const costFloor = spanMs > 10 * DAY ? DAY : spanMs > 2 * HOUR ? HOUR : 5 * MINUTE;
+  return {
+    rangeMs: spanMs,
+    requestsMs,
+    latencyMs: bucketFor(spanMs, Math.max(floorMs, histogramFloor)),
+    costMs: bucketFor(spanMs, Math.max(floorMs, costFloor)),
+  };
+}
+
+const RANGE_SPANS: Record<ChartRange, number> = { '1h': HOUR, '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY };
 
 export function chartBuckets(range: ChartRange): ChartBuckets {
-  return CHART_BUCKETS[range];
+  return bucketsForSpan(RANGE_SPANS[range]);
 }
 
 /** Bucket starts (UTC-aligned) covering [from, to]. */

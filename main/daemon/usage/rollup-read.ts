@@ -17,6 +17,18 @@ export function keptFrom(res: number, now: number): number {
   return Number.MIN_SAFE_INTEGER;
 }
 
+/**
+ * The span as the roll-ups answer it cheaply: an edge past the hour roll-ups' keep moves to the
+ * nearest UTC midnight, so day roll-ups answer it where an exact edge would need up to a day of raw
+ * rows. Answers that cover such a span say where it starts and ends.
+ */
+export function readableSpan<S extends Span>(span: S, now: number): S {
+  const kept = keptFrom(HOUR_MS, now);
+  const edge = (t: number) =>
+    t > Number.MIN_SAFE_INTEGER && t < Number.MAX_SAFE_INTEGER && t < kept ? Math.round(t / DAY_MS) * DAY_MS : t;
+  return { ...span, from: edge(span.from), to: edge(span.to) };
+}
+
 /** One part of a range: raw rows or one roll-up resolution, over [from, to). */
 export interface Piece {
   res: number | null;
@@ -24,31 +36,57 @@ export interface Piece {
   to: number;
 }
 
-const ceilTo = (t: number, step: number) => Math.ceil(t / step) * step;
+/** A span of time, [from, to) in epoch ms; `to` OPEN_END (window.ts) runs on past now. */
+export interface Span {
+  from: number;
+  to: number;
+}
+
+const END = Number.MAX_SAFE_INTEGER;
+const LEVELS = [WEEK_MS, DAY_MS, HOUR_MS, MINUTE_MS];
+const floorTo = (t: number, step: number) => (t >= END ? END : Math.floor(t / step) * step);
+
+/** Where raw rows at an unaligned `t` can hand over to a roll-up: the nearest boundary still kept. */
+function rawEnd(t: number, now: number): number {
+  const ends = [MINUTE_MS, HOUR_MS, DAY_MS]
+    .map((l) => ({ l, b: Math.floor(t / l) * l + l }))
+    .filter(({ l, b }) => b >= keptFrom(l, now));
+  return Math.min(...ends.map(({ b }) => b));
+}
+
+/** One roll-up piece at aligned `t`: up to the span's last whole bucket, or where a coarser one takes over. */
+function pieceEnd(t: number, res: number, to: number, now: number, levels: readonly number[]): number {
+  let end = floorTo(to, res);
+  for (const c of levels.filter((l) => l > res)) {
+    const b = Math.ceil(t / c) * c;
+    if (b > t && b + c <= to && b >= keptFrom(c, now)) end = Math.min(end, b);
+  }
+  return end;
+}
 
 /**
- * Splits [from, ∞) into the coarsest pieces that cover it exactly: raw rows up to the next minute,
- * minutes up to the next hour, hours up to the next UTC day, days up to the next week, then weeks
- * (or days to the end, when a query groups by day). A query costs what its answer costs (a few
- * hundred buckets), not what the history holds.
+ * Splits [from, to) into the coarsest pieces that cover it exactly: raw rows up to the next minute,
+ * minutes up to the next hour, hours up to the next UTC day, days up to the next week, weeks, then
+ * back down at the far edge (days, hours, minutes, raw rows up to `to`). A piece is never finer than
+ * the roll-ups kept there (raw rows instead, up to the next kept boundary). `coarsest` DAY_MS when a
+ * query groups by day. A query costs what its answer costs (a few hundred buckets), not what the
+ * history holds.
  */
-export function planRange(from: number, now: number, coarsest: number = WEEK_MS): Piece[] {
-  const end = Number.MAX_SAFE_INTEGER;
-  if (from <= Number.MIN_SAFE_INTEGER) return [{ res: coarsest, from, to: end }];
-  const m1 = ceilTo(from, MINUTE_MS);
-  const h1 = ceilTo(from, HOUR_MS);
-  const d1 = ceilTo(from, DAY_MS);
-  const w1 = coarsest === WEEK_MS ? ceilTo(d1, WEEK_MS) : end;
+export function planRange(span: Span, now: number, coarsest: number = WEEK_MS): Piece[] {
+  const levels = LEVELS.filter((l) => l <= coarsest);
   const pieces: Piece[] = [];
-  if (h1 >= keptFrom(HOUR_MS, now)) {
-    if (m1 >= keptFrom(MINUTE_MS, now)) pieces.push({ res: null, from, to: m1 }, { res: MINUTE_MS, from: m1, to: h1 });
-    else pieces.push({ res: null, from, to: h1 });
-    pieces.push({ res: HOUR_MS, from: h1, to: d1 });
-  } else {
-    pieces.push({ res: null, from, to: d1 });
+  let t = span.from;
+  if (t <= Number.MIN_SAFE_INTEGER) {
+    t = floorTo(span.to, coarsest);
+    pieces.push({ res: coarsest, from: span.from, to: t });
   }
-  pieces.push({ res: DAY_MS, from: d1, to: w1 }, { res: WEEK_MS, from: w1, to: end });
-  // `coarsest` DAY_MS: the week piece is empty (w1 is the end).
+  while (t < span.to) {
+    const at = t;
+    const res = levels.find((l) => at % l === 0 && at + l <= span.to && at >= keptFrom(l, now));
+    const end = res === undefined ? Math.min(span.to, rawEnd(at, now)) : pieceEnd(at, res, span.to, now, levels);
+    pieces.push({ res: res ?? null, from: at, to: end });
+    t = end;
+  }
   return pieces.filter((p) => p.to > p.from);
 }
 
@@ -83,8 +121,8 @@ function rawRows(db: Db, p: Piece): Array<Record<string, unknown>> {
     .all([p.from, p.to]) as Array<Record<string, unknown>>;
 }
 
-/** Measure sums over [from, ∞), grouped by the given columns ('' when none). */
-export function sumsBy(db: Db, from: number, now: number, group: GroupColumn | null): Map<string, Sums> {
+/** Measure sums over the span, grouped by the given columns ('' when none). */
+export function sumsBy(db: Db, span: Span, now: number, group: GroupColumn | null): Map<string, Sums> {
   const out = new Map<string, Sums>();
   const into = (key: string) => {
     let s = out.get(key);
@@ -95,7 +133,7 @@ export function sumsBy(db: Db, from: number, now: number, group: GroupColumn | n
     return s;
   };
   const select = ROLLUP_MEASURES.map((m) => `SUM(${m}) AS ${m}`).join(', ');
-  for (const p of planRange(from, now)) {
+  for (const p of planRange(span, now)) {
     if (p.res === null) {
       for (const row of rawRows(db, p)) {
         const r = rollupRowFromDb(row);
@@ -117,10 +155,10 @@ export function sumsBy(db: Db, from: number, now: number, group: GroupColumn | n
   return out;
 }
 
-/** The histogram of one metric (rollup-schema.ts: upstream latency, TTFB, cache-hit latency) over [from, ∞). */
-export function histogramSince(db: Db, from: number, now: number, metric: number): Histogram {
+/** The histogram of one metric (rollup-schema.ts: upstream latency, TTFB, cache-hit latency) over the span. */
+export function histogramSince(db: Db, span: Span, now: number, metric: number): Histogram {
   const h: Histogram = new Map();
-  for (const p of planRange(from, now)) {
+  for (const p of planRange(span, now)) {
     if (p.res === null) {
       for (const row of rawRows(db, p)) {
         const hit = fromResponseCache(String(row.cache));

@@ -1,5 +1,6 @@
 import type { AgentEntry, SessionEntry, UsageSource } from '../../../shared/api.js';
 import { busterParts, type BusterPart } from './prompt-cache.js';
+import type { Span } from './rollup-read.js';
 import { DAY_MS } from './rollup-schema.js';
 import type { Db } from './schema.js';
 
@@ -15,6 +16,7 @@ export interface SessionRow extends Omit<SessionEntry, 'durationMs' | 'models' |
 
 export interface SessionPage {
   from: number;
+  to: number;
   total: number;
   sessions: SessionRow[];
 }
@@ -27,33 +29,40 @@ const list = (json: unknown) => (JSON.parse(String(json ?? '[]')) as string[]).f
 export const sessionDayStart = (from: number) =>
   from <= Number.MIN_SAFE_INTEGER ? Number.MIN_SAFE_INTEGER : Math.floor(from / DAY_MS) * DAY_MS;
 
-/** Sessions seen since `from`, latest first, one page; their figures cover the range's whole UTC days. */
-export function querySessions(db: Db, from: number, now: number, limit: number, offset: number): SessionPage {
-  const day = sessionDayStart(from);
-  // Active in the range: seen since `from`; their sums cover the whole days of the range.
-  const since = Math.max(from, day);
-  // The page's sessions first, from two cheap columns; then the figures of those sessions alone.
-  const active = `SELECT session, MAX(last_seen) AS seen FROM session_rollup WHERE day >= ? GROUP BY session HAVING seen >= ?`;
-  const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM (${active})`).get([day, since]) as { n: number }).n);
+/** The end of a span's last UTC day (an open end stays open). */
+export const sessionDayEnd = (to: number) => (to >= Number.MAX_SAFE_INTEGER ? to : Math.ceil(to / DAY_MS) * DAY_MS);
+
+/** Sessions seen in the span, latest first, one page; their figures cover the span's whole UTC days. */
+export function querySessions(db: Db, span: Span, now: number, limit: number, offset: number): SessionPage {
+  const day = sessionDayStart(span.from);
+  const end = sessionDayEnd(span.to);
+  // Active in the span: seen since its start and before its end; their sums cover its whole days.
+  const since = Math.max(span.from, day);
+  // The page's sessions first, from three cheap columns; then the figures of those sessions alone.
+  const active = `SELECT session, MAX(last_seen) AS seen FROM session_rollup WHERE day >= ? AND day < ? GROUP BY session
+    HAVING seen >= ? AND MIN(first_seen) < ?`;
+  const activeArgs = [day, end, since, span.to];
+  const total = Number((db.prepare(`SELECT COUNT(*) AS n FROM (${active})`).get(activeArgs) as { n: number }).n);
   const page = db.prepare(`${active} ORDER BY seen DESC, session LIMIT ? OFFSET ?`).raw()
-    .all([day, since, limit, offset]) as Array<[string, number]>;
+    .all([...activeArgs, limit, offset]) as Array<[string, number]>;
   const figures = page.length === 0 ? [] : db.prepare(`SELECT session, SUM(requests) AS requests, SUM(errors) AS errors,
       SUM(cost_nanos) AS cost, SUM(payg_nanos) AS payg, SUM(api_equiv_nanos) AS equiv, SUM(estimated_nanos) AS est,
       MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen,
       json_group_array(DISTINCT project) AS projects, json_group_array(DISTINCT git_branch) AS branches,
       json_group_array(DISTINCT source) AS sources, json_group_array(DISTINCT agent_type) AS agents
-    FROM session_rollup WHERE session IN (${page.map(() => '?').join(', ')}) AND day >= ? GROUP BY session`)
-    .all([...page.map((p) => p[0]), day]) as Array<Record<string, unknown>>;
+    FROM session_rollup WHERE session IN (${page.map(() => '?').join(', ')}) AND day >= ? AND day < ? GROUP BY session`)
+    .all([...page.map((p) => p[0]), day, end]) as Array<Record<string, unknown>>;
   const bySession = new Map(figures.map((r) => [String(r.session), r]));
   const rows = page.map((p) => bySession.get(p[0])!);
   const names = rows.map((r) => String(r.session));
-  const models = sessionModels(db, day, names);
-  const busters = names.length === 0 ? [] : busterParts(db, day, now, names);
+  const days: Span = { from: day, to: end };
+  const models = sessionModels(db, days, names);
+  const busters = names.length === 0 ? [] : busterParts(db, days, now, names);
   const sessions = rows.map((r): SessionRow => {
     const session = String(r.session);
     return {
       session,
-      project: mainProject(db, day, session),
+      project: mainProject(db, days, session),
       projects: list(r.projects),
       branches: list(r.branches),
       sources: list(r.sources) as UsageSource[],
@@ -65,18 +74,18 @@ export function querySessions(db: Db, from: number, now: number, limit: number, 
       busters: busters.filter((b) => b.session === session),
     };
   });
-  return { from: day, total, sessions };
+  return { from: day, to: end, total, sessions };
 }
 
-function mainProject(db: Db, day: number, session: string): string {
-  const row = db.prepare(`SELECT project FROM session_rollup WHERE session = ? AND day >= ?
-    GROUP BY project ORDER BY SUM(cost_nanos) DESC, SUM(requests) DESC LIMIT 1`).get([session, day]) as
+function mainProject(db: Db, days: Span, session: string): string {
+  const row = db.prepare(`SELECT project FROM session_rollup WHERE session = ? AND day >= ? AND day < ?
+    GROUP BY project ORDER BY SUM(cost_nanos) DESC, SUM(requests) DESC LIMIT 1`).get([session, days.from, days.to]) as
     { project: string } | undefined;
   return row?.project ?? '';
 }
 
 /** Model mix from the kept raw rows (the session roll-up has no model); upstream calls' tokens only. */
-function sessionModels(db: Db, from: number, sessions: readonly string[]): Map<string, SessionRow['models']> {
+function sessionModels(db: Db, days: Span, sessions: readonly string[]): Map<string, SessionRow['models']> {
   const out = new Map<string, SessionRow['models']>();
   if (sessions.length === 0) return out;
   const up = (c: string) => `SUM(CASE WHEN cache IN ('hit', 'coalesced') THEN 0 ELSE COALESCE(${c}, 0) END)`;
@@ -85,7 +94,8 @@ function sessionModels(db: Db, from: number, sessions: readonly string[]): Map<s
       ${up('cache_read_tokens')} AS rd,
       ${up('cache_creation_tokens')} AS creation, ${up('cache_write_1h_tokens')} AS w1h
     FROM requests WHERE COALESCE(session_id, session) IN (${sessions.map(() => '?').join(', ')}) AND started_at >= ?
-    GROUP BY 1, 2 ORDER BY cost DESC, n DESC`).all([...sessions, from]) as Array<Record<string, unknown>>;
+      AND started_at < ?
+    GROUP BY 1, 2 ORDER BY cost DESC, n DESC`).all([...sessions, days.from, days.to]) as Array<Record<string, unknown>>;
   for (const r of rows) {
     const models = out.get(String(r.s)) ?? [];
     models.push({
@@ -97,14 +107,14 @@ function sessionModels(db: Db, from: number, sessions: readonly string[]): Map<s
   return out;
 }
 
-/** Cost by subagent type since `from` (whole UTC days); the main conversation is `agentType: null`. */
-export function queryAgents(db: Db, from: number): AgentEntry[] {
+/** Cost by subagent type in the span (whole UTC days); the main conversation is `agentType: null`. */
+export function queryAgents(db: Db, span: Span): AgentEntry[] {
   const rows = db.prepare(`SELECT agent_type, COUNT(DISTINCT session) AS sessions, SUM(requests) AS requests,
       SUM(cost_nanos) AS cost, SUM(payg_nanos) AS payg, SUM(api_equiv_nanos) AS equiv, SUM(estimated_nanos) AS est,
       SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cache_creation_tokens) AS creation,
       SUM(cache_read_tokens) AS rd, SUM(cache_write_5m_tokens) AS w5m, SUM(cache_write_1h_tokens) AS w1h
-    FROM session_rollup WHERE day >= ? GROUP BY agent_type ORDER BY cost DESC, requests DESC`)
-    .all([sessionDayStart(from)]) as Array<Record<string, unknown>>;
+    FROM session_rollup WHERE day >= ? AND day < ? GROUP BY agent_type ORDER BY cost DESC, requests DESC`)
+    .all([sessionDayStart(span.from), sessionDayEnd(span.to)]) as Array<Record<string, unknown>>;
   return rows.map((r) => ({
     agentType: r.agent_type === '' ? null : String(r.agent_type),
     sessions: Number(r.sessions), requests: Number(r.requests), costUsd: usd(r.cost),

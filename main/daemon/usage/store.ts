@@ -14,8 +14,8 @@ import type { QueryArgs, QueryName, QueryResult } from './queries.js';
 import { projectsWithPromptCache, promptCacheReport, summaryWithPromptCache } from './prompt-cache-report.js';
 import { BoundedQueue } from './queue.js';
 import { sessionEntry } from './session-report.js';
-import { sessionDayStart } from './sessions.js';
-import { summaryStart, type ChartRange, type SummaryRange } from './ranges.js';
+import { sessionDayEnd, sessionDayStart } from './sessions.js';
+import type { ChartRange, SummaryRange } from './ranges.js';
 import { InlineReader, ThreadReader, type UsageReader } from './reader.js';
 import type { RequestRecord, RequestRecorder } from './record.js';
 import type { RequestFilter, RequestMatch } from './request-list.js';
@@ -28,6 +28,7 @@ import { BUSY_TIMEOUT_MS, openUsageDatabase, type Db } from './schema.js';
 import { querySessionCache, querySpendByProjectModel, type SpendByProjectModel } from './spend.js';
 import { InlineWriter, ThreadWriter, type UsageWriter } from './writer.js';
 import type { UsageSummary } from './summary.js';
+import { rangeWindow, type Window } from './window.js';
 import { WriteHealth } from './write-health.js';
 
 export interface UsageStoreOptions {
@@ -235,17 +236,18 @@ export class UsageStore implements RequestRecorder {
     return { queued: this.queue.size, dropped: this.queue.dropped };
   }
 
-  async summary(range: SummaryRange): Promise<UsageSummary> {
+  async summary(range: SummaryRange | Window): Promise<UsageSummary> {
+    const window = this.window(range);
     const now = this.options.clock.now();
     const [summary, parts] = await Promise.all([
-      this.read('summary', { range, now }), this.read('promptCache', { range, now }),
+      this.read('summary', { window, now }), this.read('promptCache', { window, now }),
     ]);
     return summaryWithPromptCache(summary, promptCacheReport(parts, this.options.pricer));
   }
 
-  /** Totals of the period before the range (as long, ending where it starts), narrowed like the summary. */
-  previousPeriod(range: SummaryRange, match: RequestMatch = {}): Promise<PreviousPeriod | null> {
-    return this.read('previousPeriod', { range, now: this.options.clock.now(), match });
+  /** Totals of the period before the window (as long, ending where it starts), narrowed like the summary. */
+  previousPeriod(range: SummaryRange | Window, match: RequestMatch = {}): Promise<PreviousPeriod | null> {
+    return this.read('previousPeriod', { window: this.window(range), now: this.options.clock.now(), match });
   }
 
   /** What one launch (CCO's session id) cost since `since` (epoch ms; its start). */
@@ -254,39 +256,44 @@ export class UsageStore implements RequestRecorder {
   }
 
   /** The summary of the requests the filters match (see filtered-summary.ts for what each reads). */
-  filteredSummary(range: SummaryRange, match: RequestMatch): Promise<UsageSummary> {
-    return this.read('filteredSummary', { range, now: this.options.clock.now(), match });
+  filteredSummary(range: SummaryRange | Window, match: RequestMatch): Promise<UsageSummary> {
+    return this.read('filteredSummary', { window: this.window(range), now: this.options.clock.now(), match });
   }
 
-  /** Projects with activity in the range (default: all time). */
-  async projects(range: SummaryRange = 'all'): Promise<ProjectStats[]> {
+  /** Projects with activity in the window (default: all time). */
+  async projects(range: SummaryRange | Window = 'all'): Promise<ProjectStats[]> {
+    const window = this.window(range);
     const now = this.options.clock.now();
     const [projects, parts] = await Promise.all([
-      this.read('projects', { range, now }), this.read('promptCache', { range, now }),
+      this.read('projects', { window, now }), this.read('promptCache', { window, now }),
     ]);
     return projectsWithPromptCache(projects, promptCacheReport(parts, this.options.pricer));
   }
 
-  /** Sessions active in the range (whole UTC days), latest first. */
-  async sessions(range: SummaryRange, limit: number, offset: number): Promise<SessionsResponse> {
+  /** Sessions active in the window (whole UTC days), latest first. */
+  async sessions(range: SummaryRange | Window, limit: number, offset: number): Promise<SessionsResponse> {
+    const window = this.window(range);
     const now = this.options.clock.now();
-    const page = await this.read('sessions', { range, now, limit, offset });
+    const page = await this.read('sessions', { window, now, limit, offset });
     return {
-      range, from: range === 'all' ? null : page.from, to: now, total: page.total, offset, limit,
+      range: window.range, from: window.range === 'all' ? null : page.from, to: Math.min(page.to, now),
+      total: page.total, offset, limit,
       sessions: page.sessions.map((row) => sessionEntry(row, this.options.pricer)),
     };
   }
 
-  /** Cost by subagent type in the range (whole UTC days). */
-  async agents(range: SummaryRange): Promise<AgentsResponse> {
+  /** Cost by subagent type in the window (whole UTC days). */
+  async agents(range: SummaryRange | Window): Promise<AgentsResponse> {
+    const window = this.window(range);
     const now = this.options.clock.now();
-    const agents = await this.read('agents', { range, now });
-    return { range, from: range === 'all' ? null : sessionDayStart(summaryStart(range, now)), to: now, agents };
+    const agents = await this.read('agents', { window });
+    const from = window.range === 'all' ? null : sessionDayStart(window.from);
+    return { range: window.range, from, to: Math.min(sessionDayEnd(window.to), now), agents };
   }
 
-  /** Models used in the range, of one project or all: requests, tokens, cost, errors, latency. */
-  models(range: SummaryRange, project?: string): Promise<ModelStats[]> {
-    return this.read('models', { range, now: this.options.clock.now(), ...(project === undefined ? {} : { project }) });
+  /** Models used in the window, of one project or all: requests, tokens, cost, errors, latency. */
+  models(range: SummaryRange | Window, project?: string): Promise<ModelStats[]> {
+    return this.read('models', { window: this.window(range), now: this.options.clock.now(), ...(project === undefined ? {} : { project }) });
   }
 
   requests(filter: RequestFilter): Promise<StoredRequest[]> {
@@ -294,8 +301,8 @@ export class UsageStore implements RequestRecorder {
   }
 
   /** The chart series, with tokens over time, time to first byte and status codes (chart-extras.ts). */
-  charts(range: ChartRange): Promise<ChartData & ChartExtras> {
-    return this.read('charts', { range, now: this.options.clock.now() });
+  charts(range: ChartRange | Window): Promise<ChartData & ChartExtras> {
+    return this.read('charts', { window: this.window(range), now: this.options.clock.now() });
   }
 
   /** Committed spend in [from, to) by project and model; does not wait for the queue (budgets poll it). */
@@ -315,21 +322,21 @@ export class UsageStore implements RequestRecorder {
     return this.reader.ready;
   }
 
-  /** Where an export of the range starts. */
-  exportStart(range: SummaryRange): number {
-    return summaryStart(range, this.options.clock.now());
+  /** The window of a named range, ending now by the store's clock (a window stays as it is). */
+  window(range: SummaryRange | Window): Window {
+    return typeof range === 'string' ? rangeWindow(range, this.options.clock.now()) : range;
   }
 
   /** One page of an export (rows after `after`), formatted on the reader's thread. */
   /** `match`: the request list's filters, so an export holds exactly what the page shows. */
   exportPage(
     format: ExportFormat,
-    from: number,
+    range: SummaryRange | Window,
     after: ExportPosition | null,
     written: number,
     match: RequestMatch = {},
   ): Promise<ExportPage> {
-    return this.read('exportPage', { format, from, after, written, match });
+    return this.read('exportPage', { format, window: this.window(range), after, written, match });
   }
 
   /** Stops the timers, commits what is queued, closes the file. Safe to call twice. */

@@ -4,7 +4,7 @@ import { line, scaleLinear, type ScaleLinear } from 'd3';
 import type { ChartData } from '../../../shared/api.js';
 import { formatBucket } from '../format.js';
 import { createFrame, transitionMs, type LegendItem } from './frame.js';
-import { lineMax, markedPoints, RANGE_LABELS, type LineSeries } from './shape.js';
+import { lineMax, markedPoints, rangeLabel, type LineSeries } from './shape.js';
 import { attachBucketHover, drawAxes, timeScale, type HoverState } from './time.js';
 
 export interface LineChartOptions<K extends string> {
@@ -46,7 +46,7 @@ export function lineChart<K extends string>(options: LineChartOptions<K>) {
     const y = scaleLinear().domain([0, Math.max(max, options.minTop)]).nice().range([s.innerHeight, 0]);
     drawAxes(frame, s, x, y, options.tick?.(y) ?? options.format);
     const hasPoints = series.some((line) => line.points.some((p) => p.value !== null && p.value > 0));
-    frame.setEmpty(hasPoints ? null : options.emptyMessage(RANGE_LABELS[data.range]));
+    frame.setEmpty(hasPoints ? null : options.emptyMessage(rangeLabel(data)));
     const mid = (t: number) => x(t + bucketMs / 2);
     const path = line<Point>()
       .defined((p) => p.value !== null)

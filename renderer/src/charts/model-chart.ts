@@ -3,7 +3,7 @@ import { axisBottom, scaleLinear, select } from 'd3';
 import type { ChartData } from '../../../shared/api.js';
 import { formatCount, formatUsd } from '../format.js';
 import { createFrame, transitionMs } from './frame.js';
-import { barRows, modelBars, RANGE_LABELS, shortModelName, type ModelBar } from './shape.js';
+import { barRows, modelBars, rangeLabel, shortModelName, type ModelBar } from './shape.js';
 import { hideTooltip, showTooltip } from './tooltip.js';
 
 /** About 6.5 px per character of the 12 px label font. */
@@ -26,7 +26,7 @@ export function modelChart() {
     const rowOf = new Map(bars.map((b, i) => [b.model, i]));
     const max = bars.reduce((m, b) => Math.max(m, b.costUsd), 0);
     const x = scaleLinear().domain([0, max > 0 ? max : 1]).nice().range([0, barSpace]);
-    frame.setEmpty(bars.length === 0 ? `No model was used in ${RANGE_LABELS[data.range]} yet.` : null);
+    frame.setEmpty(bars.length === 0 ? `No model was used in ${rangeLabel(data)} yet.` : null);
     frame.xAxis
       .attr('transform', `translate(${labelWidth},${barsHeight + 4})`)
       .call(

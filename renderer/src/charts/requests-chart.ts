@@ -3,7 +3,7 @@ import { format, scaleLinear } from 'd3';
 import type { ChartData } from '../../../shared/api.js';
 import { formatBucket } from '../format.js';
 import { createFrame, transitionMs } from './frame.js';
-import { mergeBuckets, RANGE_LABELS, REQUEST_SERIES, stackRequests, tallestStack, type StackSegment } from './shape.js';
+import { mergeBuckets, rangeLabel, REQUEST_SERIES, stackRequests, tallestStack, type StackSegment } from './shape.js';
 import { attachBucketHover, drawAxes, timeScale, type HoverState } from './time.js';
 
 const integer = format(',d');
@@ -24,7 +24,7 @@ export function requestsChart() {
     // Headroom above the tallest stack, so no bar runs into the top of the chart; nice(4) matches the 4 ticks.
     const y = scaleLinear().domain([0, Math.max(tallest * 1.08, 4)]).nice(4).range([s.innerHeight, 0]);
     drawAxes(frame, s, x, y, (v) => (Number.isInteger(v) ? integer(v) : ''));
-    frame.setEmpty(tallest === 0 ? `No requests in ${RANGE_LABELS[data.range]} yet.` : null);
+    frame.setEmpty(tallest === 0 ? `No requests in ${rangeLabel(data)} yet.` : null);
     const barWidth = (d: StackSegment) => Math.max(1, x(d.t + bucketMs) - x(d.t) - (s.innerWidth / points.length > 4 ? 1 : 0));
     frame.plot
       .selectAll<SVGRectElement, StackSegment>('rect.bar')

@@ -226,9 +226,18 @@ export function totalTokens(r: Pick<RequestEntry, 'inputTokens' | 'outputTokens'
   return r.inputTokens + r.outputTokens + r.cacheCreationTokens + r.cacheReadTokens;
 }
 
-export const RANGE_LABELS: Record<ChartData['range'], string> = {
+const RANGE_LABELS: Record<Exclude<ChartData['range'], 'custom'>, string> = {
   '1h': 'the last hour',
   '24h': 'the last 24 hours',
   '7d': 'the last 7 days',
   '30d': 'the last 30 days',
 };
+
+/** What a chart covers, in words: "the last hour", or a custom window's days ("1 Nov – 15 Nov"). */
+export function rangeLabel(d: Pick<ChartData, 'range' | 'from' | 'to'>): string {
+  if (d.range !== 'custom') return RANGE_LABELS[d.range];
+  const day = (t: number) => new Date(t).toLocaleDateString('en-GB', { day: 'numeric', month: 'short' });
+  const first = day(d.from);
+  const last = day(d.to - 1);
+  return first === last ? first : `${first} – ${last}`;
+}

@@ -3,7 +3,7 @@ import { axisBottom, scaleLinear, select } from 'd3';
 import type { ChartData, ChartExtras, StatusCount } from '../../../shared/api.js';
 import { formatCount, formatPercent } from '../format.js';
 import { createFrame, transitionMs } from './frame.js';
-import { barRows, RANGE_LABELS } from './shape.js';
+import { barRows, rangeLabel } from './shape.js';
 import { hideTooltip, showTooltip } from './tooltip.js';
 
 export function statusChart() {
@@ -25,7 +25,7 @@ export function statusChart() {
     const layout = barRows(counts.length, height);
     const max = counts.reduce((m, c) => Math.max(m, c.count), 0);
     const x = scaleLinear().domain([0, max > 0 ? max : 1]).nice().range([0, barSpace]);
-    frame.setEmpty(counts.length === 0 ? `No requests in ${RANGE_LABELS[data.range]} yet.` : null);
+    frame.setEmpty(counts.length === 0 ? `No requests in ${rangeLabel(data)} yet.` : null);
     frame.xAxis
       .attr('transform', `translate(${labelWidth},${height + 4})`)
       .call(axisBottom(x).ticks(Math.max(2, Math.floor(barSpace / 80))).tickFormat((v) => formatCount(Number(v)))

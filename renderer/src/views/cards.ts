@@ -109,11 +109,19 @@ export function changeText(key: string, s: SummaryResponse): string | null {
   return `${pct === 0 ? '±0' : pct > 0 ? `+${pct}` : `−${-pct}`}%`;
 }
 
+/** "24h", or a custom window's length in days. */
+function spanName(s: SummaryResponse): string {
+  if (s.range !== 'custom' || s.from === null) return s.range;
+  const days = Math.max(1, Math.round((s.to - s.from) / 86_400_000));
+  return days === 1 ? 'day' : `${days} days`;
+}
+
 function changeLine(key: string, s: SummaryResponse): HTMLElement | null {
   const text = changeText(key, s);
   if (text === null) return null;
+  const span = spanName(s);
   return h('div', {
     class: 'stat-change', 'data-change': key,
-    title: `Against the ${s.range} before (${new Date(s.previous!.from).toLocaleString()} to ${new Date(s.previous!.to).toLocaleString()})`,
-  }, `${text} vs previous ${s.range}`);
+    title: `Against the ${span} before (${new Date(s.previous!.from).toLocaleString()} to ${new Date(s.previous!.to).toLocaleString()})`,
+  }, `${text} vs previous ${span}`);
 }
