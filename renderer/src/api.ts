@@ -30,8 +30,8 @@ export interface Api {
   health(): Promise<HealthResponse>;
   /** `filters`: the drill-down's, so the cards show what is filtered. */
   summary(range: ChartRange, filters?: Readonly<Record<string, string | undefined>>): Promise<SummaryResponse>;
-  projects(range: ChartRange): Promise<ProjectStatsResponse>;
-  charts(range: ChartRange): Promise<MachineStatsResponse>;
+  projects(range: ChartRange, filters?: Readonly<Record<string, string | undefined>>): Promise<ProjectStatsResponse>;
+  charts(range: ChartRange, filters?: Readonly<Record<string, string | undefined>>): Promise<MachineStatsResponse>;
   /** `project`: one project's models only. */
   models(range: ChartRange, project?: string): Promise<ModelStatsResponse>;
   /** `filters`: project, model, status, as the drill-down sets them. */
@@ -57,6 +57,13 @@ async function errorMessage(res: Response): Promise<string> {
   }
 }
 
+/** The range and the drill-down filters, as the aggregate endpoints take them. */
+function rangeQuery(range: ChartRange, filters: Readonly<Record<string, string | undefined>>): URLSearchParams {
+  const query = new URLSearchParams({ range });
+  for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
+  return query;
+}
+
 export function createApi(token: () => Promise<string | null>, fetchImpl: typeof fetch = (...args) => fetch(...args)): Api {
   async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
     const res = await fetchImpl(path, { cache: 'no-store', ...init });
@@ -71,13 +78,9 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
   }
   return {
     health: () => call('/health'),
-    summary: (range, filters = {}) => {
-      const query = new URLSearchParams({ range });
-      for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
-      return call(`/api/stats/summary?${query}`);
-    },
-    projects: (range) => call(`/api/project/stats?range=${encodeURIComponent(range)}`),
-    charts: (range) => call(`/api/machine/stats?range=${encodeURIComponent(range)}`),
+    summary: (range, filters = {}) => call(`/api/stats/summary?${rangeQuery(range, filters)}`),
+    projects: (range, filters = {}) => call(`/api/project/stats?${rangeQuery(range, filters)}`),
+    charts: (range, filters = {}) => call(`/api/machine/stats?${rangeQuery(range, filters)}`),
     models: (range, project) => {
       const query = new URLSearchParams({ range });
       if (project !== undefined) query.set('project', project);

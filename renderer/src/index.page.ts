@@ -11,7 +11,7 @@ import { tokenLines, ttfbLines } from './charts/extra-lines.js';
 import { projectsWith, summaryWith } from './deltas.js';
 import { byId } from './dom.js';
 import { formatClock, formatCount, formatMs, formatUsd } from './format.js';
-import { matchesFilters, readFilters, writeFilters, type Filters } from './filters.js';
+import { isFiltered, matchesFilters, readFilters, writeFilters, type Filters } from './filters.js';
 import { renderFilterBar } from './views/filter-bar.js';
 import { connectLive, type ConnectionStatus } from './live.js';
 import { accessToken, adoptFragmentToken } from './token.js';
@@ -147,7 +147,8 @@ function showSummary(next: SummaryResponse): void {
 }
 function showProjects(next: ProjectStats[]): void {
   projectList = next;
-  byId('welcome').hidden = next.length > 0;
+  // A filter that matches nothing is not a fresh install.
+  byId('welcome').hidden = next.length > 0 || isFiltered(filters);
   projects.update(next);
 }
 const loadSummary = quietly(async () => {
@@ -156,12 +157,18 @@ const loadSummary = quietly(async () => {
   const next = await api.summary(wanted, { ...wantedFilters });
   if (wanted === range && wantedFilters === filters) showSummary(next);
 });
+// The projects table follows the filters like the cards do (a project filter leaves that project).
 const loadProjects = quietly(async () => {
   const wanted = range;
-  const { projects: list } = await api.projects(wanted);
-  if (wanted === range) showProjects(list);
-  knownProjects = list.map((p) => p.project);
-  recent.knownProjects(knownProjects);
+  const wantedFilters = filters;
+  const { projects: list } = await api.projects(wanted, { ...wantedFilters });
+  if (wanted !== range || wantedFilters !== filters) return;
+  showProjects(list);
+  if (!isFiltered(wantedFilters)) {
+    // Names (and so their short labels) come from the whole list, never a filtered one.
+    knownProjects = list.map((p) => p.project);
+    recent.knownProjects(knownProjects);
+  }
   renderFilters();
 });
 const loadSessions = quietly(async () => {
@@ -206,6 +213,8 @@ function setFilters(next: Filters, push = true): void {
   void loadRequests();
   void loadModels();
   void loadSummary();
+  void loadCharts();
+  void loadProjects();
 }
 
 /** The export links carry the filters and the picked range: the file holds exactly what is filtered. */
@@ -243,10 +252,12 @@ const loadTeam = quietly(async () => {
 });
 const loadAlerts = quietly(async () => banner.replace((await api.alerts()).alerts));
 let chartsLoaded: ChartRange | null = null;
+// The charts follow the filters too: the daemon narrows them (filtered-charts.ts).
 const loadCharts = quietly(async () => {
   const wanted = range;
-  const { chartData } = await api.charts(wanted);
-  if (wanted !== range) return; // a newer range was picked meanwhile
+  const wantedFilters = filters;
+  const { chartData } = await api.charts(wanted, { ...wantedFilters });
+  if (wanted !== range || wantedFilters !== filters) return; // a newer range or filter was picked meanwhile
   drawCharts(chartData);
 });
 
@@ -314,8 +325,11 @@ connectLive('/api/events', {
   },
   request(entry) {
     recent.add(entry);
-    if (summary && matchesFilters(filters, entry)) showSummary(summaryWith(summary, entry));
-    showProjects(projectsWith(projectList, entry));
+    // Only a request the filters match moves the filtered aggregates.
+    if (matchesFilters(filters, entry)) {
+      if (summary) showSummary(summaryWith(summary, entry));
+      showProjects(projectsWith(projectList, entry));
+    }
     scheduleRefresh();
   },
   alert(entry) {

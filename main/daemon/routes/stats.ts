@@ -81,7 +81,8 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
   }));
 
   router.get('/api/project/stats', guarded(async (ctx) => {
-    const projects = await store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all'));
+    // The drill-down filters narrow the projects table as they narrow the cards.
+    const projects = await store.projects(oneOf(ctx.query, 'range', SUMMARY_RANGES, 'all'), requestMatchOf(ctx.query));
     noStore(ctx, { projects } satisfies ProjectStatsResponse);
   }));
 
@@ -112,7 +113,7 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
   }));
 
   router.get('/api/machine/stats', guarded(async (ctx) => {
-    const chartData = await store.charts(oneOf(ctx.query, 'range', CHART_RANGES, '1h'));
+    const chartData = await store.charts(oneOf(ctx.query, 'range', CHART_RANGES, '1h'), requestMatchOf(ctx.query));
     noStore(ctx, { process: machine.process(), machine: machine.machine(), chartData } satisfies MachineStatsResponse);
   }));
 

@@ -1,5 +1,6 @@
 import { queryCharts } from './charts.js';
 import { exportPage, type ExportFormat, type ExportPosition } from './export.js';
+import { queryFilteredCharts } from './filtered-charts.js';
 import { queryFilteredSummary } from './filtered-summary.js';
 import { queryLaunchCost } from './launch-cost.js';
 import { queryChartExtras } from './chart-extras.js';
@@ -24,13 +25,15 @@ export const QUERIES = {
   previousPeriod: (db: Db, a: { range: SummaryRange; now: number; match: RequestMatch }) =>
     queryPreviousPeriod(db, a.range, a.now, a.match),
   launchCost: (db: Db, a: { session: string; since: number }) => queryLaunchCost(db, a.session, a.since),
-  projects: (db: Db, a: { range: SummaryRange; now: number }) => queryProjects(db, summaryStart(a.range, a.now), a.now),
+  projects: (db: Db, a: { range: SummaryRange; now: number; match?: RequestMatch }) =>
+    queryProjects(db, summaryStart(a.range, a.now), a.now, a.match ?? {}),
   models: (db: Db, a: { range: SummaryRange; now: number; project?: string }) =>
     queryModels(db, summaryStart(a.range, a.now), a.now, a.project),
-  charts: (db: Db, a: { range: ChartRange; now: number }) => ({
-    ...queryCharts(db, a.range, a.now),
-    ...queryChartExtras(db, a.range, a.now),
-  }),
+  // Unfiltered: the roll-ups without dimensions (the fast path); filtered: see filtered-charts.ts.
+  charts: (db: Db, a: { range: ChartRange; now: number; match?: RequestMatch }) =>
+    a.match && Object.keys(a.match).length > 0
+      ? queryFilteredCharts(db, a.range, a.now, a.match)
+      : { ...queryCharts(db, a.range, a.now), ...queryChartExtras(db, a.range, a.now) },
   requests: (db: Db, a: { filter: RequestFilter }) => queryRequests(db, a.filter),
   promptCache: (db: Db, a: { range: SummaryRange; now: number }) =>
     promptCacheParts(db, summaryStart(a.range, a.now), a.now),

@@ -241,11 +241,11 @@ export class UsageStore implements RequestRecorder {
     return this.read('filteredSummary', { range, now: this.options.clock.now(), match });
   }
 
-  /** Projects with activity in the range (default: all time). */
-  async projects(range: SummaryRange = 'all'): Promise<ProjectStats[]> {
+  /** Projects with activity in the range (default: all time), narrowed by the filters. */
+  async projects(range: SummaryRange = 'all', match: RequestMatch = {}): Promise<ProjectStats[]> {
     const now = this.options.clock.now();
     const [projects, parts] = await Promise.all([
-      this.read('projects', { range, now }), this.read('promptCache', { range, now }),
+      this.read('projects', { range, now, match }), this.read('promptCache', { range, now }),
     ]);
     return projectsWithPromptCache(projects, promptCacheReport(parts, this.options.pricer));
   }
@@ -276,9 +276,9 @@ export class UsageStore implements RequestRecorder {
     return this.read('requests', { filter });
   }
 
-  /** The chart series, with tokens over time, time to first byte and status codes (chart-extras.ts). */
-  charts(range: ChartRange): Promise<ChartData & ChartExtras> {
-    return this.read('charts', { range, now: this.options.clock.now() });
+  /** The chart series, with tokens over time, time to first byte and status codes (chart-extras.ts), narrowed by the filters. */
+  charts(range: ChartRange, match: RequestMatch = {}): Promise<ChartData & ChartExtras> {
+    return this.read('charts', { range, now: this.options.clock.now(), match });
   }
 
   /** Committed spend in [from, to) by project and model; does not wait for the queue (budgets poll it). */
