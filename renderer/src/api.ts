@@ -31,8 +31,8 @@ export interface Api {
   health(): Promise<HealthResponse>;
   /** `filters`: the drill-down's, so the cards show what is filtered. */
   summary(period: Period, filters?: Readonly<Record<string, string | undefined>>): Promise<SummaryResponse>;
-  projects(period: Period): Promise<ProjectStatsResponse>;
-  charts(period: Period): Promise<MachineStatsResponse>;
+  projects(period: Period, filters?: Readonly<Record<string, string | undefined>>): Promise<ProjectStatsResponse>;
+  charts(period: Period, filters?: Readonly<Record<string, string | undefined>>): Promise<MachineStatsResponse>;
   /** `project`: one project's models only. */
   models(period: Period, project?: string): Promise<ModelStatsResponse>;
   /** `filters`: project, model, status, as the drill-down sets them. */
@@ -58,6 +58,20 @@ async function errorMessage(res: Response): Promise<string> {
   }
 }
 
+/** The range and the drill-down filters, as the aggregate endpoints take them. */
+function rangeQuery(range: ChartRange, filters: Readonly<Record<string, string | undefined>>): URLSearchParams {
+  const query = new URLSearchParams({ range });
+  for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
+  return query;
+}
+
+/** The period and the drill-down filters, as the aggregate endpoints take them. */
+function periodQuery(period: Period, filters: Readonly<Record<string, string | undefined>>): URLSearchParams {
+  const query = new URLSearchParams(periodParams(period));
+  for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
+  return query;
+}
+
 export function createApi(token: () => Promise<string | null>, fetchImpl: typeof fetch = (...args) => fetch(...args)): Api {
   async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
     const res = await fetchImpl(path, { cache: 'no-store', ...init });
@@ -72,13 +86,9 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
   }
   return {
     health: () => call('/health'),
-    summary: (period, filters = {}) => {
-      const query = new URLSearchParams(periodParams(period));
-      for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
-      return call(`/api/stats/summary?${query}`);
-    },
-    projects: (period) => call(`/api/project/stats?${new URLSearchParams(periodParams(period))}`),
-    charts: (period) => call(`/api/machine/stats?${new URLSearchParams(periodParams(period))}`),
+    summary: (period, filters = {}) => call(`/api/stats/summary?${periodQuery(period, filters)}`),
+    projects: (period, filters = {}) => call(`/api/project/stats?${periodQuery(period, filters)}`),
+    charts: (period, filters = {}) => call(`/api/machine/stats?${periodQuery(period, filters)}`),
     models: (period, project) => {
       const query = new URLSearchParams(periodParams(period));
       if (project !== undefined) query.set('project', project);

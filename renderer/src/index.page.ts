@@ -11,7 +11,7 @@ import { tokenLines, ttfbLines } from './charts/extra-lines.js';
 import { projectsWith, summaryWith } from './deltas.js';
 import { byId } from './dom.js';
 import { formatClock, formatCount, formatMs, formatUsd } from './format.js';
-import { matchesFilters, readFilters, writeFilters, type Filters } from './filters.js';
+import { isFiltered, matchesFilters, readFilters, writeFilters, type Filters } from './filters.js';
 import { customLabel, isoDay, periodKey, periodParams, periodText, readCustom, writeCustom, type Period } from './period.js';
 import { renderFilterBar } from './views/filter-bar.js';
 import { connectLive, type ConnectionStatus } from './live.js';
@@ -157,7 +157,8 @@ function showSummary(next: SummaryResponse): void {
 }
 function showProjects(next: ProjectStats[]): void {
   projectList = next;
-  byId('welcome').hidden = next.length > 0;
+  // A filter that matches nothing is not a fresh install.
+  byId('welcome').hidden = next.length > 0 || isFiltered(filters);
   projects.update(next);
 }
 const loadSummary = quietly(async () => {
@@ -166,12 +167,18 @@ const loadSummary = quietly(async () => {
   const next = await api.summary(wanted, { ...wantedFilters });
   if (stillWanted(wanted) && wantedFilters === filters) showSummary(next);
 });
+// The projects table follows the filters like the cards do (a project filter leaves that project).
 const loadProjects = quietly(async () => {
   const wanted = period();
-  const { projects: list } = await api.projects(wanted);
-  if (stillWanted(wanted)) showProjects(list);
-  knownProjects = list.map((p) => p.project);
-  recent.knownProjects(knownProjects);
+  const wantedFilters = filters;
+  const { projects: list } = await api.projects(wanted, { ...wantedFilters });
+  if (!stillWanted(wanted) || wantedFilters !== filters) return;
+  showProjects(list);
+  if (!isFiltered(wantedFilters)) {
+    // Names (and so their short labels) come from the whole list, never a filtered one.
+    knownProjects = list.map((p) => p.project);
+    recent.knownProjects(knownProjects);
+  }
   renderFilters();
 });
 const loadSessions = quietly(async () => {
@@ -216,6 +223,8 @@ function setFilters(next: Filters, push = true): void {
   void loadRequests();
   void loadModels();
   void loadSummary();
+  void loadCharts();
+  void loadProjects();
 }
 
 /** The export links carry the filters and the picked period: the file holds exactly what is filtered. */
@@ -261,10 +270,12 @@ const loadTeam = quietly(async () => {
 const loadAlerts = quietly(async () => banner.replace((await api.alerts()).alerts));
 /** periodKey of the period the charts show. */
 let chartsLoaded: string | null = null;
+// The charts follow the filters too: the daemon narrows them (filtered-charts.ts).
 const loadCharts = quietly(async () => {
   const wanted = period();
-  const { chartData } = await api.charts(wanted);
-  if (!stillWanted(wanted)) return; // a newer period was picked meanwhile
+  const wantedFilters = filters;
+  const { chartData } = await api.charts(wanted, { ...wantedFilters });
+  if (!stillWanted(wanted) || wantedFilters !== filters) return; // a newer period or filter was picked meanwhile
   drawCharts(chartData, periodKey(wanted));
 });
 
@@ -388,8 +399,9 @@ connectLive('/api/events', {
   },
   request(entry) {
     recent.add(entry);
-    if (liveCounts()) {
-      if (summary && matchesFilters(filters, entry)) showSummary(summaryWith(summary, entry));
+    // Only a request the filters match, in a period still running, moves the aggregates on screen.
+    if (liveCounts() && matchesFilters(filters, entry)) {
+      if (summary) showSummary(summaryWith(summary, entry));
       showProjects(projectsWith(projectList, entry));
     }
     scheduleRefresh();

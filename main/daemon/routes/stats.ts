@@ -84,7 +84,8 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
   }));
 
   router.get('/api/project/stats', guarded(async (ctx) => {
-    const projects = await store.projects(windowOf(ctx.query, SUMMARY_RANGES, 'all', deps.clock));
+    // The drill-down filters narrow the projects table as they narrow the cards.
+    const projects = await store.projects(windowOf(ctx.query, SUMMARY_RANGES, 'all', deps.clock), requestMatchOf(ctx.query));
     noStore(ctx, { projects } satisfies ProjectStatsResponse);
   }));
 
@@ -115,7 +116,7 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
   }));
 
   router.get('/api/machine/stats', guarded(async (ctx) => {
-    const chartData = await store.charts(windowOf(ctx.query, CHART_RANGES, '1h', deps.clock));
+    const chartData = await store.charts(windowOf(ctx.query, CHART_RANGES, '1h', deps.clock), requestMatchOf(ctx.query));
     noStore(ctx, { process: machine.process(), machine: machine.machine(), chartData } satisfies MachineStatsResponse);
   }));
 

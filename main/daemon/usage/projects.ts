@@ -1,4 +1,6 @@
 import type { ProjectStats } from '../../../shared/api.js';
+import { matchedSumsBy } from './match-sums.js';
+import type { RequestMatch } from './request-list.js';
 import { sumsBy, type Span } from './rollup-read.js';
 import type { Db } from './schema.js';
 import { totalsFromSums, usageTotals } from './totals.js';
@@ -7,9 +9,18 @@ export type { ProjectStats };
 
 const ALL_TIME: Span = { from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
 
-/** Every project seen in the span (default all time), the most expensive first. */
-export function queryProjects(db: Db, span: Span = ALL_TIME, now: number = Date.now()): ProjectStats[] {
-  return [...sumsBy(db, span, now, 'project')]
+/**
+ * Every project seen in the span (default all time), the most expensive first. A filter (the
+ * dashboard's drill-down) narrows the sums: see match-sums.ts for what each filter reads.
+ */
+export function queryProjects(
+  db: Db,
+  span: Span = ALL_TIME,
+  now: number = Date.now(),
+  match: RequestMatch = {},
+): ProjectStats[] {
+  const sums = Object.keys(match).length === 0 ? sumsBy(db, span, now, 'project') : matchedSumsBy(db, span, now, match, 'project');
+  return [...sums]
     .map(([project, s]) => {
       const t = totalsFromSums(s);
       return { project, ...usageTotals(t), lastSeen: t.lastSeen };

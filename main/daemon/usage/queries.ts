@@ -1,5 +1,6 @@
 import { queryCharts } from './charts.js';
 import { exportPage, type ExportFormat, type ExportPosition } from './export.js';
+import { queryFilteredCharts } from './filtered-charts.js';
 import { queryFilteredSummary } from './filtered-summary.js';
 import { queryLaunchCost } from './launch-cost.js';
 import { queryChartExtras } from './chart-extras.js';
@@ -25,13 +26,15 @@ export const QUERIES = {
   previousPeriod: (db: Db, a: { window: Window; now: number; match: RequestMatch }) =>
     queryPreviousPeriod(db, a.window, a.now, a.match),
   launchCost: (db: Db, a: { session: string; since: number }) => queryLaunchCost(db, a.session, a.since),
-  projects: (db: Db, a: { window: Window; now: number }) => queryProjects(db, readableSpan(a.window, a.now), a.now),
+  projects: (db: Db, a: { window: Window; now: number; match?: RequestMatch }) =>
+    queryProjects(db, readableSpan(a.window, a.now), a.now, a.match ?? {}),
   models: (db: Db, a: { window: Window; now: number; project?: string }) =>
     queryModels(db, readableSpan(a.window, a.now), a.now, a.project),
-  charts: (db: Db, a: { window: Window; now: number }) => ({
-    ...queryCharts(db, a.window, a.now),
-    ...queryChartExtras(db, a.window, a.now),
-  }),
+  // Unfiltered: the roll-ups without dimensions (the fast path); filtered: see filtered-charts.ts.
+  charts: (db: Db, a: { window: Window; now: number; match?: RequestMatch }) =>
+    a.match && Object.keys(a.match).length > 0
+      ? queryFilteredCharts(db, a.window, a.now, a.match)
+      : { ...queryCharts(db, a.window, a.now), ...queryChartExtras(db, a.window, a.now) },
   requests: (db: Db, a: { filter: RequestFilter }) => queryRequests(db, a.filter),
   promptCache: (db: Db, a: { window: Window; now: number }) =>
     promptCacheParts(db, readableSpan(a.window, a.now), a.now),

@@ -260,12 +260,12 @@ export class UsageStore implements RequestRecorder {
     return this.read('filteredSummary', { window: this.window(range), now: this.options.clock.now(), match });
   }
 
-  /** Projects with activity in the window (default: all time). */
-  async projects(range: SummaryRange | Window = 'all'): Promise<ProjectStats[]> {
+  /** Projects with activity in the window (default: all time), narrowed by the filters. */
+  async projects(range: SummaryRange | Window = 'all', match: RequestMatch = {}): Promise<ProjectStats[]> {
     const window = this.window(range);
     const now = this.options.clock.now();
     const [projects, parts] = await Promise.all([
-      this.read('projects', { window, now }), this.read('promptCache', { window, now }),
+      this.read('projects', { window, now, match }), this.read('promptCache', { window, now }),
     ]);
     return projectsWithPromptCache(projects, promptCacheReport(parts, this.options.pricer));
   }
@@ -300,9 +300,9 @@ export class UsageStore implements RequestRecorder {
     return this.read('requests', { filter });
   }
 
-  /** The chart series, with tokens over time, time to first byte and status codes (chart-extras.ts). */
-  charts(range: ChartRange | Window): Promise<ChartData & ChartExtras> {
-    return this.read('charts', { window: this.window(range), now: this.options.clock.now() });
+  /** The chart series, with tokens over time, time to first byte and status codes (chart-extras.ts), narrowed by the filters. */
+  charts(range: ChartRange | Window, match: RequestMatch = {}): Promise<ChartData & ChartExtras> {
+    return this.read('charts', { window: this.window(range), now: this.options.clock.now(), match });
   }
 
   /** Committed spend in [from, to) by project and model; does not wait for the queue (budgets poll it). */

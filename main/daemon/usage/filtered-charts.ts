@@ -1,0 +1,141 @@
+import type { ChartData, ChartExtras, LatencyPoint, ModelTokens, StatusCount } from '../../../shared/api.js';
+import { addToHistogram, binOf, histogramPercentile, type Histogram } from './histogram.js';
+import { matchedRawRows, matchedSumsBy, onlyRolledUp, rollupTerms } from './match-sums.js';
+import { chartSpan } from './charts.js';
+import { bucketStarts } from './ranges.js';
+import { readableSpan, type Span } from './rollup-read.js';
+import { MEASURE_INDEX, measuresOf, rollupRowFromDb, type RollupRow } from './rollup.js';
+import { fromResponseCache, resolutionFor, ROLLUP_MEASURES } from './rollup-schema.js';
+import type { RequestMatch } from './request-list.js';
+import type { Db } from './schema.js';
+import { totalsFromSums } from './totals.js';
+import type { Window } from './window.js';
+
+/** Measure sums (ROLLUP_MEASURES order) per chart bucket. */
+type BucketSums = Map<number, number[]>;
+
+const floorTo = (t: number, step: number) => Math.floor(t / step) * step;
+
+function addAt(into: BucketSums, t: number, sums: readonly number[]): void {
+  const at = into.get(t);
+  if (!at) into.set(t, [...sums]);
+  else for (let i = 0; i < sums.length; i++) at[i] = at[i]! + sums[i]!;
+}
+
+/** Per-bucket sums from `rollup` narrowed by project, model and outcome (minute buckets cover the newest minute too). */
+function rolledUpBuckets(db: Db, from: number, last: number, bucketMs: number, match: RequestMatch): BucketSums {
+  const { sql: terms, args } = rollupTerms(match);
+  const select = ROLLUP_MEASURES.map((m) => `SUM(${m}) AS ${m}`).join(', ');
+  const rows = db.prepare(`SELECT (bucket / ${bucketMs}) * ${bucketMs} AS t, ${select} FROM rollup
+      WHERE res = ? AND bucket >= ? AND bucket <= ?${terms} GROUP BY 1`)
+    .all([resolutionFor(bucketMs), floorTo(from, bucketMs), last, ...args]) as Array<Record<string, unknown>>;
+  const out: BucketSums = new Map();
+  for (const r of rows) out.set(Number(r.t), ROLLUP_MEASURES.map((m) => Number(r[m] ?? 0)));
+  return out;
+}
+
+function rawBuckets(rows: readonly RollupRow[], from: number, bucketMs: number): BucketSums {
+  const out: BucketSums = new Map();
+  const first = floorTo(from, bucketMs);
+  for (const r of rows) {
+    const t = floorTo(r.startedAt, bucketMs);
+    if (t >= first) addAt(out, t, measuresOf(r));
+  }
+  return out;
+}
+
+/** Latency, time to first byte and statuses: no roll-up keeps them by project, session or status. */
+function latencySeries(rows: readonly RollupRow[], from: number, last: number, bucketMs: number) {
+  const first = floorTo(from, bucketMs);
+  const upstream = new Map<number, Histogram>();
+  const hits = new Map<number, Histogram>();
+  const ttfb = new Map<number, Histogram>();
+  const add = (by: Map<number, Histogram>, t: number, value: number) => {
+    let h = by.get(t);
+    if (!h) {
+      h = new Map();
+      by.set(t, h);
+    }
+    addToHistogram(h, binOf(value), 1);
+  };
+  for (const r of rows) {
+    const t = floorTo(r.startedAt, bucketMs);
+    if (t < first) continue;
+    // The roll-ups' rule (rollup.ts): cache answers have a latency line of their own.
+    add(fromResponseCache(r.outcome) ? hits : upstream, t, r.latencyMs);
+    if (r.ttfbMs !== null) add(ttfb, t, r.ttfbMs);
+  }
+  const p = (h: Histogram | undefined, q: number) => (h ? histogramPercentile(h, q) : null);
+  const starts = bucketStarts(from, last, bucketMs);
+  return {
+    latencyPerMinute: starts.map((t): LatencyPoint => ({
+      t, p50: p(upstream.get(t), 0.5), p95: p(upstream.get(t), 0.95), hitP50: p(hits.get(t), 0.5),
+    })),
+    ttfbPerBucket: starts.map((t) => ({ t, p50: p(ttfb.get(t), 0.5), p95: p(ttfb.get(t), 0.95) })),
+  };
+}
+
+function statusCounts(rows: readonly RollupRow[], from: number): StatusCount[] {
+  const counts = new Map<number, number>();
+  for (const r of rows) if (r.startedAt >= from) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  return [...counts].map(([status, count]) => ({ status, count }))
+    .sort((a, b) => b.count - a.count || a.status - b.status);
+}
+
+function tokensByModel(db: Db, span: Span, now: number, match: RequestMatch): ModelTokens[] {
+  return [...matchedSumsBy(db, span, now, match, 'model')]
+    .map(([model, s]) => {
+      const t = totalsFromSums(s);
+      return {
+        model: model || 'unknown', input: t.inputTokens, output: t.outputTokens, cacheCreation: t.cacheCreationTokens,
+        cacheRead: t.cacheReadTokens, costUsd: t.costUsd,
+      };
+    })
+    .sort((a, b) => b.costUsd - a.costUsd || a.model.localeCompare(b.model));
+}
+
+const m = MEASURE_INDEX;
+
+/**
+ * The charts of the requests a filter matches. Requests, cost and tokens come from the `rollup`
+ * table when the filter is of project, model and cache outcome only. Latency, time to first byte
+ * and status codes (and, for a status, session or search filter, everything) come from the raw
+ * rows of the chart's window (raw rows are kept 90 days: an older custom window has none), read
+ * through the index of the filter's own column (project, session, status, served or requested
+ * model), each ending in `started_at`, so the read is bounded by what the filter matches in range.
+ */
+export function queryFilteredCharts(db: Db, w: Window, now: number, match: RequestMatch): ChartData & ChartExtras {
+  const { from, to, last, buckets: b } = chartSpan(w, now);
+  const rawFrom = Math.min(floorTo(from, b.requestsMs), floorTo(from, b.latencyMs), floorTo(from, b.costMs));
+  // Up to `last` included, as the roll-ups' buckets are read (a running window draws now's minute).
+  const rows = matchedRawRows(db, { from: rawFrom, to: last + 1 }, match).map(rollupRowFromDb);
+  const rolledUp = onlyRolledUp(match);
+  const sumsAt = (bucketMs: number) =>
+    (rolledUp ? rolledUpBuckets(db, from, last, bucketMs, match) : rawBuckets(rows, from, bucketMs));
+  const dense = <P>(bucketMs: number, point: (t: number, s: readonly number[] | undefined) => P): P[] => {
+    const sums = sumsAt(bucketMs);
+    return bucketStarts(from, last, bucketMs).map((t) => point(t, sums.get(t)));
+  };
+  const v = (s: readonly number[] | undefined, i: number) => s?.[i] ?? 0;
+  const latency = latencySeries(rows, from, last, b.latencyMs);
+  return {
+    range: w.range === 'custom' ? 'custom' : (w.range as ChartData['range']),
+    from,
+    to,
+    bucketSeconds: { requests: b.requestsMs / 1000, latency: b.latencyMs / 1000, cost: b.costMs / 1000 },
+    requestsPerMinute: dense(b.requestsMs, (t, s) => ({
+      t, hits: v(s, m.hits), misses: v(s, m.misses), errors: v(s, m.errors),
+      // A failed request is counted once, as an error (rollup.ts).
+      bypassed: v(s, m.requests) - v(s, m.hits) - v(s, m.misses) - v(s, m.errors),
+    })),
+    costPerHour: dense(b.costMs, (t, s) => ({ t, costUsd: v(s, m.cost_nanos) / 1e9, savedUsd: v(s, m.saved_nanos) / 1e9 })),
+    latencyPerMinute: latency.latencyPerMinute,
+    tokensByModel: tokensByModel(db, readableSpan({ from, to: w.to }, now), now, match),
+    tokensPerBucket: dense(b.costMs, (t, s) => ({
+      t, input: v(s, m.input_tokens), output: v(s, m.output_tokens), cacheRead: v(s, m.cache_read_tokens),
+      cacheWrite: v(s, m.cache_creation_tokens),
+    })),
+    ttfbPerBucket: latency.ttfbPerBucket,
+    statusCodes: statusCounts(rows, from),
+  };
+}
