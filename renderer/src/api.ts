@@ -1,5 +1,6 @@
 // The daemon's HTTP API as the dashboard uses it. Same origin, so the paths are relative.
 import type {
+  AgentsResponse,
   AlertsResponse,
   BudgetEntry,
   BudgetsResponse,
@@ -38,6 +39,7 @@ export interface Api {
   /** `filters`: project, model, status, as the drill-down sets them. */
   requests(limit: number, filters?: Readonly<Record<string, string | undefined>>): Promise<RequestsResponse>;
   sessions(period: Period, limit: number): Promise<SessionsResponse>;
+  agents(period: Period): Promise<AgentsResponse>;
   cacheStats(): Promise<CacheStatsResponse>;
   routing(): Promise<RoutingResponse>;
   clearCache(): Promise<CacheClearResponse>;
@@ -103,6 +105,7 @@ export function createApi(token: () => Promise<string | null>, fetchImpl: typeof
       const query = new URLSearchParams({ ...periodParams(period), limit: String(limit) });
       return call(`/api/sessions?${query}`);
     },
+    agents: (period) => call(`/api/agents?${new URLSearchParams(periodParams(period))}`),
     cacheStats: () => call('/api/cache/stats'),
     routing: () => call('/api/routing'),
     clearCache: () => admin('/api/cache/clear'),
