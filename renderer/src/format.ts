@@ -87,6 +87,13 @@ export function formatClock(t: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/** A moment in a list: the clock for today's, the date in front for an older one ("Dec 1 03:11:28"). */
+export function formatWhen(t: number, now: number = Date.now()): string {
+  const d = new Date(t);
+  if (d.toDateString() === new Date(now).toDateString()) return formatClock(t);
+  return `${d.toLocaleDateString('en-US', { month: 'short', day: 'numeric' })} ${formatClock(t)}`;
+}
+
 /** A bucket as the span of time it covers, in the local time zone: "14:05–14:10", "Mar 3 08:00–12:00", "Mar 3". */
 export function formatBucket(t: number, bucketSeconds: number): string {
   const start = new Date(t);

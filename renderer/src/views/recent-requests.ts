@@ -1,7 +1,7 @@
 // The most recent requests, newest first, growing live.
 import type { RequestEntry } from '../../../shared/api.js';
 import { byId, fill, h } from '../dom.js';
-import { estimated, formatClock, formatCount, formatMs, formatUsd } from '../format.js';
+import { estimated, formatCount, formatMs, formatUsd, formatWhen } from '../format.js';
 import { addRecentRequest, projectLabels, totalTokens } from '../charts/shape.js';
 import { isFiltered, matchesFilters, type FilterKey, type Filters } from '../filters.js';
 import { requestDetails } from './request-details.js';
@@ -25,8 +25,11 @@ function outcomeBadge(r: RequestEntry): HTMLElement {
     const text = r.errorType ? `${r.status} ${r.errorType}` : `${r.status} error`;
     return h('span', { class: 'badge c-error', title: `Failed: HTTP ${r.status}${r.errorType ? `, ${r.errorType}` : ''}` }, text);
   }
+  if (r.source === 'transcript') return h('span', { class: 'badge c-bypass', title: TRANSCRIPT_NOTE }, 'transcript');
   return h('span', { class: `badge c-${r.cache}` }, r.cache);
 }
+
+const TRANSCRIPT_NOTE = 'Read from Claude Code\'s transcript: this call did not go through CCO, so it has no cache outcome or latency';
 
 function model(r: RequestEntry): string {
   return r.servedModel ?? r.requestedModel ?? '—';
@@ -91,7 +94,7 @@ export function recentRequests(deps: RecentRequestsDeps) {
             if (!(event.target as HTMLElement).closest('button')) toggleDetails(r);
           },
         },
-        h('td', { class: 'time' }, formatClock(r.startedAt)),
+        h('td', { class: 'time' }, formatWhen(r.startedAt)),
         h('td', { title: r.project, class: 'project grow' },
           filterButton(deps, 'project', r.project, labels.get(r.project) ?? r.project)),
         h('td', { class: 'model grow', title: model(r) },
@@ -100,7 +103,9 @@ export function recentRequests(deps: RecentRequestsDeps) {
         // `detail` cells go on a second, labelled line when the page is narrow (index.css).
         h('td', { class: 'num detail', 'data-label': 'Tokens', title: `in ${r.inputTokens}, out ${r.outputTokens}, cache write ${r.cacheCreationTokens}, cache read ${r.cacheReadTokens}` }, formatCount(totalTokens(r))),
         h('td', { class: 'num detail cost', 'data-label': 'Cost', title: r.costEstimated ? ESTIMATED_NOTE : null }, costText(r)),
-        h('td', { class: 'num detail', 'data-label': 'Latency' }, formatMs(r.latencyMs)),
+        r.source === 'transcript'
+          ? h('td', { class: 'num detail', 'data-label': 'Latency', title: TRANSCRIPT_NOTE }, '—')
+          : h('td', { class: 'num detail', 'data-label': 'Latency' }, formatMs(r.latencyMs)),
         h('td', { class: 'num detail http-status', 'data-label': 'HTTP' },
           filterButton(deps, 'status', String(r.status), statusText(r))),
       );

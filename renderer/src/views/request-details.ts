@@ -16,6 +16,7 @@ const day = (t: number): string => new Date(t).toLocaleDateString('en-US', { mon
 
 export function requestDetails(r: RequestEntry): HTMLElement {
   const failed = r.status >= 400 || r.errorType !== null;
+  const transcript = r.source === 'transcript';
   const row = (key: string, label: string, value: string) =>
     h('div', { class: 'kv', 'data-detail': key }, h('dt', {}, label), h('dd', {}, value));
   const cost = r.cache === 'hit' || r.cache === 'coalesced'
@@ -29,13 +30,15 @@ export function requestDetails(r: RequestEntry): HTMLElement {
       { class: 'kvs details-grid' },
       row('time', 'Started', `${day(r.startedAt)} ${formatClock(r.startedAt)}`),
       row('ttfb', 'Time to first byte', formatMs(r.ttfbMs)),
-      row('total', 'Total', formatMs(r.latencyMs)),
+      row('total', 'Total', transcript ? '— (not in transcripts)' : formatMs(r.latencyMs)),
       row('input', 'Input tokens', formatCount(r.inputTokens)),
       row('cache-read', 'Cache read tokens', formatCount(r.cacheReadTokens)),
       row('cache-write', 'Cache write tokens', formatCount(r.cacheCreationTokens)),
       row('output', 'Output tokens', formatCount(r.outputTokens)),
       row('cost', r.costEstimated ? 'Cost (estimated price)' : 'Cost', cost),
-      row('cache', 'Cache', failed ? 'not stored: the call failed (an error is never cached)' : CACHE_MEANING[r.cache]),
+      row('cache', 'Cache', transcript
+        ? 'none: read from Claude Code\'s transcript, the call did not go through CCO'
+        : failed ? 'not stored: the call failed (an error is never cached)' : CACHE_MEANING[r.cache]),
       row('provider', 'Provider', r.provider),
       row('model', 'Model', r.requestedModel && r.servedModel && r.requestedModel !== r.servedModel
         ? `${r.requestedModel} → served as ${r.servedModel}` : (r.servedModel ?? r.requestedModel ?? '—')),
