@@ -26,6 +26,7 @@ import { modelsTable } from './views/models-table.js';
 import { projectsTable } from './views/projects-table.js';
 import { promptCachePanel } from './views/prompt-cache-panel.js';
 import { sessionsTable } from './views/sessions-table.js';
+import { agentsTable } from './views/agents-table.js';
 import { PAGE_SIZE, recentRequests } from './views/recent-requests.js';
 import { routingPanel } from './views/routing-panel.js';
 import { teamPanel } from './views/team-panel.js';
@@ -109,6 +110,7 @@ const plan = planUsagePanel({ load: fetchQuota });
 const promptCache = promptCachePanel();
 const sessions = sessionsTable();
 const SESSION_ROWS = 25;
+const agents = agentsTable();
 const cache = cachePanel({ clear: () => api.clearCache(), cleared: () => void loadCache() });
 
 const budgets = budgetsPanel({
@@ -158,8 +160,9 @@ function showSummary(next: SummaryResponse): void {
 function showProjects(next: ProjectStats[]): void {
   projectList = next;
   // A filter that matches nothing is not a fresh install.
-  byId('welcome').hidden = next.length > 0 || isFiltered(filters);
-  projects.update(next);
+  const filtered = isFiltered(filters);
+  byId('welcome').hidden = next.length > 0 || filtered;
+  projects.update(next, filtered ? knownProjects : undefined);
 }
 const loadSummary = quietly(async () => {
   const wanted = period();
@@ -171,20 +174,26 @@ const loadSummary = quietly(async () => {
 const loadProjects = quietly(async () => {
   const wanted = period();
   const wantedFilters = filters;
-  const { projects: list } = await api.projects(wanted, { ...wantedFilters });
+  // Names (and so their short labels) come from the whole list, never a filtered one.
+  const [{ projects: list }, all] = await Promise.all([
+    api.projects(wanted, { ...wantedFilters }),
+    isFiltered(wantedFilters) ? api.projects(wanted) : null,
+  ]);
   if (!stillWanted(wanted) || wantedFilters !== filters) return;
+  knownProjects = (all?.projects ?? list).map((p) => p.project);
   showProjects(list);
-  if (!isFiltered(wantedFilters)) {
-    // Names (and so their short labels) come from the whole list, never a filtered one.
-    knownProjects = list.map((p) => p.project);
-    recent.knownProjects(knownProjects);
-  }
+  recent.knownProjects(knownProjects);
   renderFilters();
 });
 const loadSessions = quietly(async () => {
   const wanted = period();
   const page = await api.sessions(wanted, SESSION_ROWS);
   if (stillWanted(wanted)) sessions.update(page.sessions, page.total);
+});
+const loadAgents = quietly(async () => {
+  const wanted = period();
+  const { agents: list } = await api.agents(wanted);
+  if (stillWanted(wanted)) agents.update(list, periodText(wanted));
 });
 // The models table follows the range and the project filter (the roll-ups keep both dimensions).
 const models = modelsTable({ filter: (model) => setFilters({ ...filters, model }) });
@@ -289,7 +298,7 @@ function drawCharts(data: ChartData, key: string): void {
 async function refreshAll(): Promise<void> {
   await Promise.all([
     loadHealth(), loadSummary(), loadCharts(), loadProjects(), loadCache(), loadRequests(), loadRouting(), loadBudgets(),
-    loadAlerts(), loadTeam(), plan.load(), loadSessions(), loadModels(),
+    loadAlerts(), loadTeam(), plan.load(), loadSessions(), loadAgents(), loadModels(),
   ]);
 }
 
@@ -299,7 +308,7 @@ function scheduleRefresh(): void {
   if (refreshTimer !== undefined) return;
   refreshTimer = setTimeout(() => {
     refreshTimer = undefined;
-    void Promise.all([loadSummary(), loadCharts(), loadProjects(), loadCache(), loadBudgets(), loadTeam(), loadSessions(), loadModels()]);
+    void Promise.all([loadSummary(), loadCharts(), loadProjects(), loadCache(), loadBudgets(), loadTeam(), loadSessions(), loadAgents(), loadModels()]);
   }, REFRESH_MS);
 }
 
@@ -328,7 +337,7 @@ function renderRange(): void {
 function periodChanged(): void {
   renderRange();
   renderExportLinks();
-  void Promise.all([loadCharts(), loadSummary(), loadProjects(), loadTeam(), loadSessions(), loadModels()]);
+  void Promise.all([loadCharts(), loadSummary(), loadProjects(), loadTeam(), loadSessions(), loadAgents(), loadModels()]);
 }
 
 /** Picks a period and keeps it in the address: a custom window as `from`/`to`, a named range clears them. */

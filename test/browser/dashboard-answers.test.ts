@@ -66,6 +66,14 @@ async function open(width: number, scheme: 'light' | 'dark', path = `/#token=${t
   return { page, errors, close: () => context.close() };
 }
 
+/** Requests the requests chart draws (every bar's count, summed). */
+const drawnRequests = (page: Page) => page.locator('[data-chart="requests"] rect.bar')
+  .evaluateAll((bars) => bars.reduce((sum, b) => sum + Number(b.getAttribute('data-value')), 0));
+
+/** [status, count] of each bar in the status codes chart. */
+const statusBars = (page: Page) => page.locator('[data-chart="status-codes"] g.status-row')
+  .evaluateAll((rows) => rows.map((g) => [Number(g.getAttribute('data-status')), Number(g.getAttribute('data-value'))]));
+
 const rowCount = (page: Page) => page.locator('#requests tbody tr:not(.details-row)').count();
 
 before(async () => {
@@ -104,8 +112,7 @@ describe('the dashboard answers questions, in a real browser', () => {
           const { chartData } = await api<MachineStatsResponse>('/api/machine/stats?range=1h');
           await page.locator('[data-chart="tokens"] path.s-output').first().waitFor();
           await page.locator('[data-chart="ttfb"] circle.s-ttfbP50').first().waitFor();
-          const bars = await page.locator('[data-chart="status-codes"] g.status-row').evaluateAll((rows) =>
-            rows.map((g) => [Number(g.getAttribute('data-status')), Number(g.getAttribute('data-value'))]));
+          const bars = await statusBars(page);
           assert.deepEqual(bars, chartData.statusCodes.map((c) => [c.status, c.count]));
           assert.deepEqual(bars, [[200, TOTAL - FAILED], [429, FAILED]]);
           assert.equal(await page.locator('[data-chart="status-codes"] g.status-row[data-status="429"] rect.s-errors')
@@ -187,6 +194,21 @@ describe('the dashboard answers questions, in a real browser', () => {
             const counts = await page.locator('#models td[data-col="requests"]').allTextContents();
             return counts.join() === shop.map((m) => String(m.requests)).join();
           }, { message: 'the models of /work/shop' });
+          // The charts and the projects table follow the filter as the cards do, and so does a reload.
+          for (const pass of ['clicked', 'reloaded']) {
+            if (pass === 'reloaded') {
+              await page.reload();
+              await page.locator('body[data-ready="true"]').waitFor();
+            }
+            await waitFor(async () => (await drawnRequests(page)) === shopCount, { message: `the requests chart of /work/shop (${pass})` });
+            assert.equal(await page.locator('[data-chart="requests"] rect.bar.s-errors').count(), 0, 'blog\'s 429s are not drawn');
+            await waitFor(async () => JSON.stringify(await statusBars(page)) === JSON.stringify([[200, shopCount]]),
+              { message: `the status codes of /work/shop (${pass})` });
+            await waitFor(async () => (await page.locator('#projects tbody tr[data-project]').count()) === 1,
+              { message: `the projects table narrowed (${pass})` });
+            assert.equal(await page.locator('#projects tr[data-project="/work/shop"]').count(), 1);
+          }
+          await page.screenshot({ path: screenshotPath(`answers-project-filter-${width}-${scheme}`), fullPage: true });
           await page.locator(`#models tr[data-model="${MODELS[2]}"] td.model button`).click();
           await page.waitForURL(/project=%2Fwork%2Fshop&model=claude-haiku-4-5-20251001$/);
           const haikuShop = requests.filter((r) => r.project === '/work/shop' && r.servedModel === MODELS[2]).length;

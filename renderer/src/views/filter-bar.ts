@@ -24,9 +24,9 @@ export function renderFilterBar(
   });
   fill(
     bar,
-    // Charts, projects and the cache panel are not filtered: their roll-ups or counters lack some filters.
-    h('span', { class: 'muted', title: 'Charts, projects and the cache panel show every request' },
-      'Cards, models (project only) and requests show'),
+    // Sessions, agents and both cache panels are not filtered: their roll-ups or counters lack some filters.
+    h('span', { class: 'muted', title: 'Models follow the project filter only; sessions, agents and the cache panels show every request' },
+      'Cards, charts, projects, models and requests show'),
     ...chips,
     h('button', { type: 'button', class: 'link-button', id: 'clear-filters', onclick: () => remove('all') }, 'Show all'),
   );

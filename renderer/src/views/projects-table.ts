@@ -24,11 +24,14 @@ function cellClass(c: (typeof COLUMNS)[number]): string {
 
 export function projectsTable(deps: { filter(project: string): void }) {
   let projects: ProjectStats[] = [];
+  /** Every project of the period, filtered or not: labels tell apart names the filter hid too. */
+  let names: readonly string[] = [];
+  let filtered = false;
   let sort: { key: ProjectSortKey; direction: SortDirection } = { key: 'costUsd', direction: 'desc' };
 
   function render(): void {
     const now = Date.now();
-    const labels = projectLabels(projects.map((p) => p.project));
+    const labels = projectLabels([...new Set([...names, ...projects.map((p) => p.project)])]);
     const head = h(
       'tr',
       {},
@@ -46,7 +49,10 @@ export function projectsTable(deps: { filter(project: string): void }) {
           ? h('button', { type: 'button', class: 'cell-link', 'data-filter': 'project', title: `Show only requests of ${p.project}`, onclick: () => deps.filter(p.project) }, c.cell(p, now, labels))
           : c.cell(p, now, labels)))),
     );
-    const body = rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'empty-row' }, 'No projects yet: requests are grouped by the directory cco was run in.'))];
+    const empty = filtered
+      ? 'No project has requests that match these filters.'
+      : 'No projects yet: requests are grouped by the directory cco was run in.';
+    const body = rows.length > 0 ? rows : [h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'empty-row' }, empty))];
     fill(byId('projects'), h('table', { class: 'table stack' }, h('thead', {}, head), h('tbody', {}, ...body)));
   }
 
@@ -54,8 +60,11 @@ export function projectsTable(deps: { filter(project: string): void }) {
     if (projects.length > 0) render();
   }, AGE_TICK_MS);
   return {
-    update(next: ProjectStats[]) {
+    /** `all`: every project's name in the period when `next` is filtered (for the labels). */
+    update(next: ProjectStats[], all?: readonly string[]) {
       projects = next;
+      filtered = all !== undefined;
+      names = all ?? [];
       render();
     },
   };
