@@ -178,6 +178,15 @@ async function measure(port: number, filled: FilledStore, upstream: string): Pro
           stats[`${what} ${name}`] = await p95Of(`${base}/api/${path}?${q}`);
         }
       }
+      // The drill-down: a filter narrows the cards, the charts and the projects table (the dashboard
+      // asks all three on a click). Project and model read roll-ups; status and session raw rows.
+      for (const f of ['project=/work/project-3', 'model=claude-haiku-4-5', 'status=529', 'session=session-7']) {
+        for (const range of ['24h', '30d']) {
+          for (const [what, path] of [['summary', 'stats/summary'], ['projects', 'project/stats'], ['machine', 'machine/stats']] as const) {
+            stats[`${what} ${range} ${f}`] = await p95Of(`${base}/api/${path}?range=${range}&${f}`, 10);
+          }
+        }
+      }
       const filters: Record<string, number> = {};
       for (const q of ['', 'project=/work/project-3', 'project=nobody', 'model=claude-haiku-4-5', 'model=nothing', 'status=529',
         'status=418', 'status=error', 'status=ok', 'cache=coalesced', 'session=session-7', 'session=nobody']) {
