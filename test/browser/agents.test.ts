@@ -8,72 +8,45 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { AgentsResponse } from '../../shared/api.js';
-import { applyConfig, defaultConfig } from '../../main/common/config.js';
-import { readOrCreateToken } from '../../main/common/token.js';
-import { type RunningDaemon, runDaemonHost } from '../../main/daemon/host.js';
 import { formatPercent, formatUsd } from '../../renderer/src/format.js';
+import { isoDay } from '../../renderer/src/period.js';
 import { sdk, userMessage } from '../support/clients.js';
-import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
-import { launchChromium, screenshotPath, type HeadlessChromium } from '../support/headless-chromium.js';
+import { type DashboardRig, startDashboardRig } from '../support/dashboard-rig.js';
+import { screenshotPath } from '../support/headless-chromium.js';
 import { waitFor } from '../support/wait.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/claude-code-transcripts/', import.meta.url));
 // The fixtures' sessions ran on 1 December 2026: a custom window of days around it, whatever today is.
 const WINDOW = 'from=2026-11-30&to=2026-12-02';
 
-let fake: FakeAnthropic;
-let daemon: RunningDaemon;
-let sandbox: string;
-let token: string;
-let chromium: HeadlessChromium;
+const claudeDir = mkdtempSync(join(tmpdir(), 'cco-agents-claude-'));
+let rig: DashboardRig;
 /** The local day of the proxied request (not a fixture's day): its custom window has no subagent. */
 let requestDay: string;
 
-async function api<T>(path: string): Promise<T> {
-  return (await (await fetch(`${daemon.url}${path}`)).json()) as T;
-}
-
 before(async () => {
-  fake = await startFakeAnthropic();
-  sandbox = mkdtempSync(join(tmpdir(), 'cco-agents-ui-'));
-  const claudeDir = join(sandbox, 'claude');
   cpSync(FIXTURES, claudeDir, { recursive: true });
-  const config = applyConfig(defaultConfig(), { port: 0, upstream: fake.url });
-  daemon = await runDaemonHost({ config, dataDir: join(sandbox, 'data'), console: false, claudeDir });
-  token = readOrCreateToken(join(sandbox, 'data'));
+  rig = await startDashboardRig('agents-ui', { claudeDir });
   // One request through the proxy now: its day has a main conversation and no subagent.
-  const d = new Date();
-  requestDay = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-  await sdk(daemon.url, { defaultHeaders: { 'x-cco-project': '/work/agents' } }).messages.create(userMessage('hello'));
-  await waitFor(async () => (await api<AgentsResponse>(`/api/agents?${WINDOW}`)).agents.some((a) => a.agentType !== null)
-    && (await api<AgentsResponse>(`/api/agents?from=${requestDay}&to=${requestDay}`)).agents.length > 0, { timeoutMs: 15_000, message: 'the import' });
-  chromium = await launchChromium();
+  requestDay = isoDay(new Date());
+  await sdk(rig.daemon.url, { defaultHeaders: { 'x-cco-project': '/work/agents' } }).messages.create(userMessage('hello'));
+  await waitFor(async () => (await rig.api<AgentsResponse>(`/api/agents?${WINDOW}`)).agents.some((a) => a.agentType !== null)
+    && (await rig.api<AgentsResponse>(`/api/agents?from=${requestDay}&to=${requestDay}`)).agents.length > 0,
+  { timeoutMs: 15_000, message: 'the import' });
 });
 
 after(async () => {
-  await chromium?.close();
-  await daemon?.close(0);
-  await fake?.close();
-  rmSync(sandbox, { recursive: true, force: true });
+  await rig?.close();
+  rmSync(claudeDir, { recursive: true, force: true });
 });
 
 describe('the agents table', () => {
   for (const scheme of ['light', 'dark'] as const) {
     for (const width of [1280, 420]) {
       it(`shows the subagents' cost beside the main conversation at ${width} px in ${scheme}`, async () => {
-        const context = await chromium.browser.newContext({
-          viewport: { width, height: 800 }, reducedMotion: 'reduce', colorScheme: scheme,
-        });
-        const page = await context.newPage();
-        const errors: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
-        page.on('pageerror', (e) => errors.push(e.message));
+        const { page, errors, close } = await rig.open(width, scheme, `/?${WINDOW}#token=${rig.token}`);
         try {
-          await page.goto(`${daemon.url}/?${WINDOW}#token=${token}`);
-          await page.locator('body[data-ready="true"]').waitFor();
-          const { agents } = await api<AgentsResponse>(`/api/agents?${WINDOW}`);
+          const { agents } = await rig.api<AgentsResponse>(`/api/agents?${WINDOW}`);
           const total = agents.reduce((sum, a) => sum + a.costUsd, 0);
           const sub = agents.find((a) => a.agentType === 'general-purpose');
           assert.ok(sub && sub.costUsd > 0, `the subagent is priced (${JSON.stringify(agents)})`);
@@ -102,13 +75,13 @@ describe('the agents table', () => {
             'a call of another day shows its date');
 
           // The request's day alone: one proxied request, so the main conversation alone, and why.
-          await page.goto(`${daemon.url}/?from=${requestDay}&to=${requestDay}#token=${token}`);
+          await page.goto(`${rig.daemon.url}/?from=${requestDay}&to=${requestDay}#token=${rig.token}`);
           await page.locator('#agents [data-note="no-subagents"]').waitFor();
           assert.equal(await page.locator('#agents tbody tr').count(), 1);
           assert.equal(await cell(page.locator('#agents tr[data-agent=""]'), 'requests'), '1');
           assert.deepEqual(errors, []);
         } finally {
-          await context.close();
+          await close();
         }
       });
     }

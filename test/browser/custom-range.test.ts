@@ -24,6 +24,7 @@ import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
 import { launchChromium, screenshotPath, type HeadlessChromium } from '../support/headless-chromium.js';
 import { makeRecord } from '../unit/usage-fixtures.js';
+import { type DashboardRig, type OpenedPage, startDashboardRig } from '../support/dashboard-rig.js';
 import { waitFor } from '../support/wait.js';
 
 /** Requests on days before today (days ago → count); the custom window picked is 9 to 8 days ago. */
@@ -31,11 +32,7 @@ const PAST: ReadonlyArray<[number, number]> = [[9, 4], [8, 3], [3, 5]];
 const IN_WINDOW = 7;
 const TODAY = 2;
 
-let fake: FakeAnthropic;
-let daemon: RunningDaemon;
-let dataDir: string;
-let token: string;
-let chromium: HeadlessChromium;
+let rig: DashboardRig;
 
 const daysAgo = (n: number, hour = 12): Date => {
   const now = new Date();
@@ -44,12 +41,10 @@ const daysAgo = (n: number, hour = 12): Date => {
 const FROM = isoDay(daysAgo(9));
 const TO = isoDay(daysAgo(8));
 
-async function api<T>(path: string): Promise<T> {
-  return (await (await fetch(`${daemon.url}${path}`)).json()) as T;
-}
+const api = <T>(path: string): Promise<T> => rig.api<T>(path);
 
 /** The past days' rows, through the store's own write path (the daemon opens the same file after). */
-async function writePastRows(): Promise<void> {
+async function writePastRows(dataDir: string): Promise<void> {
   const store = openUsageStore({
     file: instanceFiles(dataDir, 0).database, clock: systemClock, logger: silentLogger,
     pricer: createPricer(builtinPriceTable(), silentLogger),
@@ -63,24 +58,11 @@ async function writePastRows(): Promise<void> {
   store.close();
 }
 
-interface Opened {
-  page: Page;
-  errors: string[];
-  close(): Promise<void>;
-}
-
-async function open(width: number, scheme: 'light' | 'dark'): Promise<Opened> {
-  const context = await chromium.browser.newContext({ viewport: { width, height: 800 }, reducedMotion: 'reduce', colorScheme: scheme });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${daemon.url}/#token=${token}`);
-  await page.locator('body[data-ready="true"]').waitFor();
-  await page.locator('#status-text', { hasText: /^Connected$/ }).waitFor();
-  return { page, errors, close: () => context.close() };
+/** The dashboard, connected. */
+async function open(width: number, scheme: 'light' | 'dark'): Promise<OpenedPage> {
+  const opened = await rig.open(width, scheme);
+  await opened.page.locator('#status-text', { hasText: /^Connected$/ }).waitFor();
+  return opened;
 }
 
 const requestsCard = (page: Page, count: number) =>
@@ -92,22 +74,14 @@ async function noSideways(page: Page, width: number): Promise<void> {
 }
 
 before(async () => {
-  fake = await startFakeAnthropic();
-  dataDir = mkdtempSync(join(tmpdir(), 'cco-custom-range-'));
-  await writePastRows();
-  daemon = await runDaemonHost({ config: applyConfig(defaultConfig(), { port: 0, upstream: fake.url }), dataDir, console: false });
-  token = readOrCreateToken(dataDir);
-  const client = sdk(daemon.url, { defaultHeaders: { 'x-cco-project': '/work/today' } });
+  rig = await startDashboardRig('custom-range', { prepare: writePastRows });
+  const client = sdk(rig.daemon.url, { defaultHeaders: { 'x-cco-project': '/work/today' } });
   for (let i = 0; i < TODAY; i++) await client.messages.create(userMessage(`today ${i}`));
   await waitFor(async () => (await api<SummaryResponse>('/api/stats/summary?range=today')).requests === TODAY);
-  chromium = await launchChromium();
 });
 
 after(async () => {
-  await chromium?.close();
-  await daemon?.close(0);
-  await fake?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('a custom date range on the dashboard, in a real browser', () => {
@@ -151,7 +125,7 @@ describe('a custom date range on the dashboard, in a real browser', () => {
 
           // The export link carries the window and holds its rows.
           const href = (await page.locator('#export-json').getAttribute('href')) ?? '';
-          const exported = new URL(href, daemon.url);
+          const exported = new URL(href, rig.daemon.url);
           assert.deepEqual([exported.searchParams.get('from'), exported.searchParams.get('to')], [FROM, TO]);
           const rows = (await (await fetch(exported)).json()) as unknown[];
           assert.equal(rows.length, IN_WINDOW);

@@ -15,6 +15,7 @@ import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
 import { launchChromium, screenshotPath, type HeadlessChromium } from '../support/headless-chromium.js';
 import { formatMs, formatPercent, formatUsd } from '../../renderer/src/format.js';
+import { type DashboardRig, type OpenedPage, startDashboardRig } from '../support/dashboard-rig.js';
 import { waitFor } from '../support/wait.js';
 
 /** The longest model names Claude Code sends today. */
@@ -22,20 +23,14 @@ const MODELS = ['claude-3-7-sonnet-20250219', 'claude-opus-4-5-20251101', 'claud
 const TOTAL = 63;
 const FAILED = 3;
 
-let fake: FakeAnthropic;
-let daemon: RunningDaemon;
-let dataDir: string;
-let token: string;
-let chromium: HeadlessChromium;
+let rig: DashboardRig;
 
-async function api<T>(path: string): Promise<T> {
-  return (await (await fetch(`${daemon.url}${path}`)).json()) as T;
-}
+const api = <T>(path: string): Promise<T> => rig.api<T>(path);
 
 /** More than one page of requests over two projects and three models, three of them failed. */
 async function sendTraffic(): Promise<void> {
   const clients = ['/work/shop', '/work/blog'].map((project) =>
-    sdk(daemon.url, { defaultHeaders: { 'x-cco-project': project } }));
+    sdk(rig.daemon.url, { defaultHeaders: { 'x-cco-project': project } }));
   for (let i = 0; i < TOTAL - FAILED; i += 6) {
     await Promise.all(Array.from({ length: Math.min(6, TOTAL - FAILED - i) }, (_, j) =>
       clients[(i + j) % 2]!.messages.create(userMessage(`question ${i + j}`, { model: MODELS[(i + j) % 3]! }))));
@@ -45,26 +40,7 @@ async function sendTraffic(): Promise<void> {
   }
 }
 
-interface Opened {
-  page: Page;
-  errors: string[];
-  close(): Promise<void>;
-}
-
-async function open(width: number, scheme: 'light' | 'dark', path = `/#token=${token}`): Promise<Opened> {
-  const context = await chromium.browser.newContext({
-    viewport: { width, height: 800 }, reducedMotion: 'reduce', colorScheme: scheme, acceptDownloads: true,
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${daemon.url}${path}`);
-  await page.locator('body[data-ready="true"]').waitFor();
-  return { page, errors, close: () => context.close() };
-}
+const open = (width: number, scheme: 'light' | 'dark', path?: string): Promise<OpenedPage> => rig.open(width, scheme, path);
 
 /** Requests the requests chart draws (every bar's count, summed). */
 const drawnRequests = (page: Page) => page.locator('[data-chart="requests"] rect.bar')
@@ -77,22 +53,13 @@ const statusBars = (page: Page) => page.locator('[data-chart="status-codes"] g.s
 const rowCount = (page: Page) => page.locator('#requests tbody tr:not(.details-row)').count();
 
 before(async () => {
-  fake = await startFakeAnthropic();
-  dataDir = mkdtempSync(join(tmpdir(), 'cco-dashboard-answers-'));
-  daemon = await runDaemonHost({
-    config: applyConfig(defaultConfig(), { port: 0, upstream: fake.url }), dataDir, console: false,
-  });
-  token = readOrCreateToken(dataDir);
+  rig = await startDashboardRig('dashboard-answers');
   await sendTraffic();
   await waitFor(async () => (await api<SummaryResponse>('/api/stats/summary?range=today')).requests === TOTAL);
-  chromium = await launchChromium();
 });
 
 after(async () => {
-  await chromium?.close();
-  await daemon?.close(0);
-  await fake?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('the dashboard answers questions, in a real browser', () => {
@@ -172,7 +139,7 @@ describe('the dashboard answers questions, in a real browser', () => {
           const { readFileSync } = await import('node:fs');
           const lines = readFileSync(file, 'utf8').trim().split('\r\n');
           assert.equal(lines.length - 1, wanted.length, 'the CSV has the listed rows and a header');
-          const exported = (await (await fetch(`${daemon.url}${href}`)).json()) as RequestEntry[];
+          const exported = (await (await fetch(`${rig.daemon.url}${href}`)).json()) as RequestEntry[];
           assert.deepEqual(exported.map((r) => r.startedAt).sort(), wanted.map((r) => r.startedAt).sort());
 
           const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));

@@ -16,24 +16,19 @@ import { formatPercent, formatUsd } from '../../renderer/src/format.js';
 import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
 import { launchChromium, screenshotPath, type HeadlessChromium } from '../support/headless-chromium.js';
+import { type DashboardRig, type OpenedPage, startDashboardRig } from '../support/dashboard-rig.js';
 import { waitFor } from '../support/wait.js';
 
 const LONG_MODEL = 'claude-haiku-4-5-20251001';
 
-let fake: FakeAnthropic;
-let daemon: RunningDaemon;
-let dataDir: string;
-let token: string;
-let chromium: HeadlessChromium;
+let rig: DashboardRig;
 
-async function api<T>(path: string): Promise<T> {
-  return (await (await fetch(`${daemon.url}${path}`)).json()) as T;
-}
+const api = <T>(path: string): Promise<T> => rig.api<T>(path);
 
 /** Two projects in folders of the same name, a cache hit, two failed calls and a long model name. */
 async function sendTraffic(): Promise<void> {
-  const work = sdk(daemon.url, { defaultHeaders: { 'x-cco-project': '/work/app' } });
-  const home = sdk(daemon.url, { defaultHeaders: { 'x-cco-project': '/home/me/app' } });
+  const work = sdk(rig.daemon.url, { defaultHeaders: { 'x-cco-project': '/work/app' } });
+  const home = sdk(rig.daemon.url, { defaultHeaders: { 'x-cco-project': '/home/me/app' } });
   await work.messages.create(userMessage('first question', { model: LONG_MODEL }));
   await work.messages.create(userMessage('first question', { model: LONG_MODEL }));
   await work.messages.create(userMessage('a longer answer LONG:400'));
@@ -42,24 +37,7 @@ async function sendTraffic(): Promise<void> {
   await home.messages.create(userMessage('fine again'));
 }
 
-interface Opened {
-  page: Page;
-  errors: string[];
-  close(): Promise<void>;
-}
-
-async function open(width: number, scheme: 'light' | 'dark', path = `/#token=${token}`): Promise<Opened> {
-  const context = await chromium.browser.newContext({ viewport: { width, height: 800 }, reducedMotion: 'reduce', colorScheme: scheme });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${daemon.url}${path}`);
-  await page.locator('body[data-ready="true"]').waitFor();
-  return { page, errors, close: () => context.close() };
-}
+const open = (width: number, scheme: 'light' | 'dark', path?: string): Promise<OpenedPage> => rig.open(width, scheme, path);
 
 /** WCAG contrast ratio of two CSS rgb() colours. */
 function contrast(a: string, b: string): number {
@@ -75,20 +53,13 @@ function contrast(a: string, b: string): number {
 }
 
 before(async () => {
-  fake = await startFakeAnthropic();
-  dataDir = mkdtempSync(join(tmpdir(), 'cco-dashboard-clarity-'));
-  daemon = await runDaemonHost({ config: applyConfig(defaultConfig(), { port: 0, upstream: fake.url }), dataDir, console: false });
-  token = readOrCreateToken(dataDir);
+  rig = await startDashboardRig('dashboard-clarity');
   await sendTraffic();
   await waitFor(async () => (await api<SummaryResponse>('/api/stats/summary?range=today')).requests === 6);
-  chromium = await launchChromium();
 });
 
 after(async () => {
-  await chromium?.close();
-  await daemon?.close(0);
-  await fake?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('the dashboard\'s numbers, in a real browser', () => {
@@ -210,11 +181,11 @@ describe('the dashboard\'s numbers, in a real browser', () => {
   }
 
   it('ages "last seen" while the page stays open, and clears its messages by itself', async () => {
-    const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+    const context = await rig.chromium.browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
     try {
       const page = await context.newPage();
       await page.clock.install();
-      await page.goto(`${daemon.url}/#token=not-the-token`);
+      await page.goto(`${rig.daemon.url}/#token=not-the-token`);
       await page.locator('body[data-ready="true"]').waitFor();
       await page.locator('#projects td.aside', { hasText: 'just now' }).first().waitFor();
       // 'just now' is under 45 s: 30 more minutes read as 30 or 31 min, however slow the machine.
@@ -248,8 +219,8 @@ describe('the dashboard\'s numbers, in a real browser', () => {
 
   it('dims the numbers and disables the ranges when the daemon is out of reach', async () => {
     const spareDir = mkdtempSync(join(tmpdir(), 'cco-dashboard-down-'));
-    const spare = await runDaemonHost({ config: applyConfig(defaultConfig(), { port: 0, upstream: fake.url }), dataDir: spareDir, console: false });
-    const context = await chromium.browser.newContext({ viewport: { width: 420, height: 800 }, reducedMotion: 'reduce', colorScheme: 'dark' });
+    const spare = await runDaemonHost({ config: applyConfig(defaultConfig(), { port: 0, upstream: rig.fake.url }), dataDir: spareDir, console: false });
+    const context = await rig.chromium.browser.newContext({ viewport: { width: 420, height: 800 }, reducedMotion: 'reduce', colorScheme: 'dark' });
     try {
       const page = await context.newPage();
       await page.goto(`${spare.url}/`);
@@ -271,7 +242,7 @@ describe('the dashboard\'s numbers, in a real browser', () => {
   it('gives the terminal page the dashboard\'s navigation and a directory field that explains itself', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       for (const width of [1280, 420]) {
-        const { page, errors, close } = await open(width, scheme, `/terminal#token=${token}`);
+        const { page, errors, close } = await open(width, scheme, `/terminal#token=${rig.token}`);
         try {
           assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), 'Terminal');
           assert.equal(await page.locator('nav a', { hasText: 'Overview' }).getAttribute('href'), '/');

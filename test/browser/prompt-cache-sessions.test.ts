@@ -13,6 +13,7 @@ import { formatPercent, formatUsd } from '../../renderer/src/format.js';
 import { sdk, userMessage } from '../support/clients.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
 import { launchChromium, screenshotPath, type HeadlessChromium } from '../support/headless-chromium.js';
+import { type DashboardRig, startDashboardRig } from '../support/dashboard-rig.js';
 import { waitFor } from '../support/wait.js';
 
 const MODEL = 'claude-haiku-4-5-20251001';
@@ -21,37 +22,23 @@ const SYSTEM = [
   { type: 'text' as const, text: 'You are a careful reviewer. '.repeat(400), cache_control: { type: 'ephemeral' as const } },
 ];
 
-let fake: FakeAnthropic;
-let daemon: RunningDaemon;
-let dataDir: string;
-let token: string;
-let chromium: HeadlessChromium;
+let rig: DashboardRig;
 
-async function api<T>(path: string): Promise<T> {
-  return (await (await fetch(`${daemon.url}${path}`)).json()) as T;
-}
+const api = <T>(path: string): Promise<T> => rig.api<T>(path);
 
 before(async () => {
-  fake = await startFakeAnthropic();
-  dataDir = mkdtempSync(join(tmpdir(), 'cco-prompt-cache-ui-'));
-  const config = applyConfig(defaultConfig(), { port: 0, upstream: fake.url });
-  daemon = await runDaemonHost({ config, dataDir, console: false });
-  token = readOrCreateToken(dataDir);
-  const client = sdk(daemon.url, { defaultHeaders: { 'x-cco-project': '/work/review' } });
+  rig = await startDashboardRig('prompt-cache-ui');
+  const client = sdk(rig.daemon.url, { defaultHeaders: { 'x-cco-project': '/work/review' } });
   for (const question of ['first file', 'second file', 'third file']) {
     await client.messages.create(userMessage(question, { model: MODEL, system: SYSTEM }));
   }
   // The same request again: CCO's response cache answers it, the provider is not asked.
   await client.messages.create(userMessage('third file', { model: MODEL, system: SYSTEM }));
   await waitFor(async () => (await api<SummaryResponse>('/api/stats/summary?range=1h')).requests === 4);
-  chromium = await launchChromium();
 });
 
 after(async () => {
-  await chromium?.close();
-  await daemon?.close(0);
-  await fake?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('response cache, prompt cache and sessions on the dashboard', () => {
@@ -67,18 +54,8 @@ describe('response cache, prompt cache and sessions on the dashboard', () => {
   for (const scheme of ['light', 'dark'] as const) {
     for (const width of [1280, 420]) {
       it(`names both caches and lists the session at ${width} px in ${scheme}`, async () => {
-        const context = await chromium.browser.newContext({
-          viewport: { width, height: 800 }, reducedMotion: 'reduce', colorScheme: scheme,
-        });
-        const page = await context.newPage();
-        const errors: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
-        page.on('pageerror', (e) => errors.push(e.message));
+        const { page, errors, close } = await rig.open(width, scheme);
         try {
-          await page.goto(`${daemon.url}/#token=${token}`);
-          await page.locator('body[data-ready="true"]').waitFor();
           const summary = await api<SummaryResponse>('/api/stats/summary?range=1h');
           const { sessions } = await api<SessionsResponse>('/api/sessions?range=1h');
 
@@ -113,7 +90,7 @@ describe('response cache, prompt cache and sessions on the dashboard', () => {
           await page.screenshot({ path: screenshotPath(`prompt-cache-${width}-${scheme}`), fullPage: true });
           assert.deepEqual(errors, []);
         } finally {
-          await context.close();
+          await close();
         }
       });
     }
