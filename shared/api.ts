@@ -178,6 +178,12 @@ export interface SummaryResponse extends UsageTotals {
   promptCacheByDay?: DayPromptCache[];
   /** True when the request list's filters (project, model, status, session, search) narrowed it. */
   filtered?: boolean;
+  /**
+   * Filtered figures only: latency and time to first byte are of the latest `requests` matching
+   * requests (since `from`, epoch ms) when more matched in the range. No roll-up keeps them per
+   * project, model or status, and reading every matching row would cost seconds at millions.
+   */
+  timingSample?: TimingSample;
   /** The period before the range, as long and narrowed alike, for the change; absent for `all`. */
   previous?: UsageTotals & { from: number; to: number };
   /**
@@ -622,10 +628,18 @@ export interface StatusCount {
   count: number;
 }
 
+/** Timing figures taken from the latest matching requests only (see SummaryResponse.timingSample). */
+export interface TimingSample {
+  requests: number;
+  from: number;
+}
+
 /** The charts beyond ChartData's first four, served with it in `chartData`. */
 export interface ChartExtras {
   tokensPerBucket: TokenPoint[];
   ttfbPerBucket: TtfbPoint[];
   /** Most frequent first. Read from the stored requests (kept 90 days). */
   statusCodes: StatusCount[];
+  /** Filtered charts only: latency, time to first byte and status codes drawn from the latest matching requests. */
+  timingSample?: TimingSample;
 }

@@ -14,6 +14,7 @@ import { formatClock, formatCount, formatMs, formatUsd } from './format.js';
 import { isFiltered, matchesFilters, readFilters, writeFilters, type Filters } from './filters.js';
 import { customLabel, isoDay, periodKey, periodParams, periodText, readCustom, writeCustom, type Period } from './period.js';
 import { renderFilterBar } from './views/filter-bar.js';
+import { markSampledCharts } from './views/timing-sample.js';
 import { connectLive, type ConnectionStatus } from './live.js';
 import { followPanelLinks } from './panel-link.js';
 import { accessToken, adoptFragmentToken } from './token.js';
@@ -288,9 +289,11 @@ const loadCharts = quietly(async () => {
   drawCharts(chartData, periodKey(wanted));
 });
 
-function drawCharts(data: ChartData, key: string): void {
+function drawCharts(data: ChartData & Partial<ChartExtras>, key: string): void {
   chartsLoaded = key;
   for (const chart of charts) chart.update(data);
+  const timed = ['latency', 'ttfb', 'status-codes'];
+  markSampledCharts(charts.map((c) => c.root).filter((root) => timed.includes(root.dataset.chart ?? '')), data.timingSample);
   document.body.dataset.chartsRange = data.range;
   renderRange();
 }

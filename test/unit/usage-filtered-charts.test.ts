@@ -9,6 +9,7 @@ import { queryChartExtras } from '../../main/daemon/usage/chart-extras.js';
 import { queryCharts } from '../../main/daemon/usage/charts.js';
 import { ManualClock } from '../../main/daemon/usage/clock.js';
 import { queryFilteredCharts } from '../../main/daemon/usage/filtered-charts.js';
+import { latestTimings } from '../../main/daemon/usage/match-sums.js';
 import { queryProjects } from '../../main/daemon/usage/projects.js';
 import { CHART_RANGES, summaryStart } from '../../main/daemon/usage/ranges.js';
 import type { RequestMatch } from '../../main/daemon/usage/request-list.js';
@@ -125,6 +126,23 @@ describe('filtered charts equal the raw rows they match', () => {
       );
     });
   }
+
+  test('timings are of the latest matching rows, and say when they are not all of them', () => {
+    const span = { from: NOW - 35 * DAY, to: NOW + 1 };
+    for (const [name, match] of [...FILTERS, ['everything', {}] as [string, RequestMatch]]) {
+      const w = where(match);
+      // A model is the served model, else the requested one (served null in a tenth of the rows).
+      const all = db.prepare(`SELECT started_at FROM requests WHERE started_at >= ? AND started_at < ?${w.sql}
+        ORDER BY started_at DESC`).raw().all([span.from, span.to, ...w.args]) as Array<[number]>;
+      for (const limit of [1, 25, all.length, all.length + 1]) {
+        const got = latestTimings(db, span, match, limit);
+        assert.deepEqual(got.timings.map((t) => t.startedAt), all.slice(0, limit).map((r) => r[0]), `${name}, ${limit}`);
+        assert.equal(got.complete, limit >= all.length, `${name}, ${limit}: complete`);
+      }
+    }
+    const sampled = queryFilteredCharts(db, rangeWindow('30d', NOW), NOW, { project: 'p1' });
+    assert.equal(sampled.timingSample, undefined, 'fewer rows than the sample: every row, unmarked');
+  });
 
   test('a filter matching every row draws what the unfiltered roll-ups draw', () => {
     for (const [range, window] of WINDOWS) {

@@ -1,7 +1,7 @@
 import type { ChartData, CostPoint, LatencyPoint, ModelTokens, RequestPoint } from '../../../shared/api.js';
 import { addToHistogram, histogramPercentile, type Histogram } from './histogram.js';
 import { bucketStarts, bucketsForSpan, type ChartBuckets } from './ranges.js';
-import { keptFrom, readableSpan, sumsBy, type Span } from './rollup-read.js';
+import { keptFrom, readableSpan, sumsBy, type Span, type Sums } from './rollup-read.js';
 import { DAY_MS, HOUR_MS, METRIC_HIT_LATENCY, METRIC_LATENCY, MINUTE_MS, resolutionFor } from './rollup-schema.js';
 import type { Db } from './schema.js';
 import { totalsFromSums } from './totals.js';
@@ -94,8 +94,9 @@ function latencySeries(db: Db, from: number, last: number, bucketMs: number): La
   return dense(from, last, bucketMs, found, (t) => ({ t, p50: null, p95: null, hitP50: null }));
 }
 
-function tokensByModel(db: Db, span: Span, now: number): ModelTokens[] {
-  return [...sumsBy(db, span, now, 'model')]
+/** Tokens and cost by model from sums grouped by model, the most expensive first. */
+export function modelTokens(byModel: Map<string, Sums>): ModelTokens[] {
+  return [...byModel]
     .map(([model, s]) => {
       const t = totalsFromSums(s);
       return {
@@ -116,6 +117,6 @@ export function queryCharts(db: Db, w: Window, now: number): ChartData {
     requestsPerMinute: requestSeries(db, from, last, b.requestsMs),
     costPerHour: costSeries(db, from, last, b.costMs),
     latencyPerMinute: latencySeries(db, from, last, b.latencyMs),
-    tokensByModel: tokensByModel(db, readableSpan({ from, to: w.to }, now), now),
+    tokensByModel: modelTokens(sumsBy(db, readableSpan({ from, to: w.to }, now), now, 'model')),
   };
 }

@@ -1,14 +1,13 @@
-import type { ChartData, ChartExtras, LatencyPoint, ModelTokens, StatusCount } from '../../../shared/api.js';
+import type { ChartData, ChartExtras, LatencyPoint, StatusCount } from '../../../shared/api.js';
 import { addToHistogram, binOf, histogramPercentile, type Histogram } from './histogram.js';
-import { matchedRawRows, matchedSumsBy, onlyRolledUp, rollupTerms } from './match-sums.js';
-import { chartSpan } from './charts.js';
+import { latestTimings, matchedRawRows, matchedSumsBy, onlyRolledUp, rollupTerms, sampleOf, type Timing } from './match-sums.js';
+import { chartSpan, modelTokens } from './charts.js';
 import { bucketStarts } from './ranges.js';
-import { readableSpan, type Span } from './rollup-read.js';
+import { readableSpan } from './rollup-read.js';
 import { MEASURE_INDEX, measuresOf, rollupRowFromDb, type RollupRow } from './rollup.js';
-import { fromResponseCache, resolutionFor, ROLLUP_MEASURES } from './rollup-schema.js';
+import { resolutionFor, ROLLUP_MEASURES } from './rollup-schema.js';
 import type { RequestMatch } from './request-list.js';
 import type { Db } from './schema.js';
-import { totalsFromSums } from './totals.js';
 import type { Window } from './window.js';
 
 /** Measure sums (ROLLUP_MEASURES order) per chart bucket. */
@@ -24,9 +23,9 @@ function addAt(into: BucketSums, t: number, sums: readonly number[]): void {
 
 /** Per-bucket sums from `rollup` narrowed by project, model and outcome (minute buckets cover the newest minute too). */
 function rolledUpBuckets(db: Db, from: number, last: number, bucketMs: number, match: RequestMatch): BucketSums {
-  const { sql: terms, args } = rollupTerms(match);
+  const { table, sql: terms, args } = rollupTerms(match);
   const select = ROLLUP_MEASURES.map((m) => `SUM(${m}) AS ${m}`).join(', ');
-  const rows = db.prepare(`SELECT (bucket / ${bucketMs}) * ${bucketMs} AS t, ${select} FROM rollup
+  const rows = db.prepare(`SELECT (bucket / ${bucketMs}) * ${bucketMs} AS t, ${select} FROM ${table}
       WHERE res = ? AND bucket >= ? AND bucket <= ?${terms} GROUP BY 1`)
     .all([resolutionFor(bucketMs), floorTo(from, bucketMs), last, ...args]) as Array<Record<string, unknown>>;
   const out: BucketSums = new Map();
@@ -45,7 +44,7 @@ function rawBuckets(rows: readonly RollupRow[], from: number, bucketMs: number):
 }
 
 /** Latency, time to first byte and statuses: no roll-up keeps them by project, session or status. */
-function latencySeries(rows: readonly RollupRow[], from: number, last: number, bucketMs: number) {
+function latencySeries(rows: readonly Timing[], from: number, last: number, bucketMs: number) {
   const first = floorTo(from, bucketMs);
   const upstream = new Map<number, Histogram>();
   const hits = new Map<number, Histogram>();
@@ -60,9 +59,9 @@ function latencySeries(rows: readonly RollupRow[], from: number, last: number, b
   };
   for (const r of rows) {
     const t = floorTo(r.startedAt, bucketMs);
-    if (t < first) continue;
-    // The roll-ups' rule (rollup.ts): cache answers have a latency line of their own.
-    add(fromResponseCache(r.outcome) ? hits : upstream, t, r.latencyMs);
+    // The roll-ups' rules (rollup.ts): cache answers have a latency line of their own, transcripts none.
+    if (t < first || r.transcript) continue;
+    add(r.fromCache ? hits : upstream, t, r.latencyMs);
     if (r.ttfbMs !== null) add(ttfb, t, r.ttfbMs);
   }
   const p = (h: Histogram | undefined, q: number) => (h ? histogramPercentile(h, q) : null);
@@ -75,41 +74,29 @@ function latencySeries(rows: readonly RollupRow[], from: number, last: number, b
   };
 }
 
-function statusCounts(rows: readonly RollupRow[], from: number): StatusCount[] {
+function statusCounts(rows: readonly Timing[], from: number): StatusCount[] {
   const counts = new Map<number, number>();
   for (const r of rows) if (r.startedAt >= from) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
   return [...counts].map(([status, count]) => ({ status, count }))
     .sort((a, b) => b.count - a.count || a.status - b.status);
 }
 
-function tokensByModel(db: Db, span: Span, now: number, match: RequestMatch): ModelTokens[] {
-  return [...matchedSumsBy(db, span, now, match, 'model')]
-    .map(([model, s]) => {
-      const t = totalsFromSums(s);
-      return {
-        model: model || 'unknown', input: t.inputTokens, output: t.outputTokens, cacheCreation: t.cacheCreationTokens,
-        cacheRead: t.cacheReadTokens, costUsd: t.costUsd,
-      };
-    })
-    .sort((a, b) => b.costUsd - a.costUsd || a.model.localeCompare(b.model));
-}
-
 const m = MEASURE_INDEX;
 
 /**
  * The charts of the requests a filter matches. Requests, cost and tokens come from the `rollup`
- * table when the filter is of project, model and cache outcome only. Latency, time to first byte
- * and status codes (and, for a status, session or search filter, everything) come from the raw
- * rows of the chart's window (raw rows are kept 90 days: an older custom window has none), read
- * through the index of the filter's own column (project, session, status, served or requested
- * model), each ending in `started_at`, so the read is bounded by what the filter matches in range.
+ * table when the filter is of project, model and cache outcome only, else from every matching raw
+ * row of the chart's window (raw rows are kept 90 days: an older custom window has none). Latency,
+ * time to first byte and status codes come from the latest matching raw rows (TIMING_SAMPLE at
+ * most, newest first through the filter's own index; the answer says when they are a sample).
  */
 export function queryFilteredCharts(db: Db, w: Window, now: number, match: RequestMatch): ChartData & ChartExtras {
   const { from, to, last, buckets: b } = chartSpan(w, now);
   const rawFrom = Math.min(floorTo(from, b.requestsMs), floorTo(from, b.latencyMs), floorTo(from, b.costMs));
   // Up to `last` included, as the roll-ups' buckets are read (a running window draws now's minute).
-  const rows = matchedRawRows(db, { from: rawFrom, to: last + 1 }, match).map(rollupRowFromDb);
+  const rawSpan = { from: rawFrom, to: last + 1 };
   const rolledUp = onlyRolledUp(match);
+  const rows = rolledUp ? [] : matchedRawRows(db, rawSpan, match).map(rollupRowFromDb);
   const sumsAt = (bucketMs: number) =>
     (rolledUp ? rolledUpBuckets(db, from, last, bucketMs, match) : rawBuckets(rows, from, bucketMs));
   const dense = <P>(bucketMs: number, point: (t: number, s: readonly number[] | undefined) => P): P[] => {
@@ -117,7 +104,9 @@ export function queryFilteredCharts(db: Db, w: Window, now: number, match: Reque
     return bucketStarts(from, last, bucketMs).map((t) => point(t, sums.get(t)));
   };
   const v = (s: readonly number[] | undefined, i: number) => s?.[i] ?? 0;
-  const latency = latencySeries(rows, from, last, b.latencyMs);
+  const timed = latestTimings(db, rawSpan, match);
+  const latency = latencySeries(timed.timings, from, last, b.latencyMs);
+  const sample = sampleOf(timed);
   return {
     range: w.range === 'custom' ? 'custom' : (w.range as ChartData['range']),
     from,
@@ -130,12 +119,13 @@ export function queryFilteredCharts(db: Db, w: Window, now: number, match: Reque
     })),
     costPerHour: dense(b.costMs, (t, s) => ({ t, costUsd: v(s, m.cost_nanos) / 1e9, savedUsd: v(s, m.saved_nanos) / 1e9 })),
     latencyPerMinute: latency.latencyPerMinute,
-    tokensByModel: tokensByModel(db, readableSpan({ from, to: w.to }, now), now, match),
+    tokensByModel: modelTokens(matchedSumsBy(db, readableSpan({ from, to: w.to }, now), now, match, 'model')),
     tokensPerBucket: dense(b.costMs, (t, s) => ({
       t, input: v(s, m.input_tokens), output: v(s, m.output_tokens), cacheRead: v(s, m.cache_read_tokens),
       cacheWrite: v(s, m.cache_creation_tokens),
     })),
     ttfbPerBucket: latency.ttfbPerBucket,
-    statusCodes: statusCounts(rows, from),
+    statusCodes: statusCounts(timed.timings, from),
+    ...(sample ? { timingSample: sample } : {}),
   };
 }

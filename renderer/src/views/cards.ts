@@ -2,6 +2,7 @@
 import type { SummaryResponse } from '../../../shared/api.js';
 import { byId, fill, h } from '../dom.js';
 import { formatCount, formatMs, formatPercent, formatUsd } from '../format.js';
+import { sampleText } from './timing-sample.js';
 
 interface Card {
   key: string;
@@ -47,7 +48,8 @@ const CARDS: Card[] = [
     key: 'p50',
     label: 'Upstream p50 latency',
     value: (s) => formatMs(s.latencyMs.p50),
-    note: (s) => (s.latencyMs.p95 === null ? null : `p95 ${formatMs(s.latencyMs.p95)}`),
+    note: (s) => (s.latencyMs.p95 === null ? null
+      : `p95 ${formatMs(s.latencyMs.p95)}${s.timingSample ? ` · ${sampleText(s.timingSample)}` : ''}`),
     title: 'Of requests answered by an upstream call; cache hits are left out.',
   },
 ];
