@@ -67,15 +67,16 @@ export async function statsCommand(argv: readonly string[], ctx: CliContext): Pr
     else for (const line of [noUsageMessage(dataDir, config.port), '', ...renderPlanUsage(plan)]) ctx.out(line);
     return EXIT.ok;
   }
-  const [{ querySummary }, { queryProjects }, { promptCacheParts }, report, { loadPriceTable }, { createPricer }] =
+  const [{ querySummary }, { queryProjects }, { promptCacheParts }, report, { loadPriceTable }, { createPricer }, { readableSpan }] =
     await Promise.all([
       import('../daemon/usage/summary.js'), import('../daemon/usage/projects.js'),
       import('../daemon/usage/prompt-cache.js'),
       import('../daemon/usage/prompt-cache-report.js'), import('../daemon/pricing/load.js'),
-      import('../daemon/pricing/pricer.js'),
+      import('../daemon/pricing/pricer.js'), import('../daemon/usage/rollup-read.js'),
     ]);
   const now = Date.now();
-  const window = custom ?? rangeWindow(range, now);
+  // Read as the daemon's API reads it (queries.ts): edges the roll-ups answer, so both agree.
+  const window = readableSpan(custom ?? rangeWindow(range, now), now);
   let summary: UsageSummary;
   let projects: ProjectStats[];
   try {

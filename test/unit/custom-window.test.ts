@@ -61,10 +61,13 @@ describe('windows and their previous period', () => {
     assert.deepEqual(previousWindow(w, NOW), { from: NOW - 15 * DAY_MS, to: NOW - 10 * DAY_MS });
   });
 
-  test('edges past the hour roll-ups\' keep move to the nearest UTC midnight; nearer ones stay', () => {
+  test('edges move to the nearest midnight past the hour roll-ups\' keep, to the nearest hour past the minutes\'', () => {
     const old = Date.UTC(2026, 8, 1, 22, 0);
-    const recent = NOW - 3 * DAY_MS;
-    assert.deepEqual(readableSpan({ from: old, to: recent }, NOW), { from: Date.UTC(2026, 8, 2), to: recent });
+    const days = NOW - 3 * DAY_MS;
+    const hours = Date.UTC(2026, 10, 22, 13);
+    assert.deepEqual(readableSpan({ from: old, to: days }, NOW), { from: Date.UTC(2026, 8, 2), to: hours });
+    const recent = NOW - DAY_MS;
+    assert.deepEqual(readableSpan({ from: recent, to: NOW }, NOW), { from: recent, to: NOW }, 'minute roll-ups answer');
     assert.deepEqual(readableSpan({ from: Number.MIN_SAFE_INTEGER, to: OPEN_END }, NOW),
       { from: Number.MIN_SAFE_INTEGER, to: OPEN_END });
   });

@@ -18,14 +18,20 @@ export function keptFrom(res: number, now: number): number {
 }
 
 /**
- * The span as the roll-ups answer it cheaply: an edge past the hour roll-ups' keep moves to the
- * nearest UTC midnight, so day roll-ups answer it where an exact edge would need up to a day of raw
- * rows. Answers that cover such a span say where it starts and ends.
+ * The span as the roll-ups answer it cheaply: an edge past the minute roll-ups' keep moves to the
+ * nearest hour, and one past the hour roll-ups' keep to the nearest UTC midnight, so hour or day
+ * roll-ups answer it where an exact edge would need up to an hour (or a day) of raw rows: 4,600
+ * rows read three times over for a 30-day summary at 10M rows. Answers that cover such a span say
+ * where it starts and ends.
  */
 export function readableSpan<S extends Span>(span: S, now: number): S {
-  const kept = keptFrom(HOUR_MS, now);
-  const edge = (t: number) =>
-    t > Number.MIN_SAFE_INTEGER && t < Number.MAX_SAFE_INTEGER && t < kept ? Math.round(t / DAY_MS) * DAY_MS : t;
+  const hours = keptFrom(HOUR_MS, now);
+  const minutes = keptFrom(MINUTE_MS, now);
+  const edge = (t: number) => {
+    if (t <= Number.MIN_SAFE_INTEGER || t >= Number.MAX_SAFE_INTEGER) return t;
+    if (t < hours) return Math.round(t / DAY_MS) * DAY_MS;
+    return t < minutes ? Math.round(t / HOUR_MS) * HOUR_MS : t;
+  };
   return { ...span, from: edge(span.from), to: edge(span.to) };
 }
 
