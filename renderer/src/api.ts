@@ -60,13 +60,6 @@ async function errorMessage(res: Response): Promise<string> {
   }
 }
 
-/** The range and the drill-down filters, as the aggregate endpoints take them. */
-function rangeQuery(range: ChartRange, filters: Readonly<Record<string, string | undefined>>): URLSearchParams {
-  const query = new URLSearchParams({ range });
-  for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
-  return query;
-}
-
 /** The period and the drill-down filters, as the aggregate endpoints take them. */
 function periodQuery(period: Period, filters: Readonly<Record<string, string | undefined>>): URLSearchParams {
   const query = new URLSearchParams(periodParams(period));

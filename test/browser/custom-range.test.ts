@@ -4,25 +4,18 @@
 // daemon opens the file; today's come through the daemon and its fake upstream. Each check runs at
 // 1280 × 800 and 420 px wide, in light and dark.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { SummaryResponse } from '../../shared/api.js';
-import { applyConfig, defaultConfig } from '../../main/common/config.js';
 import { silentLogger } from '../../main/common/logger.js';
 import { instanceFiles } from '../../main/common/paths.js';
-import { readOrCreateToken } from '../../main/common/token.js';
-import { type RunningDaemon, runDaemonHost } from '../../main/daemon/host.js';
 import { builtinPriceTable } from '../../main/daemon/pricing/load.js';
 import { createPricer } from '../../main/daemon/pricing/pricer.js';
 import { systemClock } from '../../main/daemon/usage/clock.js';
 import { openUsageStore } from '../../main/daemon/usage/store.js';
 import { isoDay } from '../../renderer/src/period.js';
 import { sdk, userMessage } from '../support/clients.js';
-import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
-import { launchChromium, screenshotPath, type HeadlessChromium } from '../support/headless-chromium.js';
+import { screenshotPath, } from '../support/headless-chromium.js';
 import { makeRecord } from '../unit/usage-fixtures.js';
 import { type DashboardRig, type OpenedPage, startDashboardRig } from '../support/dashboard-rig.js';
 import { waitFor } from '../support/wait.js';

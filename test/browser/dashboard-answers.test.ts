@@ -2,18 +2,11 @@
 // page, what an export holds. Each check runs at 1280 × 800 and 420 px wide, in light and dark,
 // against a real daemon and its fake upstream.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MachineStatsResponse, ModelStatsResponse, RequestEntry, RequestsResponse, SummaryResponse } from '../../shared/api.js';
-import { applyConfig, defaultConfig } from '../../main/common/config.js';
-import { readOrCreateToken } from '../../main/common/token.js';
-import { type RunningDaemon, runDaemonHost } from '../../main/daemon/host.js';
 import { sdk, userMessage } from '../support/clients.js';
-import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
-import { launchChromium, screenshotPath, type HeadlessChromium } from '../support/headless-chromium.js';
+import { screenshotPath, } from '../support/headless-chromium.js';
 import { formatMs, formatPercent, formatUsd } from '../../renderer/src/format.js';
 import { type DashboardRig, type OpenedPage, startDashboardRig } from '../support/dashboard-rig.js';
 import { waitFor } from '../support/wait.js';

@@ -1,18 +1,11 @@
 // The two caches told apart on the dashboard (CCO's response cache, the provider's prompt cache),
 // and the sessions table, in a real browser at 1280 and 420 px, light and dark, against a real daemon.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SessionsResponse, SummaryResponse } from '../../shared/api.js';
-import { applyConfig, defaultConfig } from '../../main/common/config.js';
-import { readOrCreateToken } from '../../main/common/token.js';
-import { type RunningDaemon, runDaemonHost } from '../../main/daemon/host.js';
 import { formatPercent, formatUsd } from '../../renderer/src/format.js';
 import { sdk, userMessage } from '../support/clients.js';
-import { type FakeAnthropic, startFakeAnthropic } from '../support/fake-anthropic.js';
-import { launchChromium, screenshotPath, type HeadlessChromium } from '../support/headless-chromium.js';
+import { screenshotPath, } from '../support/headless-chromium.js';
 import { type DashboardRig, startDashboardRig } from '../support/dashboard-rig.js';
 import { waitFor } from '../support/wait.js';
 
