@@ -1,10 +1,10 @@
 import type { ChartData, ChartExtras, LatencyPoint, StatusCount } from '../../../shared/api.js';
 import { addToHistogram, binOf, histogramPercentile, type Histogram } from './histogram.js';
-import { latestTimings, matchedRawRows, matchedSumsBy, onlyRolledUp, rollupTerms, sampleOf, type Timing } from './match-sums.js';
+import { latestTimings, matchedSumsBy, onlyRolledUp, rawSumsBy, rollupTerms, sampleOf, type Timing } from './match-sums.js';
 import { chartSpan, modelTokens } from './charts.js';
 import { bucketStarts } from './ranges.js';
 import { readableSpan } from './rollup-read.js';
-import { MEASURE_INDEX, measuresOf, rollupRowFromDb, type RollupRow } from './rollup.js';
+import { MEASURE_INDEX } from './rollup.js';
 import { resolutionFor, ROLLUP_MEASURES } from './rollup-schema.js';
 import type { RequestMatch } from './request-list.js';
 import type { Db } from './schema.js';
@@ -33,13 +33,18 @@ function rolledUpBuckets(db: Db, from: number, last: number, bucketMs: number, m
   return out;
 }
 
-function rawBuckets(rows: readonly RollupRow[], from: number, bucketMs: number): BucketSums {
+/** Sums of fine buckets added up into buckets of `bucketMs` (a multiple), from `first` on. */
+function coarser(fine: BucketSums, bucketMs: number, first: number): BucketSums {
   const out: BucketSums = new Map();
-  const first = floorTo(from, bucketMs);
-  for (const r of rows) {
-    const t = floorTo(r.startedAt, bucketMs);
-    if (t >= first) addAt(out, t, measuresOf(r));
-  }
+  for (const [t, sums] of fine) if (t >= first) addAt(out, floorTo(t, bucketMs), sums);
+  return out;
+}
+
+/** Per-bucket sums of the raw rows the filter matches (summed by SQLite, MEASURE_SQL). */
+function rawBuckets(db: Db, from: number, last: number, bucketMs: number, match: RequestMatch): BucketSums {
+  const out: BucketSums = new Map();
+  const span = { from: floorTo(from, bucketMs), to: last + 1 };
+  for (const [t, s] of rawSumsBy(db, span, match, `(started_at / ${bucketMs}) * ${bucketMs}`)) out.set(Number(t), s.sums);
   return out;
 }
 
@@ -96,9 +101,23 @@ export function queryFilteredCharts(db: Db, w: Window, now: number, match: Reque
   // Up to `last` included, as the roll-ups' buckets are read (a running window draws now's minute).
   const rawSpan = { from: rawFrom, to: last + 1 };
   const rolledUp = onlyRolledUp(match);
-  const rows = rolledUp ? [] : matchedRawRows(db, rawSpan, match).map(rollupRowFromDb);
-  const sumsAt = (bucketMs: number) =>
-    (rolledUp ? rolledUpBuckets(db, from, last, bucketMs, match) : rawBuckets(rows, from, bucketMs));
+  // Raw rows are summed once, by the finest bucket drawn; coarser buckets that it divides add those up.
+  const fine = Math.min(b.requestsMs, b.costMs);
+  let fineSums: BucketSums | undefined;
+  const rawAt = (bucketMs: number): BucketSums => {
+    if (bucketMs % fine !== 0) return rawBuckets(db, from, last, bucketMs, match);
+    fineSums ??= rawBuckets(db, rawFrom, last, fine, match);
+    return coarser(fineSums, bucketMs, floorTo(from, bucketMs));
+  };
+  const memo = new Map<number, BucketSums>();
+  const sumsAt = (bucketMs: number): BucketSums => {
+    let sums = memo.get(bucketMs);
+    if (!sums) {
+      sums = rolledUp ? rolledUpBuckets(db, from, last, bucketMs, match) : rawAt(bucketMs);
+      memo.set(bucketMs, sums);
+    }
+    return sums;
+  };
   const dense = <P>(bucketMs: number, point: (t: number, s: readonly number[] | undefined) => P): P[] => {
     const sums = sumsAt(bucketMs);
     return bucketStarts(from, last, bucketMs).map((t) => point(t, sums.get(t)));

@@ -1,5 +1,5 @@
-import { measuresOf, rollupRowFromDb } from './rollup.js';
-import { emptySums, planRange, ROLLUP_SOURCE_COLUMNS, type Span, type Sums } from './rollup-read.js';
+import { MEASURE_SQL } from './rollup.js';
+import { emptySums, planRange, type Span, type Sums } from './rollup-read.js';
 import { fromResponseCache, ROLLUP_MEASURES } from './rollup-schema.js';
 import { matchClauses, type RequestMatch } from './request-list.js';
 import type { Db } from './schema.js';
@@ -43,21 +43,40 @@ export function rollupTerms(match: RequestMatch, group: MatchGroup = null): { ta
   return { table, sql: terms.join(''), args };
 }
 
-/**
- * The raw rows in the span that the filter matches. Always bounded by `started_at`: the planner
- * walks the project, session or status index (each ends in `started_at`) or the time index; a
- * model matches the served model, else the requested one, each of which has its own index.
- */
-export function matchedRawRows(db: Db, span: Span, match: RequestMatch): Array<Record<string, unknown>> {
+/** The WHERE terms (and their parameters) of the raw rows in the span that the filter matches. */
+function matchedWhere(span: Span, match: RequestMatch): { where: string; params: Record<string, string | number> } {
   const params: Record<string, string | number> = { from: span.from, to: span.to };
   const where = ['started_at >= :from', 'started_at < :to', ...matchClauses(match, params)];
   if (match.model !== undefined) {
     where.push('(served_model = :model OR (served_model IS NULL AND COALESCE(requested_model, \'\') = :model))');
     params.model = match.model;
   }
-  return db.prepare(`SELECT ${ROLLUP_SOURCE_COLUMNS} FROM requests WHERE ${where.join(' AND ')}`)
-    .all(params) as Array<Record<string, unknown>>;
+  return { where: where.join(' AND '), params };
 }
+
+const RAW_MEASURES = ROLLUP_MEASURES.map((m) => `TOTAL(${MEASURE_SQL[m]}) AS ${m}`).join(', ');
+
+/**
+ * Measure sums of the raw rows the filter matches in the span, grouped by a SQL expression (a
+ * project, a model, a chart bucket): summed by SQLite with measuresOf's rules (MEASURE_SQL).
+ */
+export function rawSumsBy(db: Db, span: Span, match: RequestMatch, groupSql: string): Map<string, Sums> {
+  const { where, params } = matchedWhere(span, match);
+  const out = new Map<string, Sums>();
+  const rows = db.prepare(`SELECT ${groupSql} AS g, ${RAW_MEASURES}, MAX(started_at) AS last_seen FROM requests
+    WHERE ${where} GROUP BY 1`).all(params) as Array<Record<string, unknown>>;
+  for (const row of rows) {
+    addInto(out, String(row.g), ROLLUP_MEASURES.map((m) => Number(row[m] ?? 0)), row.last_seen === null ? null : Number(row.last_seen));
+  }
+  return out;
+}
+
+/** The SQL of a raw row's group: its project, or its model as the roll-ups count it. */
+const GROUP_SQL: Record<'project' | 'model' | 'none', string> = {
+  project: 'project',
+  model: "COALESCE(served_model, requested_model, '')",
+  none: "''",
+};
 
 export type MatchGroup = 'project' | 'model' | null;
 
@@ -71,25 +90,16 @@ function addInto(out: Map<string, Sums>, key: string, sums: readonly number[], l
   if (lastSeen !== null && (into.lastSeen === null || lastSeen > into.lastSeen)) into.lastSeen = lastSeen;
 }
 
-function addRawRows(out: Map<string, Sums>, rows: Array<Record<string, unknown>>, group: MatchGroup): void {
-  for (const row of rows) {
-    const r = rollupRowFromDb(row);
-    addInto(out, group === null ? '' : r[group], measuresOf(r), r.startedAt);
-  }
-}
-
 /** Measure sums over the span of what the filter matches, grouped by project or model ('' when none). */
 export function matchedSumsBy(db: Db, span: Span, now: number, match: RequestMatch, group: MatchGroup): Map<string, Sums> {
   const out = new Map<string, Sums>();
-  if (!onlyRolledUp(match)) {
-    addRawRows(out, matchedRawRows(db, span, match), group);
-    return out;
-  }
+  const groupSql = GROUP_SQL[group ?? 'none'];
+  if (!onlyRolledUp(match)) return rawSumsBy(db, span, match, groupSql);
   const { table, sql: terms, args } = rollupTerms(match, group);
   const select = ROLLUP_MEASURES.map((m) => `SUM(${m}) AS ${m}`).join(', ');
   for (const p of planRange(span, now)) {
     if (p.res === null) {
-      addRawRows(out, matchedRawRows(db, p, match), group);
+      for (const [g, sums] of rawSumsBy(db, p, match, groupSql)) addInto(out, g, sums.sums, sums.lastSeen);
       continue;
     }
     const sql = `SELECT ${group ?? "''"} AS g, ${select}, MAX(last_seen) AS last_seen FROM ${table}

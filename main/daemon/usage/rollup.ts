@@ -6,6 +6,7 @@ import {
 import { keptFrom } from './rollup-read.js';
 import type { Db } from './schema.js';
 import { prepared } from './statements.js';
+import { FAILED_SQL } from './totals.js';
 
 /** What the roll-ups need of one raw row (as written, or as read back during a backfill). */
 export interface RollupRow {
@@ -84,6 +85,39 @@ function answeredMeasures(r: RollupRow): number[] {
 function busterMeasures(r: Pick<RollupRow, 'cacheBuster' | 'cacheCreationTokens'>): number[] {
   return r.cacheBuster ? [1, r.cacheCreationTokens] : [0, 0];
 }
+
+const SQL_FAILED = FAILED_SQL;
+const SQL_COST = 'COALESCE(CAST(ROUND(cost_usd * 1e9) AS INTEGER), 0)';
+const SQL_SUBSCRIPTION = "COALESCE(billing, 'payg') = 'subscription'";
+const SQL_ANSWERED = `(COALESCE(source, 'proxy') <> 'transcript' AND cache NOT IN ('hit', 'coalesced', 'budget') AND NOT ${SQL_FAILED})`;
+
+/**
+ * measuresOf as SQL over a `requests` row: the same rules, so a filter that no roll-up keeps (a
+ * status, a session, a search) is summed by SQLite instead of row by row in JS (five times faster).
+ * A test holds the two equal on random rows.
+ */
+export const MEASURE_SQL: Record<RollupMeasure, string> = {
+  requests: '1',
+  hits: `(NOT ${SQL_FAILED} AND cache IN ('hit', 'coalesced'))`,
+  misses: `(NOT ${SQL_FAILED} AND cache = 'miss')`,
+  errors: SQL_FAILED,
+  unpriced: '(cost_usd IS NULL OR saved_usd IS NULL)',
+  input_tokens: 'input_tokens',
+  output_tokens: 'output_tokens',
+  cache_creation_tokens: 'cache_creation_tokens',
+  cache_read_tokens: 'cache_read_tokens',
+  cache_write_5m_tokens: 'COALESCE(cache_write_5m_tokens, 0)',
+  cache_write_1h_tokens: 'COALESCE(cache_write_1h_tokens, 0)',
+  cost_nanos: SQL_COST,
+  payg_nanos: `(CASE WHEN ${SQL_SUBSCRIPTION} THEN 0 ELSE ${SQL_COST} END)`,
+  api_equiv_nanos: `(CASE WHEN ${SQL_SUBSCRIPTION} THEN ${SQL_COST} ELSE 0 END)`,
+  estimated_nanos: `(CASE WHEN cost_estimated = 1 THEN ${SQL_COST} ELSE 0 END)`,
+  saved_nanos: 'COALESCE(CAST(ROUND(saved_usd * 1e9) AS INTEGER), 0)',
+  answered: SQL_ANSWERED,
+  answered_latency_ms: `(CASE WHEN ${SQL_ANSWERED} THEN latency_ms ELSE 0 END)`,
+  buster_writes: '(COALESCE(cache_buster, 0) = 1)',
+  buster_tokens: '(CASE WHEN COALESCE(cache_buster, 0) = 1 THEN cache_creation_tokens ELSE 0 END)',
+};
 
 export const MEASURE_INDEX = Object.fromEntries(ROLLUP_MEASURES.map((m, i) => [m, i])) as Record<RollupMeasure, number>;
 
