@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import Database from 'libsql';
 import { ManualClock } from '../../main/daemon/usage/clock.js';
 import { busterParts, promptCacheParts, type BusterPart } from '../../main/daemon/usage/prompt-cache.js';
-import { sumsBy } from '../../main/daemon/usage/rollup-read.js';
+import { sumsBy } from '../../main/daemon/usage/match-sums.js';
 import { MEASURE_INDEX } from '../../main/daemon/usage/rollup.js';
 import type { RequestRecord } from '../../main/daemon/usage/record.js';
 import { makeRecord, NOON, openTestStore, tempDir } from './usage-fixtures.js';

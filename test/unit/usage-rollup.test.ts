@@ -8,7 +8,7 @@ import { statusCounts } from '../../main/daemon/usage/chart-extras.js';
 import { RELATIVE_ERROR } from '../../main/daemon/usage/histogram.js';
 import { queryModels } from '../../main/daemon/usage/models.js';
 import { summaryStart, type SummaryRange } from '../../main/daemon/usage/ranges.js';
-import { sumsBy } from '../../main/daemon/usage/rollup-read.js';
+import { sumsBy } from '../../main/daemon/usage/match-sums.js';
 import { ROLLUP_MEASURES } from '../../main/daemon/usage/rollup-schema.js';
 import { busterParts, promptCacheParts, type BusterPart } from '../../main/daemon/usage/prompt-cache.js';
 import { percentilesSince } from '../../main/daemon/usage/summary.js';

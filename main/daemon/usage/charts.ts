@@ -1,7 +1,8 @@
 import type { ChartData, CostPoint, LatencyPoint, ModelTokens, RequestPoint } from '../../../shared/api.js';
 import { addToHistogram, histogramPercentile, type Histogram } from './histogram.js';
 import { bucketStarts, bucketsForSpan, type ChartBuckets } from './ranges.js';
-import { keptFrom, readableSpan, sumsBy, type Span, type Sums } from './rollup-read.js';
+import { sumsBy } from './match-sums.js';
+import { keptFrom, readableSpan, type Span, type Sums } from './rollup-read.js';
 import { DAY_MS, HOUR_MS, METRIC_HIT_LATENCY, METRIC_LATENCY, MINUTE_MS, resolutionFor } from './rollup-schema.js';
 import type { Db } from './schema.js';
 import { totalsFromSums } from './totals.js';

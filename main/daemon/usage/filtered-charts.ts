@@ -1,6 +1,6 @@
 import type { ChartData, ChartExtras, LatencyPoint, StatusCount } from '../../../shared/api.js';
 import { addToHistogram, binOf, histogramPercentile, type Histogram } from './histogram.js';
-import { latestTimings, matchedSumsBy, onlyRolledUp, rawSumsBy, rollupTerms, sampleOf, type Timing } from './match-sums.js';
+import { latestTimings, sumsBy, onlyRolledUp, rawSumsBy, rollupTerms, sampleOf, type Timing } from './match-sums.js';
 import { chartSpan, modelTokens } from './charts.js';
 import { bucketStarts } from './ranges.js';
 import { readableSpan } from './rollup-read.js';
@@ -138,7 +138,7 @@ export function queryFilteredCharts(db: Db, w: Window, now: number, match: Reque
     })),
     costPerHour: dense(b.costMs, (t, s) => ({ t, costUsd: v(s, m.cost_nanos) / 1e9, savedUsd: v(s, m.saved_nanos) / 1e9 })),
     latencyPerMinute: latency.latencyPerMinute,
-    tokensByModel: modelTokens(matchedSumsBy(db, readableSpan({ from, to: w.to }, now), now, match, 'model')),
+    tokensByModel: modelTokens(sumsBy(db, readableSpan({ from, to: w.to }, now), now, 'model', match)),
     tokensPerBucket: dense(b.costMs, (t, s) => ({
       t, input: v(s, m.input_tokens), output: v(s, m.output_tokens), cacheRead: v(s, m.cache_read_tokens),
       cacheWrite: v(s, m.cache_creation_tokens),

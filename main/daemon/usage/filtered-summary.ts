@@ -1,5 +1,5 @@
 import { addToHistogram, binOf, histogramPercentile, type Histogram } from './histogram.js';
-import { latestTimings, matchedSumsBy, sampleOf } from './match-sums.js';
+import { latestTimings, sampleOf, sumsBy } from './match-sums.js';
 import { emptySums, type Span, type Sums } from './rollup-read.js';
 import type { RequestMatch } from './request-list.js';
 import type { Db } from './schema.js';
@@ -9,7 +9,7 @@ import type { Window } from './window.js';
 
 /** Measure sums over the span of the requests the filter matches (roll-ups where they can answer). */
 export function matchedSums(db: Db, span: Span, now: number, match: RequestMatch): Sums {
-  return matchedSumsBy(db, span, now, match, null).get('') ?? emptySums();
+  return sumsBy(db, span, now, null, match).get('') ?? emptySums();
 }
 
 /**

@@ -90,8 +90,12 @@ function addInto(out: Map<string, Sums>, key: string, sums: readonly number[], l
   if (lastSeen !== null && (into.lastSeen === null || lastSeen > into.lastSeen)) into.lastSeen = lastSeen;
 }
 
-/** Measure sums over the span of what the filter matches, grouped by project or model ('' when none). */
-export function matchedSumsBy(db: Db, span: Span, now: number, match: RequestMatch, group: MatchGroup): Map<string, Sums> {
+/**
+ * Measure sums over the span, grouped by project or model ('' when none), of the requests a filter
+ * matches (all of them by default): from the smallest roll-up table with the filter's dimensions,
+ * and raw rows (summed by SQLite) at the span's unaligned edges and for the filters no roll-up keeps.
+ */
+export function sumsBy(db: Db, span: Span, now: number, group: MatchGroup, match: RequestMatch = {}): Map<string, Sums> {
   const out = new Map<string, Sums>();
   const groupSql = GROUP_SQL[group ?? 'none'];
   if (!onlyRolledUp(match)) return rawSumsBy(db, span, match, groupSql);

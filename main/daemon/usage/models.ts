@@ -1,49 +1,17 @@
 import type { ModelStats } from '../../../shared/api.js';
 import { addToHistogram, binOf, histogramPercentile, type Histogram } from './histogram.js';
-import { isAnswered, MEASURE_INDEX, measuresOf, rollupRowFromDb } from './rollup.js';
-import { emptySums, planRange, ROLLUP_SOURCE_COLUMNS, type Span, type Sums } from './rollup-read.js';
-import { DAY_MS, MINUTE_MS, ROLLUP_MEASURES } from './rollup-schema.js';
+import { sumsBy } from './match-sums.js';
+import { isAnswered, MEASURE_INDEX, rollupRowFromDb } from './rollup.js';
+import { planRange, ROLLUP_SOURCE_COLUMNS, type Span, type Sums } from './rollup-read.js';
+import { DAY_MS, MINUTE_MS } from './rollup-schema.js';
 import type { Db } from './schema.js';
 import { totalsFromSums, usageTotals } from './totals.js';
 
 export type { ModelStats };
 
-function addInto(out: Map<string, Sums>, key: string, sums: readonly number[], lastSeen: number | null): void {
-  let s = out.get(key);
-  if (!s) {
-    s = emptySums();
-    out.set(key, s);
-  }
-  for (let i = 0; i < sums.length; i++) s.sums[i] = s.sums[i]! + sums[i]!;
-  if (lastSeen !== null && (s.lastSeen === null || lastSeen > s.lastSeen)) s.lastSeen = lastSeen;
-}
-
-/** Roll-up sums by model since `from`, of one project or all (the `rollup` table has both dimensions). */
+/** Sums by model, of one project or all (match-sums.ts picks the roll-up table that has both). */
 function sumsByModel(db: Db, span: Span, now: number, project: string | undefined): Map<string, Sums> {
-  const out = new Map<string, Sums>();
-  const select = ROLLUP_MEASURES.map((m) => `SUM(${m}) AS ${m}`).join(', ');
-  const ofProject = project === undefined ? '' : ' AND project = ?';
-  for (const p of planRange(span, now)) {
-    if (p.res === null) {
-      const rows = db
-        .prepare(`SELECT ${ROLLUP_SOURCE_COLUMNS} FROM requests WHERE started_at >= ? AND started_at < ?${ofProject}`)
-        .all(project === undefined ? [p.from, p.to] : [p.from, p.to, project]) as Array<Record<string, unknown>>;
-      for (const row of rows) {
-        const r = rollupRowFromDb(row);
-        addInto(out, r.model, measuresOf(r), r.startedAt);
-      }
-      continue;
-    }
-    const sql = `SELECT model, ${select}, MAX(last_seen) AS last_seen FROM ${project === undefined ? 'rollup_model' : 'rollup'}
-      WHERE res = ? AND bucket >= ? AND bucket < ?${ofProject} GROUP BY model`;
-    const args = project === undefined ? [p.res, p.from, p.to] : [p.res, p.from, p.to, project];
-    for (const row of db.prepare(sql).all(args) as Array<Record<string, unknown>>) {
-      if (row.requests === null) continue;
-      const lastSeen = row.last_seen === null ? null : Number(row.last_seen);
-      addInto(out, String(row.model), ROLLUP_MEASURES.map((m) => Number(row[m] ?? 0)), lastSeen);
-    }
-  }
-  return out;
+  return sumsBy(db, span, now, 'model', project === undefined ? {} : { project });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { UsageTotals } from '../../../shared/api.js';
 import { matchedSums } from './filtered-summary.js';
 import type { RequestMatch } from './request-list.js';
-import { emptySums, readableSpan, sumsBy } from './rollup-read.js';
+import { readableSpan } from './rollup-read.js';
 import type { Db } from './schema.js';
 import { totalsFromSums, usageTotals } from './totals.js';
 import { previousWindow, type Window } from './window.js';
@@ -21,8 +21,6 @@ export function queryPreviousPeriod(db: Db, w: Window, now: number, match: Reque
   const before = previousWindow(w, now);
   if (before === null) return null;
   const span = readableSpan(before, now);
-  const sums = Object.keys(match).length === 0
-    ? (sumsBy(db, span, now, null).get('') ?? emptySums())
-    : matchedSums(db, span, now, match);
+  const sums = matchedSums(db, span, now, match);
   return { ...span, ...usageTotals(totalsFromSums(sums)) };
 }

@@ -1,7 +1,7 @@
 import type { ProjectStats } from '../../../shared/api.js';
-import { matchedSumsBy } from './match-sums.js';
+import { sumsBy } from './match-sums.js';
 import type { RequestMatch } from './request-list.js';
-import { sumsBy, type Span } from './rollup-read.js';
+import type { Span } from './rollup-read.js';
 import type { Db } from './schema.js';
 import { totalsFromSums, usageTotals } from './totals.js';
 
@@ -19,8 +19,7 @@ export function queryProjects(
   now: number = Date.now(),
   match: RequestMatch = {},
 ): ProjectStats[] {
-  const sums = Object.keys(match).length === 0 ? sumsBy(db, span, now, 'project') : matchedSumsBy(db, span, now, match, 'project');
-  return [...sums]
+  return [...sumsBy(db, span, now, 'project', match)]
     .map(([project, s]) => {
       const t = totalsFromSums(s);
       return { project, ...usageTotals(t), lastSeen: t.lastSeen };

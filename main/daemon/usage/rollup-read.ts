@@ -1,5 +1,4 @@
 import { addToHistogram, binOf, type Histogram } from './histogram.js';
-import { measuresOf, rollupRowFromDb } from './rollup.js';
 import {
   DAY_MS, fromResponseCache, HOUR_MS, METRIC_HIT_LATENCY, METRIC_TTFB, MINUTE_MS, ROLLUP_MEASURES, WEEK_MS,
 } from './rollup-schema.js';
@@ -96,8 +95,6 @@ export function planRange(span: Span, now: number, coarsest: number = WEEK_MS): 
   return pieces.filter((p) => p.to > p.from);
 }
 
-export type GroupColumn = 'project' | 'model';
-
 /** Sums in ROLLUP_MEASURES order, and the latest request seen. */
 export interface Sums {
   sums: number[];
@@ -108,11 +105,6 @@ export function emptySums(): Sums {
   return { sums: ROLLUP_MEASURES.map(() => 0), lastSeen: null };
 }
 
-function addSums(into: Sums, sums: readonly number[], lastSeen: number | null): void {
-  for (let i = 0; i < sums.length; i++) into.sums[i] = into.sums[i]! + sums[i]!;
-  if (lastSeen !== null && (into.lastSeen === null || lastSeen > into.lastSeen)) into.lastSeen = lastSeen;
-}
-
 /** The raw columns the roll-ups are computed from. */
 export const ROLLUP_SOURCE_COLUMNS = [
   'started_at', 'project', 'served_model', 'requested_model', 'cache', 'source', 'status', 'error_type',
@@ -121,52 +113,15 @@ export const ROLLUP_SOURCE_COLUMNS = [
   'session', 'session_id', 'git_branch', 'agent_type', 'cache_buster',
 ].join(', ');
 
-function rawRows(db: Db, p: Piece): Array<Record<string, unknown>> {
-  return db
-    .prepare(`SELECT ${ROLLUP_SOURCE_COLUMNS} FROM requests WHERE started_at >= ? AND started_at < ?`)
-    .all([p.from, p.to]) as Array<Record<string, unknown>>;
-}
-
-/** Measure sums over the span, grouped by the given columns ('' when none). */
-export function sumsBy(db: Db, span: Span, now: number, group: GroupColumn | null): Map<string, Sums> {
-  const out = new Map<string, Sums>();
-  const into = (key: string) => {
-    let s = out.get(key);
-    if (!s) {
-      s = emptySums();
-      out.set(key, s);
-    }
-    return s;
-  };
-  const select = ROLLUP_MEASURES.map((m) => `SUM(${m}) AS ${m}`).join(', ');
-  for (const p of planRange(span, now)) {
-    if (p.res === null) {
-      for (const row of rawRows(db, p)) {
-        const r = rollupRowFromDb(row);
-        addSums(into(group === null ? '' : group === 'project' ? r.project : r.model), measuresOf(r), r.startedAt);
-      }
-      continue;
-    }
-    // Totals and per-project sums read the per-project table, per-model sums the per-model one: far
-    // fewer rows per bucket than `rollup`, which has both (and outcome and source).
-    const table = group === 'model' ? 'rollup_model' : 'rollup_project';
-    const sql = `SELECT ${group ?? "''"} AS g, ${select}, MAX(last_seen) AS last_seen FROM ${table}
-      WHERE res = ? AND bucket >= ? AND bucket < ?${group ? ` GROUP BY ${group}` : ''}`;
-    for (const row of db.prepare(sql).all([p.res, p.from, p.to]) as Array<Record<string, unknown>>) {
-      if (row.requests === null) continue;
-      const lastSeen = row.last_seen === null ? null : Number(row.last_seen);
-      addSums(into(String(row.g)), ROLLUP_MEASURES.map((m) => Number(row[m] ?? 0)), lastSeen);
-    }
-  }
-  return out;
-}
-
 /** The histogram of one metric (rollup-schema.ts: upstream latency, TTFB, cache-hit latency) over the span. */
 export function histogramSince(db: Db, span: Span, now: number, metric: number): Histogram {
   const h: Histogram = new Map();
   for (const p of planRange(span, now)) {
     if (p.res === null) {
-      for (const row of rawRows(db, p)) {
+      // Transcript lines have no latency of their own: the roll-ups leave them out too (rollup.ts).
+      const rows = db.prepare(`SELECT cache, latency_ms, ttfb_ms FROM requests WHERE started_at >= ? AND started_at < ?
+        AND COALESCE(source, 'proxy') <> 'transcript'`).all([p.from, p.to]) as Array<Record<string, unknown>>;
+      for (const row of rows) {
         const hit = fromResponseCache(String(row.cache));
         const value = metric === METRIC_TTFB ? row.ttfb_ms
           : (metric === METRIC_HIT_LATENCY) === hit ? row.latency_ms : null;

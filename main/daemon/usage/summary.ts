@@ -1,6 +1,7 @@
 import type { SummaryResponse } from '../../../shared/api.js';
 import { histogramPercentile } from './histogram.js';
-import { histogramSince, sumsBy, type Span } from './rollup-read.js';
+import { sumsBy } from './match-sums.js';
+import { histogramSince, type Span } from './rollup-read.js';
 import { METRIC_LATENCY, METRIC_TTFB } from './rollup-schema.js';
 import type { Db } from './schema.js';
 import { emptyTotals, totalsFromSums, usageTotals, type Totals } from './totals.js';
