@@ -2,15 +2,11 @@
 import './index.css';
 import type { ChartData, ChartExtras, ChartRange, CustomWindow, ProjectStats, SummaryResponse } from '../../shared/api.js';
 import { createApi } from './api.js';
-import { costLines, latencyLines, projectLabels } from './charts/shape.js';
-import { lineChart } from './charts/line-chart.js';
-import { modelChart } from './charts/model-chart.js';
-import { requestsChart } from './charts/requests-chart.js';
-import { statusChart } from './charts/status-chart.js';
-import { tokenLines, ttfbLines } from './charts/extra-lines.js';
+import { dashboardCharts, TIMED_CHARTS } from './charts/dashboard-charts.js';
+import { projectLabels } from './charts/shape.js';
 import { projectsWith, summaryWith } from './deltas.js';
 import { byId } from './dom.js';
-import { formatClock, formatCount, formatMs, formatUsd } from './format.js';
+import { formatClock } from './format.js';
 import { isFiltered, matchesFilters, readFilters, writeFilters, type Filters } from './filters.js';
 import { customLabel, isoDay, periodKey, periodParams, periodText, readCustom, writeCustom, type Period } from './period.js';
 import { renderFilterBar } from './views/filter-bar.js';
@@ -46,57 +42,7 @@ followPanelLinks();
 if (window.cco) byId('nav-settings').hidden = false;
 const api = createApi(() => accessToken());
 
-const charts = [
-  requestsChart(),
-  lineChart({
-    id: 'cost',
-    title: 'Cost and savings',
-    legend: [{ key: 'cost', label: 'Cost' }, { key: 'saved', label: 'Saved by the cache' }],
-    series: (d) => costLines(d.costPerHour),
-    bucketSeconds: (d) => d.bucketSeconds.cost,
-    format: formatUsd,
-    emptyMessage: (range) => `Nothing spent or saved in ${range} yet.`,
-    minTop: 0.01,
-    step: true,
-  }),
-  modelChart(),
-  lineChart({
-    id: 'latency',
-    title: 'Latency',
-    legend: [{ key: 'p50', label: 'Upstream p50' }, { key: 'p95', label: 'Upstream p95' }, { key: 'hitP50', label: 'Cache hit p50' }],
-    series: (d) => latencyLines(d.latencyPerMinute),
-    bucketSeconds: (d) => d.bucketSeconds.latency,
-    format: formatMs,
-    emptyMessage: (range) => `No requests in ${range} yet.`,
-    minTop: 100,
-  }),
-  // Tokens over time, time to first byte and status codes (the daemon's chart-extras.ts).
-  lineChart({
-    id: 'tokens',
-    title: 'Tokens',
-    legend: [
-      { key: 'input', label: 'Input' }, { key: 'output', label: 'Output' },
-      { key: 'cacheRead', label: 'Cache read' }, { key: 'cacheWrite', label: 'Cache write' },
-    ],
-    series: (d) => tokenLines((d as ChartData & Partial<ChartExtras>).tokensPerBucket ?? []),
-    bucketSeconds: (d) => d.bucketSeconds.cost,
-    format: formatCount,
-    emptyMessage: (range) => `No tokens in ${range} yet.`,
-    minTop: 10,
-    step: true,
-  }),
-  lineChart({
-    id: 'ttfb',
-    title: 'Time to first byte',
-    legend: [{ key: 'ttfbP50', label: 'p50' }, { key: 'ttfbP95', label: 'p95' }],
-    series: (d) => ttfbLines((d as ChartData & Partial<ChartExtras>).ttfbPerBucket ?? []),
-    bucketSeconds: (d) => d.bucketSeconds.latency,
-    format: formatMs,
-    emptyMessage: (range) => `No requests in ${range} yet.`,
-    minTop: 100,
-  }),
-  statusChart(),
-];
+const charts = dashboardCharts();
 byId('charts').append(...charts.map((c) => c.root));
 
 const projects = projectsTable({ filter: (project) => setFilters({ ...filters, project }) });
@@ -292,8 +238,7 @@ const loadCharts = quietly(async () => {
 function drawCharts(data: ChartData & Partial<ChartExtras>, key: string): void {
   chartsLoaded = key;
   for (const chart of charts) chart.update(data);
-  const timed = ['latency', 'ttfb', 'status-codes'];
-  markSampledCharts(charts.map((c) => c.root).filter((root) => timed.includes(root.dataset.chart ?? '')), data.timingSample);
+  markSampledCharts(charts.map((c) => c.root).filter((root) => TIMED_CHARTS.includes(root.dataset.chart ?? '')), data.timingSample);
   document.body.dataset.chartsRange = data.range;
   renderRange();
 }
